@@ -1,0 +1,46 @@
+using System.CommandLine;
+using Bottleneck.Data;
+
+namespace Bottleneck.Cli;
+
+/// <summary>
+/// Runs a parsed command and turns every failure into one line on stderr and an exit code:
+/// 0 success, 1 a run that failed (or was interrupted), 2 bad usage or bad input.
+/// </summary>
+public static class Cli
+{
+    public const int Success = 0, Failed = 1, Usage = 2;
+
+    public static int Run(RootCommand root, string[] args)
+    {
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            Console.Error.WriteLine($"error: {parsed.Errors[0].Message}");
+            return Usage;
+        }
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (Describe(e) is { } failure)
+        {
+            Console.Error.WriteLine($"error: {failure.Message}");
+            return failure.Code;
+        }
+    }
+
+    private static (string Message, int Code)? Describe(Exception e) => e switch
+    {
+        AggregateException { InnerExceptions.Count: 1 } a => Describe(a.InnerExceptions[0]),
+        UsageException u => (u.Message, Usage),
+        DataFormatException d => (d.Message, Usage),
+        ArgumentException a => (a.Message, Usage),
+        IOException io => (io.Message, Failed),
+        UnauthorizedAccessException ua => (ua.Message, Failed),
+        _ => null,
+    };
+}
+
+/// <summary>A bad option value or combination, found before any work starts.</summary>
+public sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,39 @@
+using System.CommandLine;
+
+namespace Bottleneck.Cli.Commands;
+
+/// <summary>Options every command shares, so they read and behave the same everywhere.</summary>
+public static class CommonOptions
+{
+    public static Option<uint> Seed(uint fallback) => new("--seed")
+    {
+        Description = "Seed for every random choice; the same seed gives the same numbers",
+        DefaultValueFactory = _ => fallback,
+    };
+
+    public static Option<int> Threads() => new("--threads")
+    {
+        Description = "Threads to use (results do not depend on it)",
+        DefaultValueFactory = _ => Environment.ProcessorCount,
+    };
+
+    public static Option<string?> Out() => new("--out")
+    {
+        Description = "Run directory for results (default runs/<command>-<timestamp>)",
+    };
+
+    /// <summary>Comma-separated integers, e.g. "128,64"; empty means none.</summary>
+    public static IReadOnlyList<int> IntList(string? text, string option)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return [];
+        return [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(s =>
+            int.TryParse(s, out int v) ? v : throw new UsageException($"{option}: '{s}' is not an integer"))];
+    }
+
+    public static IReadOnlyList<string> NameList(string text) =>
+        [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(s => s.ToLowerInvariant())];
+
+    /// <summary>The command line as typed, for the run directory's provenance.</summary>
+    public static string CommandLine(ParseResult parsed) =>
+        "bottleneck " + string.Join(' ', parsed.Tokens.Select(t => t.Value.Contains(' ') ? $"\"{t.Value}\"" : t.Value));
+}

@@ -1,0 +1,11 @@
+using System.CommandLine;
+using Bottleneck.Cli;
+using Bottleneck.Cli.Commands;
+using Bottleneck.Cli.Output;
+
+var root = new RootCommand("Bottleneck: train, tune and study autoencoders on the CPU.")
+{
+    OptimizersCommand.Create(),
+};
+TrainingDisplay.ConfigureConsole();
+return Cli.Run(root, args);

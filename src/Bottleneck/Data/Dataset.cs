@@ -1,0 +1,46 @@
+using Bottleneck.Tensors;
+
+namespace Bottleneck.Data;
+
+/// <summary>
+/// Samples as rows of a [n, features] tensor, with optional integer labels and an
+/// optional per-sample image shape (e.g. [1, 28, 28]) for convolutional models.
+/// </summary>
+public sealed class Dataset
+{
+    public string Name { get; }
+    public Tensor Features { get; }
+    public int[]? Labels { get; }
+    public int[]? ImageShape { get; }
+
+    public Dataset(string name, Tensor features, int[]? labels = null, int[]? imageShape = null)
+    {
+        if (features.Shape.Length != 2) throw new ArgumentException("features must be a [samples, features] matrix");
+        if (labels is not null && labels.Length != features.Rows)
+            throw new ArgumentException($"{name}: {labels.Length} labels for {features.Rows} samples");
+        if (imageShape is not null && Tensor.ElementCount(imageShape) != features.RowSize)
+            throw new ArgumentException($"{name}: image shape [{string.Join(", ", imageShape)}] does not hold {features.RowSize} features");
+        (Name, Features, Labels, ImageShape) = (name, features, labels, imageShape);
+    }
+
+    public int Count => Features.Rows;
+    public int FeatureCount => Features.RowSize;
+
+    /// <summary>Per-sample shape a model sees: the image shape if there is one, else [features].</summary>
+    public int[] SampleShape => ImageShape ?? [FeatureCount];
+
+    /// <summary>A copy holding the given rows, in the given order.</summary>
+    public Dataset Subset(ReadOnlySpan<int> indices, string? name = null)
+    {
+        var rows = new Tensor(indices.Length, FeatureCount);
+        int[]? labels = Labels is null ? null : new int[indices.Length];
+        for (int i = 0; i < indices.Length; i++)
+        {
+            Features.Row(indices[i]).CopyTo(rows.Row(i));
+            if (labels is not null) labels[i] = Labels![indices[i]];
+        }
+        return new Dataset(name ?? Name, rows, labels, ImageShape);
+    }
+
+    public Dataset WithFeatures(Tensor features) => new(Name, features, Labels, ImageShape);
+}

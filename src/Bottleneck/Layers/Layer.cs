@@ -1,0 +1,29 @@
+using Bottleneck.Tensors;
+
+namespace Bottleneck.Layers;
+
+/// <summary>
+/// One step of a model. Forward writes y from x; Backward reads the same x and y plus
+/// dy, adds parameter gradients into <see cref="Parameter.Grad"/>, and writes dx unless
+/// it is null (the first layer needs no input gradient). Shapes exclude the batch dimension.
+/// </summary>
+public abstract class Layer
+{
+    public virtual IReadOnlyList<Parameter> Parameters => [];
+
+    /// <summary>Threads for this layer's kernels; set by the model that holds it.</summary>
+    public WorkerPool Workers { get; set; } = WorkerPool.Serial;
+
+    /// <summary>Train mode (the default) versus eval mode, for layers that behave differently.</summary>
+    public bool Training { get; set; } = true;
+
+    /// <summary>The per-sample output shape for a per-sample input shape; throws on a mismatch.</summary>
+    public abstract int[] OutputShape(int[] inputShape);
+
+    public abstract void Forward(Tensor x, Tensor y);
+
+    public abstract void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx);
+
+    /// <summary>PyTorch-style one-line description, e.g. <c>Linear(64 → 32)</c>.</summary>
+    public abstract override string ToString();
+}

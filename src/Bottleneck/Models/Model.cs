@@ -1,0 +1,41 @@
+using Bottleneck.Layers;
+using Bottleneck.Tensors;
+
+namespace Bottleneck.Models;
+
+/// <summary>
+/// Something that maps a batch forward and gradients backward. Output and gradient
+/// tensors belong to the model: they are sized once per batch size and reused, and
+/// stay valid until the next call with the same batch size.
+/// </summary>
+public abstract class Model
+{
+    /// <summary>Per-sample input shape, e.g. [64] or [1, 28, 28].</summary>
+    public abstract int[] InputShape { get; }
+    public abstract int[] OutputShape { get; }
+    public abstract IEnumerable<Layer> Layers { get; }
+
+    public abstract Tensor Forward(Tensor x);
+
+    /// <summary>Accumulates parameter gradients from dL/dy; returns dL/dx when asked for it.</summary>
+    public abstract Tensor? Backward(Tensor dy, bool inputGradient = false);
+
+    public IReadOnlyList<Parameter> Parameters => [.. Layers.SelectMany(l => l.Parameters)];
+
+    public long ParameterCount => Parameters.Sum(p => (long)p.Value.Length);
+
+    public void ZeroGrad()
+    {
+        foreach (var p in Parameters) p.Grad.Clear();
+    }
+
+    public WorkerPool Workers
+    {
+        set { foreach (var l in Layers) l.Workers = value; }
+    }
+
+    public bool Training
+    {
+        set { foreach (var l in Layers) l.Training = value; }
+    }
+}

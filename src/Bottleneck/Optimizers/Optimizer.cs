@@ -1,0 +1,74 @@
+using Bottleneck.Layers;
+using Bottleneck.Tensors;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+
+namespace Bottleneck.Optimizers;
+
+/// <summary>
+/// Updates parameters from their gradients. Each rule is written as the sequence of
+/// tensor operations PyTorch 1.13 performs (its single-tensor code path), so results
+/// agree with PyTorch to float32 rounding. State is allocated once, at construction.
+/// </summary>
+public abstract class Optimizer
+{
+    private readonly float[] _scratch;
+
+    protected Optimizer(IReadOnlyList<Parameter> parameters, double learningRate, double weightDecay)
+    {
+        if (!(learningRate >= 0) || double.IsInfinity(learningRate)) throw new ArgumentException($"learning rate must be a finite number ≥ 0, got {learningRate}");
+        if (!(weightDecay >= 0) || double.IsInfinity(weightDecay)) throw new ArgumentException($"weight decay must be a finite number ≥ 0, got {weightDecay}");
+        Parameters = parameters;
+        LearningRate = learningRate;
+        WeightDecay = weightDecay;
+        _scratch = new float[parameters.Count == 0 ? 0 : parameters.Max(p => p.Value.Length)];
+    }
+
+    public IReadOnlyList<Parameter> Parameters { get; }
+
+    /// <summary>Current learning rate; schedules change it between steps.</summary>
+    public double LearningRate { get; set; }
+
+    public double WeightDecay { get; }
+
+    /// <summary>Number of steps taken so far (PyTorch's state['step']).</summary>
+    public int StepCount { get; private set; }
+
+    public void Step()
+    {
+        StepCount++;
+        for (int i = 0; i < Parameters.Count; i++) Update(i, Parameters[i], StepCount);
+    }
+
+    public void ZeroGrad()
+    {
+        foreach (var p in Parameters) p.Grad.Clear();
+    }
+
+    /// <summary>Applies the rule to one parameter at step t (1-based).</summary>
+    protected abstract void Update(int index, Parameter p, int t);
+
+    /// <summary>One state tensor per parameter, zero- or value-filled, shaped like the parameter.</summary>
+    protected float[][] NewState(float initial = 0f)
+    {
+        var state = new float[Parameters.Count][];
+        for (int i = 0; i < state.Length; i++)
+        {
+            state[i] = new float[Parameters[i].Value.Length];
+            if (initial != 0f) Array.Fill(state[i], initial);
+        }
+        return state;
+    }
+
+    /// <summary>A temporary span as long as the parameter, for intermediate results.</summary>
+    protected Span<float> Scratch(Parameter p) => _scratch.AsSpan(0, p.Value.Length);
+
+    /// <summary>
+    /// PyTorch's coupled (L2) weight decay, g ← g + wd·p, applied to the gradient in place.
+    /// </summary>
+    protected Span<float> DecayedGradient(Parameter p)
+    {
+        var g = p.Grad.Span;
+        if (WeightDecay != 0) TensorPrimitives.MultiplyAdd(p.Value.Span, (float)WeightDecay, g, g);
+        return g;
+    }
+}

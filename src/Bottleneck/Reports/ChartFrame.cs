@@ -1,0 +1,121 @@
+namespace Bottleneck.Reports;
+
+/// <summary>
+/// What every chart shares: canvas size, title, colours of the non-data ink, margins, and the
+/// drawing of numeric axes with their grid. Charts decide only how their data is laid out.
+/// </summary>
+internal static class ChartFrame
+{
+    public const double Width = 640;
+    public const double Height = 400;
+    public const double TickFontSize = 11;
+    public const double LabelFontSize = 12;
+    public const double MinimumMargin = 20;
+
+    public const string Ink = "#222222";
+    public const string MutedInk = "#555555";
+    public const string AxisInk = "#888888";
+    public const string GridInk = "#E6E6E6";
+
+    private const double TitleFontSize = 15;
+    private const double PlotTop = 44;
+    private const double TickGap = 6;
+    private const double YLabelCenter = 16;
+    private const double YLabelGap = 10;
+
+    public static Svg Begin(string title)
+    {
+        var svg = new Svg(Width, Height, title);
+        // An explicit background keeps the chart readable in dark-themed viewers and reports.
+        svg.Rect(0, 0, Width, Height, ("fill", "#FFFFFF"));
+        svg.Text(Width / 2, 27, Svg.Fit(title, Width - 2 * MinimumMargin, TitleFontSize),
+            ("class", "title"), ("text-anchor", "middle"), ("font-size", Svg.Num(TitleFontSize)),
+            ("font-weight", "600"), ("fill", Ink));
+        return svg;
+    }
+
+    /// <summary>Plot rectangle under the title band, inset by the given margins.</summary>
+    public static PlotArea Plot(double left, double right, double bottom) =>
+        new(left, PlotTop, Width - left - right, Height - PlotTop - bottom);
+
+    /// <summary>Space below the plot for one row of tick labels plus, if present, the x axis title.</summary>
+    public static double BottomMargin(string xLabel) => xLabel.Length > 0 ? 50 : 30;
+
+    /// <summary>Space left of the plot for y tick labels plus, if present, the rotated y axis title.</summary>
+    public static double LeftMargin(Axis y, string yLabel)
+    {
+        double title = yLabel.Length > 0 ? YLabelCenter + LabelFontSize / 2 + YLabelGap : 8;
+        return Math.Max(MinimumMargin, title + TickLabelWidth(y) + TickGap);
+    }
+
+    /// <summary>Horizontal grid lines with tick labels at the left, and the rotated axis title.</summary>
+    public static void YAxis(Svg svg, PlotArea plot, Axis axis, string label)
+    {
+        svg.OpenGroup(("class", "y-axis"));
+        svg.OpenGroup(("class", "grid"), ("stroke", GridInk), ("shape-rendering", "crispEdges"));
+        foreach (double tick in axis.Ticks)
+        {
+            double y = plot.Y(axis, tick);
+            svg.Line(plot.Left, y, plot.Right, y);
+        }
+        svg.CloseGroup();
+        svg.OpenGroup(("class", "ticks"), ("text-anchor", "end"), ("font-size", Svg.Num(TickFontSize)), ("fill", MutedInk));
+        for (int i = 0; i < axis.Ticks.Count; i++)
+        {
+            // Alphabetic baseline shifted by about a third of the font size centres digits on the line
+            // without relying on dominant-baseline, which some renderers ignore.
+            svg.Text(plot.Left - TickGap, plot.Y(axis, axis.Ticks[i]) + TickFontSize * 0.35, axis.Labels[i]);
+        }
+        svg.CloseGroup();
+        if (label.Length > 0)
+        {
+            // Hug the tick labels even when a chart widened its left margin for other reasons.
+            double x = plot.Left - TickGap - TickLabelWidth(axis) - YLabelGap - LabelFontSize / 2;
+            double y = plot.CenterY;
+            svg.Text(x, y, Svg.Fit(label, plot.Height, LabelFontSize),
+                ("class", "label"), ("text-anchor", "middle"), ("fill", Ink),
+                ("transform", $"rotate(-90 {Svg.Num(x)} {Svg.Num(y)})"));
+        }
+        svg.CloseGroup();
+    }
+
+    /// <summary>Vertical grid lines with tick labels underneath, and the axis title below them.</summary>
+    public static void XAxis(Svg svg, PlotArea plot, Axis axis, string label)
+    {
+        svg.OpenGroup(("class", "x-axis"));
+        svg.OpenGroup(("class", "grid"), ("stroke", GridInk), ("shape-rendering", "crispEdges"));
+        foreach (double tick in axis.Ticks)
+        {
+            double x = plot.X(axis, tick);
+            svg.Line(x, plot.Top, x, plot.Bottom);
+        }
+        svg.CloseGroup();
+        svg.OpenGroup(("class", "ticks"), ("text-anchor", "middle"), ("font-size", Svg.Num(TickFontSize)), ("fill", MutedInk));
+        for (int i = 0; i < axis.Ticks.Count; i++)
+        {
+            svg.Text(plot.X(axis, axis.Ticks[i]), plot.Bottom + 16, axis.Labels[i]);
+        }
+        svg.CloseGroup();
+        if (label.Length > 0)
+        {
+            svg.Text(plot.CenterX, plot.Bottom + 38, Svg.Fit(label, plot.Width, LabelFontSize),
+                ("class", "label"), ("text-anchor", "middle"), ("fill", Ink));
+        }
+        svg.CloseGroup();
+    }
+
+    /// <summary>A darker rule along the value axis origin (or the plot floor), drawn over the grid.</summary>
+    public static void Baseline(Svg svg, PlotArea plot, double y) =>
+        svg.Line(plot.Left, y, plot.Right, y, ("class", "baseline"), ("stroke", AxisInk), ("shape-rendering", "crispEdges"));
+
+    private static double TickLabelWidth(Axis axis) => axis.Labels.Max(label => Svg.TextWidth(label, TickFontSize));
+
+    /// <summary>An outlined empty plot with a note, so a chart without data still says why it is blank.</summary>
+    public static void NoData(Svg svg, PlotArea plot)
+    {
+        svg.Rect(plot.Left, plot.Top, plot.Width, plot.Height,
+            ("class", "frame"), ("fill", "none"), ("stroke", GridInk), ("shape-rendering", "crispEdges"));
+        svg.Text(plot.CenterX, plot.CenterY, "no data",
+            ("class", "no-data"), ("text-anchor", "middle"), ("fill", AxisInk), ("font-style", "italic"));
+    }
+}

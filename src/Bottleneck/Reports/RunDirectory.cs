@@ -1,0 +1,69 @@
+using System.Text;
+
+namespace Bottleneck.Reports;
+
+/// <summary>
+/// The folder a command writes its results into. Files are written to a temporary name
+/// and renamed into place, so a crash, Ctrl-C or full disk never leaves a half-written
+/// file under a real name, and files written earlier stay valid.
+/// </summary>
+public sealed class RunDirectory
+{
+    public string Path { get; }
+
+    private RunDirectory(string path) => Path = path;
+
+    /// <summary>Creates the folder and proves it writable before any work starts.</summary>
+    public static RunDirectory Create(string path)
+    {
+        string full = System.IO.Path.GetFullPath(path);
+        if (System.IO.File.Exists(full)) throw new IOException($"--out {path} is a file, not a directory");
+        try
+        {
+            Directory.CreateDirectory(full);
+            string probe = System.IO.Path.Combine(full, $".write-test-{Environment.ProcessId}");
+            System.IO.File.WriteAllText(probe, "");
+            System.IO.File.Delete(probe);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new IOException($"cannot write to --out {path}: {e.Message}");
+        }
+        return new RunDirectory(full);
+    }
+
+    /// <summary>Default location: runs/&lt;command&gt;-&lt;yyyyMMdd-HHmmss&gt;.</summary>
+    public static string DefaultPath(string command, DateTimeOffset now) =>
+        System.IO.Path.Combine("runs", $"{command}-{now:yyyyMMdd-HHmmss}");
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public void WriteText(string name, string content) => WriteBytes(name, Encoding.UTF8.GetBytes(content));
+
+    public void WriteBytes(string name, ReadOnlySpan<byte> content)
+    {
+        string target = File(name);
+        string temp = target + ".partial";
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(content);
+                stream.Flush(flushToDisk: true);
+            }
+            System.IO.File.Move(temp, target, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temp);
+            throw new IOException($"could not write {target}: {e.Message}", e);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { System.IO.File.Delete(path); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using Bottleneck.Data;
+using Bottleneck.Losses;
+using Bottleneck.Models;
+using Bottleneck.Tensors;
+using Bottleneck.Training;
+
+namespace Bottleneck.Search;
+
+/// <summary>
+/// Study A: the same autoencoder trained with each optimizer, scored by test MSE.
+/// Within a repeat every optimizer starts from the same initial weights and sees the same
+/// batch order (a paired comparison); repeat r uses seed + r. Runs are independent, so they
+/// go in parallel, one per thread, and the numbers do not depend on the thread count.
+/// </summary>
+public static class OptimizerComparison
+{
+    public static OptimizerStudyResult Run(OptimizerStudySettings settings, Dataset data,
+                                           Action<OptimizerRunProgress>? progress = null, CancellationToken cancel = default)
+    {
+        settings.Validate();
+        var clock = Stopwatch.StartNew();
+        var (train, test, summary, warnings) = Prepare(settings, data);
+
+        var jobs = (from r in Enumerable.Range(0, settings.Repeats)
+                    from name in settings.Optimizers
+                    select (Name: name, Repeat: r)).ToArray();
+        var runs = new OptimizerRun?[jobs.Length];
+        var options = new ParallelOptions { MaxDegreeOfParallelism = settings.Threads };
+        Parallel.For(0, jobs.Length, options, i =>
+        {
+            if (cancel.IsCancellationRequested) return;
+            var (name, repeat) = jobs[i];
+            runs[i] = RunOne(settings, name, repeat, train, test, p => progress?.Invoke(new OptimizerRunProgress(name, repeat, p)), cancel);
+        });
+
+        var finished = runs.OfType<OptimizerRun>().ToList();
+        return new OptimizerStudyResult(settings, summary, finished, Rank(settings, finished), warnings,
+                                        cancel.IsCancellationRequested, clock.Elapsed.TotalSeconds);
+    }
+
+    public static OptimizerRun RunOne(OptimizerStudySettings settings, string optimizerName, int repeat,
+                                      Dataset train, Dataset test, Action<TrainingProgress>? progress, CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
+        uint seed = settings.Seed + (uint)repeat;
+        var rng = new RandomState(seed);
+        var model = DenseAutoencoder.Build(train.FeatureCount, settings.CodeSize, settings.Hidden, settings.Output, settings.Init, rng);
+        var optimizer = settings.OptimizerFor(optimizerName).Create(model.Parameters);
+        var trainer = new Trainer(model, Loss.Create(settings.Loss), optimizer,
+                                  new TrainingOptions { Epochs = settings.Epochs, BatchSize = settings.BatchSize }, rng);
+        var result = trainer.Fit(train, test, progress, cancel);
+        double testMse = result.Status == RunStatus.Diverged ? double.NaN : trainer.Evaluate(test, new MSELoss());
+        return new OptimizerRun(optimizerName, repeat, seed, result.Status, testMse, result, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Scales the whole set (as study A does), splits it, and measures what the output activation can reach.</summary>
+    public static (Dataset Train, Dataset Test, DataSummary Summary, IReadOnlyList<string> Warnings) Prepare(
+        OptimizerStudySettings settings, Dataset data)
+    {
+        if (data.Count < 2) throw new DataFormatException($"{data.Name} has {data.Count} sample(s); at least 2 are needed to split");
+        var scaler = Scaler.Create(settings.Scaler);
+        var scaled = scaler is null ? data : data.WithFeatures(scaler.FitTransform(data.Features));
+        var (train, test) = TrainTestSplit.Split(scaled, settings.TestFraction, settings.Seed);
+
+        double floor = 0, outside = 0;
+        var warnings = new List<string>();
+        if (settings.Output == OutputActivation.Sigmoid)
+        {
+            (floor, outside) = SigmoidFloor(test.Features);
+            if (outside > 0)
+                warnings.Add($"a sigmoid output cannot reach {outside * 100:0}% of the {(scaler?.Name ?? "unscaled")} test values (they lie outside [0, 1]), " +
+                             $"so no optimizer can get the test MSE below {floor:0.####}; use --scaler minmax, or --output linear --loss mse");
+        }
+        return (train, test, new DataSummary(data.Name, data.FeatureCount, train.Count, test.Count, floor, outside), warnings);
+    }
+
+    // The best a [0, 1] output can do is predict clip(x, 0, 1); its MSE is the floor.
+    private static (double Floor, double Outside) SigmoidFloor(Tensor x)
+    {
+        double sum = 0;
+        long outside = 0;
+        foreach (float v in x.Data)
+        {
+            float gap = v < 0 ? v : v > 1 ? v - 1 : 0;
+            sum += gap * gap;
+            if (gap != 0) outside++;
+        }
+        return (sum / x.Length, (double)outside / x.Length);
+    }
+
+    private static IReadOnlyList<OptimizerSummary> Rank(OptimizerStudySettings settings, IReadOnlyList<OptimizerRun> runs)
+    {
+        var rows = settings.Optimizers.Select(name =>
+        {
+            var mine = runs.Where(r => r.Optimizer == name).ToList();
+            var ok = mine.Where(r => r.Status == RunStatus.Completed && double.IsFinite(r.TestMse)).Select(r => r.TestMse).ToList();
+            double mean = ok.Count > 0 ? ok.Average() : double.NaN;
+            // Sample standard deviation (ddof 1), as a notebook's np.std(..., ddof=1) over seeds would report.
+            double std = ok.Count > 1 ? Math.Sqrt(ok.Sum(v => (v - mean) * (v - mean)) / (ok.Count - 1)) : 0;
+            return (Name: name, Mean: mean, Std: std, Runs: mine.Count, Diverged: mine.Count(r => r.Status == RunStatus.Diverged));
+        }).Where(r => r.Runs > 0)
+          .OrderBy(r => double.IsFinite(r.Mean) ? 0 : 1).ThenBy(r => r.Mean).ThenBy(r => settings.Optimizers.IndexOf(r.Name))
+          .ToList();
+        return [.. rows.Select((r, i) => new OptimizerSummary(r.Name, i + 1, r.Mean, r.Std, r.Runs, r.Diverged))];
+    }
+
+    private static int IndexOf(this IReadOnlyList<string> list, string value)
+    {
+        for (int i = 0; i < list.Count; i++) if (list[i] == value) return i;
+        return -1;
+    }
+}
+
+/// <summary>Training progress of one optimizer run within the study.</summary>
+public readonly record struct OptimizerRunProgress(string Optimizer, int Repeat, TrainingProgress Training);

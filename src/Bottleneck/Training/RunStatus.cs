@@ -1,0 +1,11 @@
+namespace Bottleneck.Training;
+
+/// <summary>How a training run ended.</summary>
+public enum RunStatus
+{
+    Completed,
+    /// <summary>A loss became NaN or infinite; training stopped instead of producing garbage.</summary>
+    Diverged,
+    /// <summary>Stopped on request (Ctrl-C); the epochs before it are kept.</summary>
+    Cancelled,
+}

@@ -41,7 +41,8 @@ public abstract class Optimizer
 
     public void ZeroGrad()
     {
-        foreach (var p in Parameters) p.Grad.Clear();
+        // Indexed, because foreach over an IReadOnlyList boxes its enumerator on every step.
+        for (int i = 0; i < Parameters.Count; i++) Parameters[i].Grad.Clear();
     }
 
     /// <summary>Applies the rule to one parameter at step t (1-based).</summary>

@@ -1,0 +1,64 @@
+using Bottleneck.Data;
+using Bottleneck.Search;
+using Bottleneck.Training;
+using FluentAssertions;
+
+namespace Bottleneck.Tests.Search;
+
+public class OptimizerComparisonTests
+{
+    // The study's own protocol and seed: our numbers must land where Keras and PyTorch put them.
+    [Fact]
+    public void Default_protocol_reproduces_study_A()
+    {
+        var result = OptimizerComparison.Run(new OptimizerStudySettings(), Digits.Load());
+        var mse = result.Runs.ToDictionary(r => r.Optimizer, r => r.TestMse);
+        mse["adam"].Should().BeInRange(0.62, 0.76);
+        mse["rmsprop"].Should().BeInRange(0.62, 0.76);
+        mse["sgd"].Should().BeInRange(1.00, 1.25);
+        mse["adagrad"].Should().BeInRange(1.00, 1.25);
+        result.Runs.Should().OnlyContain(r => r.Status == RunStatus.Completed && r.Training.Epochs.Count == 50);
+        result.Data.Train.Should().Be(1347);
+        result.Data.Test.Should().Be(450);
+        result.Warnings.Should().ContainSingle().Which.Should().Contain("--scaler minmax");
+        result.Data.MseFloor.Should().BeGreaterThan(0).And.BeLessThan(mse["adam"]);
+    }
+
+    [Fact]
+    public void Thread_count_does_not_change_any_number()
+    {
+        var settings = new OptimizerStudySettings { Epochs = 4, Optimizers = ["sgd", "adam", "nadam"], Repeats = 2 };
+        var one = OptimizerComparison.Run(settings with { Threads = 1 }, Digits.Load());
+        var two = OptimizerComparison.Run(settings with { Threads = 2 }, Digits.Load());
+        Numbers(one).Should().Equal(Numbers(two));
+    }
+
+    [Fact]
+    public void Repeats_use_consecutive_seeds_and_report_a_spread()
+    {
+        var result = OptimizerComparison.Run(new OptimizerStudySettings { Epochs = 3, Optimizers = ["adam"], Repeats = 3 }, Digits.Load());
+        result.Runs.Select(r => r.Seed).Order().Should().Equal(42u, 43u, 44u);
+        result.Ranking.Single().StdTestMse.Should().BeGreaterThan(0);
+    }
+
+    [Fact]
+    public void Minmax_scaling_removes_the_sigmoid_floor()
+    {
+        var result = OptimizerComparison.Run(new OptimizerStudySettings { Epochs = 1, Optimizers = ["adam"], Scaler = "minmax" }, Digits.Load());
+        result.Warnings.Should().BeEmpty();
+        result.Data.MseFloor.Should().Be(0);
+    }
+
+    [Fact]
+    public void A_diverging_optimizer_is_ranked_last_and_does_not_stop_the_others()
+    {
+        var result = OptimizerComparison.Run(new OptimizerStudySettings { Epochs = 3, Optimizers = ["sgd", "adam"], LearningRate = 1e30, Loss = "mse", Output = Bottleneck.Models.OutputActivation.Linear }, Digits.Load());
+        result.Runs.Should().HaveCount(2);
+        result.Runs.Should().Contain(r => r.Status == RunStatus.Diverged);
+        result.Ranking.Last().Diverged.Should().Be(1);
+    }
+
+    private static double[] Numbers(OptimizerStudyResult r) =>
+        [.. r.Runs.OrderBy(x => x.Optimizer).ThenBy(x => x.Repeat)
+            .SelectMany(x => x.Training.Epochs.SelectMany(e => new[] { e.TrainLoss, e.ValLoss }).Append(x.TestMse))];
+}

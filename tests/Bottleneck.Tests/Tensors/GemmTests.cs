@@ -1,0 +1,105 @@
+using Bottleneck.Tensors;
+using FluentAssertions;
+
+namespace Bottleneck.Tests.Tensors;
+
+// Gemm.Path is global; these tests must not run beside others that multiply.
+[Collection(nameof(GemmPathCollection))]
+public class GemmTests
+{
+    public static TheoryData<SimdPath, bool, bool, int, int, int> Cases()
+    {
+        var data = new TheoryData<SimdPath, bool, bool, int, int, int>();
+        var paths = new[] { SimdPath.Vector512, SimdPath.Vector256, SimdPath.Scalar }.Where(Supported);
+        // Shapes straddle the 8×32 / 4×16 / 4×4 register tiles, the 64×128 thread tiles and the 256-deep k blocks.
+        var shapes = new[] { (1, 1, 1), (3, 5, 7), (8, 32, 64), (17, 33, 65), (256, 32, 64), (64, 130, 300), (70, 9, 513) };
+        foreach (var path in paths)
+            foreach (var (m, n, k) in shapes)
+                foreach (var ta in new[] { false, true })
+                    foreach (var tb in new[] { false, true })
+                        data.Add(path, ta, tb, m, n, k);
+        return data;
+    }
+
+    private static bool Supported(SimdPath p) => p switch
+    {
+        SimdPath.Vector512 => System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated,
+        SimdPath.Vector256 => System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated,
+        _ => true,
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Every_kernel_and_transpose_matches_a_double_precision_reference(SimdPath path, bool transA, bool transB, int m, int n, int k)
+    {
+        var rng = new RandomState(7);
+        var a = Random(rng, m * k);
+        var b = Random(rng, k * n);
+        var c = Random(rng, m * n);
+        var expectedOverwrite = Reference(a, transA, b, transB, m, n, k, null);
+        var expectedAccumulate = Reference(a, transA, b, transB, m, n, k, c);
+
+        var previous = Gemm.Path;
+        try
+        {
+            Gemm.Path = path;
+            var overwrite = Random(rng, m * n);
+            Gemm.Multiply(a, transA, b, transB, overwrite, m, n, k, accumulate: false, WorkerPool.Serial);
+            Close.Check(overwrite, expectedOverwrite, 1e-5, 1e-5 * k, $"{path} C");
+
+            var accumulate = (float[])c.Clone();
+            Gemm.Multiply(a, transA, b, transB, accumulate, m, n, k, accumulate: true, WorkerPool.Serial);
+            Close.Check(accumulate, expectedAccumulate, 1e-5, 1e-5 * k, $"{path} C + AB");
+        }
+        finally
+        {
+            Gemm.Path = previous;
+        }
+    }
+
+    [Fact]
+    public void Results_are_bit_identical_for_one_and_two_threads()
+    {
+        var rng = new RandomState(3);
+        int m = 300, n = 260, k = 700;
+        var a = Random(rng, m * k);
+        var b = Random(rng, k * n);
+        var serial = new float[m * n];
+        var parallel = new float[m * n];
+        using var pool = new WorkerPool(2);
+        Gemm.Multiply(a, false, b, true, serial, m, n, k, false, WorkerPool.Serial);
+        Gemm.Multiply(a, false, b, true, parallel, m, n, k, false, pool);
+        parallel.Should().Equal(serial);
+    }
+
+    [Fact]
+    public void Operands_too_small_for_the_shape_are_rejected()
+    {
+        var act = () => Gemm.Multiply(new float[5], false, new float[6], false, new float[6], 2, 3, 3, false, WorkerPool.Serial);
+        act.Should().Throw<ArgumentException>();
+    }
+
+    private static float[] Random(RandomState rng, int n)
+    {
+        var v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (float)rng.Uniform(-1, 1);
+        return v;
+    }
+
+    private static float[] Reference(float[] a, bool ta, float[] b, bool tb, int m, int n, int k, float[]? c)
+    {
+        var result = new float[m * n];
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double sum = c is null ? 0 : c[i * n + j];
+                for (int p = 0; p < k; p++)
+                    sum += (double)(ta ? a[p * m + i] : a[i * k + p]) * (tb ? b[j * k + p] : b[p * n + j]);
+                result[i * n + j] = (float)sum;
+            }
+        return result;
+    }
+}
+
+[CollectionDefinition(nameof(GemmPathCollection), DisableParallelization = true)]
+public class GemmPathCollection;

@@ -1,0 +1,95 @@
+using Bottleneck.Data;
+using Bottleneck.Layers;
+using Bottleneck.Losses;
+using Bottleneck.Models;
+using Bottleneck.Optimizers;
+using Bottleneck.Tensors;
+using Bottleneck.Training;
+using FluentAssertions;
+
+namespace Bottleneck.Tests.Training;
+
+public class TrainerTests
+{
+    private static (Dataset Train, Dataset Test) Digits01()
+    {
+        var digits = Digits.Load();
+        var scaled = digits.WithFeatures(new MinMaxScaler().FitTransform(digits.Features));
+        return TrainTestSplit.Split(scaled, 0.25, 42);
+    }
+
+    private static (Trainer Trainer, Autoencoder Model) Make(string optimizer, double lr, int epochs, uint seed = 1,
+                                                             OutputActivation output = OutputActivation.Sigmoid)
+    {
+        var rng = new RandomState(seed);
+        var model = DenseAutoencoder.Build(64, 16, [], output, InitScheme.GlorotUniform, rng);
+        var settings = OptimizerSettings.Defaults(optimizer, OptimizerConvention.PyTorch) with { LearningRate = lr };
+        return (new Trainer(model, new MSELoss(), settings.Create(model.Parameters), new TrainingOptions { Epochs = epochs, BatchSize = 64 }, rng), model);
+    }
+
+    [Fact]
+    public void Training_lowers_the_validation_loss()
+    {
+        var (train, test) = Digits01();
+        var (trainer, _) = Make("adam", 1e-2, 10);
+        var result = trainer.Fit(train, test);
+        result.Status.Should().Be(RunStatus.Completed);
+        result.Epochs.Should().HaveCount(10);
+        result.Epochs[^1].ValLoss.Should().BeLessThan(0.6 * result.Epochs[0].ValLoss);
+    }
+
+    [Fact]
+    public void A_diverging_run_ends_with_status_diverged_instead_of_garbage()
+    {
+        var (train, test) = Digits01();
+        // A linear output: a sigmoid would saturate and keep the loss finite however large the weights get.
+        var (trainer, _) = Make("sgd", 1e30, 5, output: OutputActivation.Linear);
+        var result = trainer.Fit(train, test);
+        result.Status.Should().Be(RunStatus.Diverged);
+        result.Message.Should().Contain("epoch");
+        result.Epochs.Should().HaveCountLessThan(5);
+        result.Epochs.All(e => double.IsFinite(e.TrainLoss)).Should().BeTrue("epochs before the divergence keep finite losses");
+    }
+
+    [Fact]
+    public void Cancellation_stops_at_a_batch_and_keeps_finished_epochs()
+    {
+        var (train, test) = Digits01();
+        var (trainer, _) = Make("adam", 1e-3, 1000);
+        using var cts = new CancellationTokenSource();
+        var result = trainer.Fit(train, test, p => { if (p.Completed?.Epoch == 3) cts.Cancel(); }, cts.Token);
+        result.Status.Should().Be(RunStatus.Cancelled);
+        result.Epochs.Should().HaveCount(3);
+    }
+
+    [Fact]
+    public void Steady_state_training_steps_allocate_nothing()
+    {
+        var (train, test) = Digits01();
+        var (trainer, _) = Make("adam", 1e-3, 2);
+        trainer.Fit(train, test); // first epochs size every buffer
+        long before = 0, during = -1;
+        int batches = 0;
+        trainer.Fit(train, null, p =>
+        {
+            // Measured between two batches of the second epoch, so only training steps fall inside.
+            if (p.Epoch != 2 || p.Completed is not null) return;
+            if (p.Batch == 1) before = GC.GetAllocatedBytesForCurrentThread();
+            else if (p.Batch == p.Batches - 1) during = GC.GetAllocatedBytesForCurrentThread() - before;
+            batches++;
+        });
+        batches.Should().BeGreaterThan(3);
+        during.Should().Be(0);
+    }
+
+    [Fact]
+    public void Same_seed_gives_identical_weights()
+    {
+        var (train, test) = Digits01();
+        var (a, modelA) = Make("rmsprop", 1e-3, 3, seed: 9);
+        var (b, modelB) = Make("rmsprop", 1e-3, 3, seed: 9);
+        a.Fit(train, test);
+        b.Fit(train, test);
+        modelA.Parameters.SelectMany(p => p.Value.Data).Should().Equal(modelB.Parameters.SelectMany(p => p.Value.Data));
+    }
+}

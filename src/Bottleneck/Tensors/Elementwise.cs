@@ -138,6 +138,51 @@ public static class Elementwise
     }
 
     /// <summary>
+    /// Σ t·log p̃ + (1 − t)·log(1 − p̃) with p̃ = clip(p, ε, 1 − ε), in one pass. Each SIMD lane
+    /// accumulates its own float partial sum; the lanes are added in double at the end, so the
+    /// order of additions (and the result) is fixed for a given length and CPU.
+    /// </summary>
+    public static double ClippedCrossEntropySum(ReadOnlySpan<float> p, ReadOnlySpan<float> t, float epsilon)
+    {
+        Check(p.Length, t.Length);
+        ref float pp = ref MemoryMarshal.GetReference(p);
+        ref float pt = ref MemoryMarshal.GetReference(t);
+        float lo = epsilon, hi = 1f - epsilon;
+        nuint i = 0, n = (nuint)p.Length;
+        double sum = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var (vlo, vhi, acc) = (Vector512.Create(lo), Vector512.Create(hi), Vector512<float>.Zero);
+            for (; i + 16 <= n; i += 16)
+            {
+                var x = Vector512.Min(Vector512.Max(Vector512.LoadUnsafe(ref pp, i), vlo), vhi);
+                var logP = Vector512.Log(x);
+                var log1mP = Vector512.Log(Vector512<float>.One - x);
+                acc += Vector512.LoadUnsafe(ref pt, i) * (logP - log1mP) + log1mP;
+            }
+            for (int lane = 0; lane < 16; lane++) sum += acc[lane];
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var (vlo, vhi, acc) = (Vector256.Create(lo), Vector256.Create(hi), Vector256<float>.Zero);
+            for (; i + 8 <= n; i += 8)
+            {
+                var x = Vector256.Min(Vector256.Max(Vector256.LoadUnsafe(ref pp, i), vlo), vhi);
+                var logP = Vector256.Log(x);
+                var log1mP = Vector256.Log(Vector256<float>.One - x);
+                acc += Vector256.LoadUnsafe(ref pt, i) * (logP - log1mP) + log1mP;
+            }
+            for (int lane = 0; lane < 8; lane++) sum += acc[lane];
+        }
+        for (; i < n; i++)
+        {
+            float x = Math.Clamp(Unsafe.Add(ref pp, i), lo, hi);
+            sum += Unsafe.Add(ref pt, i) * MathF.Log(x) + (1f - Unsafe.Add(ref pt, i)) * MathF.Log(1f - x);
+        }
+        return sum;
+    }
+
+    /// <summary>
     /// Gradient of the clipped binary cross-entropy: g = scale·(−t/p + (1 − t)/(1 − p)) where
     /// ε ≤ p ≤ 1 − ε, and 0 where the clip is active (the bounds themselves pass, as in PyTorch's clamp).
     /// </summary>

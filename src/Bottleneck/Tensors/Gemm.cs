@@ -10,9 +10,11 @@ public enum SimdPath { Vector512, Vector256, Scalar }
 /// where op(A) is A [M,K] or, transposed, A stored [K,M]; op(B) is B [K,N] or B stored [N,K].
 /// Dense layers need all three forms: y = x·Wᵀ (NT), dx = dy·W (NN), dW += dyᵀ·x (TN).
 ///
-/// Both operands are first packed into panels (MR rows of A, NR columns of B, k-major)
-/// so that one register-blocked microkernel serves every transpose; the k dimension is
-/// walked in KC blocks so a B micro-panel stays in L1 while A panels stream from L2.
+/// B is packed into panels of NR columns, k-major, so every transpose of B looks alike to
+/// the register-blocked microkernel. A is read in place: whether stored [M,K] or [K,M], its
+/// element (i, k) sits at a fixed row stride and k stride, and broadcasting one element at a
+/// time needs no contiguity. Only a last, partial panel of MR rows is copied, zero-padded.
+/// The k dimension is walked in KC blocks so a B micro-panel stays in L1.
 /// Work is split over output tiles only, never over k, so every element of C is summed
 /// in the same order whatever the thread count: results are bit-identical for 1 or N threads.
 /// </summary>
@@ -51,7 +53,7 @@ public static unsafe class Gemm
         {
             job.Prepare(pa, transA, pb, transB, pc, m, n, k, accumulate, Path);
             job.Phase = 0;
-            workers.For(job.PanelsA + job.PanelsB, job);
+            workers.For(job.PanelsB, job);
             job.Phase = 1;
             workers.For(job.TilesM * job.TilesN, job);
         }
@@ -63,8 +65,9 @@ public static unsafe class Gemm
         private bool _transA, _transB, _accumulate;
         private int _m, _n, _k, _mr, _nr;
         private SimdPath _path;
-        private float[] _packA = [], _packB = [];
-        public int PanelsA, PanelsB, TilesM, TilesN, Phase;
+        private nint _aRowStride, _aDepthStride;
+        private float[] _packB = [];
+        public int PanelsB, TilesM, TilesN, Phase;
 
         public void Prepare(float* a, bool transA, float* b, bool transB, float* c,
                             int m, int n, int k, bool accumulate, SimdPath path)
@@ -72,11 +75,10 @@ public static unsafe class Gemm
             _a = a; _b = b; _c = c;
             (_transA, _transB, _m, _n, _k, _accumulate, _path) = (transA, transB, m, n, k, accumulate, path);
             (_mr, _nr) = path switch { SimdPath.Vector512 => (8, 32), SimdPath.Vector256 => (4, 16), _ => (4, 4) };
-            PanelsA = (m + _mr - 1) / _mr;
+            (_aRowStride, _aDepthStride) = transA ? (1, m) : (k, 1);
             PanelsB = (n + _nr - 1) / _nr;
             TilesM = (m + TileRows - 1) / TileRows;
             TilesN = (n + TileCols - 1) / TileCols;
-            Grow(ref _packA, PanelsA * _mr * k);
             Grow(ref _packB, PanelsB * _nr * k);
         }
 
@@ -87,28 +89,8 @@ public static unsafe class Gemm
 
         public void Run(int index)
         {
-            if (Phase == 0)
-            {
-                if (index < PanelsA) PackA(index);
-                else PackB(index - PanelsA);
-            }
+            if (Phase == 0) PackB(index);
             else ComputeTile(index / TilesN, index % TilesN);
-        }
-
-        // Panel p of A holds rows [p·MR, p·MR+MR) as [k][MR], zero-padded past M.
-        private void PackA(int p)
-        {
-            fixed (float* packed = _packA)
-            {
-                float* dst = packed + (long)p * _mr * _k;
-                int i0 = p * _mr, rows = Math.Min(_mr, _m - i0);
-                for (int kk = 0; kk < _k; kk++, dst += _mr)
-                {
-                    for (int ii = 0; ii < rows; ii++)
-                        dst[ii] = _transA ? _a[(long)kk * _m + i0 + ii] : _a[(long)(i0 + ii) * _k + kk];
-                    for (int ii = rows; ii < _mr; ii++) dst[ii] = 0f;
-                }
-            }
         }
 
         // Panel p of B holds columns [p·NR, p·NR+NR) as [k][NR], zero-padded past N.
@@ -134,26 +116,37 @@ public static unsafe class Gemm
             int i0 = tm * TileRows, i1 = Math.Min(_m, i0 + TileRows);
             int j0 = tn * TileCols, j1 = Math.Min(_n, j0 + TileCols);
             float* edge = stackalloc float[_mr * _nr];
-            fixed (float* packA = _packA, packB = _packB)
+            float* edgeA = stackalloc float[_mr * Math.Min(KC, _k)];
+            fixed (float* packB = _packB)
             {
                 for (int k0 = 0; k0 < _k; k0 += KC)
                 {
                     int kc = Math.Min(KC, _k - k0);
                     bool overwrite = k0 == 0 && !_accumulate;
-                    for (int j = j0; j < j1; j += _nr)
+                    for (int i = i0; i < i1; i += _mr)
                     {
-                        float* pb = packB + ((long)(j / _nr) * _k + k0) * _nr;
-                        int cols = Math.Min(_nr, j1 - j);
-                        for (int i = i0; i < i1; i += _mr)
+                        int rows = Math.Min(_mr, i1 - i);
+                        float* pa = _a + i * _aRowStride + k0 * _aDepthStride;
+                        nint rowStride = _aRowStride, depthStride = _aDepthStride;
+                        if (rows < _mr)
                         {
-                            float* pa = packA + ((long)(i / _mr) * _k + k0) * _mr;
-                            int rows = Math.Min(_mr, i1 - i);
+                            // Reading MR rows in place would run past A: copy the partial panel, zero-padded.
+                            for (int kk = 0; kk < kc; kk++)
+                                for (int r = 0; r < _mr; r++)
+                                    edgeA[kk * _mr + r] = r < rows ? pa[r * rowStride + kk * depthStride] : 0f;
+                            pa = edgeA;
+                            (rowStride, depthStride) = (1, _mr);
+                        }
+                        for (int j = j0; j < j1; j += _nr)
+                        {
+                            float* pb = packB + ((long)(j / _nr) * _k + k0) * _nr;
+                            int cols = Math.Min(_nr, j1 - j);
                             float* pc = _c + (long)i * _n + j;
                             if (rows == _mr && cols == _nr)
-                                Micro(pa, pb, kc, pc, _n, overwrite);
+                                Micro(pa, rowStride, depthStride, pb, kc, pc, _n, overwrite);
                             else
                             {
-                                Micro(pa, pb, kc, edge, _nr, overwrite: true);
+                                Micro(pa, rowStride, depthStride, pb, kc, edge, _nr, overwrite: true);
                                 for (int r = 0; r < rows; r++)
                                     for (int q = 0; q < cols; q++)
                                         pc[(long)r * _n + q] = overwrite ? edge[r * _nr + q] : pc[(long)r * _n + q] + edge[r * _nr + q];
@@ -164,36 +157,39 @@ public static unsafe class Gemm
             }
         }
 
-        private void Micro(float* a, float* b, int kc, float* c, int ldc, bool overwrite)
+        private void Micro(float* a, nint rs, nint ks, float* b, int kc, float* c, int ldc, bool overwrite)
         {
             switch (_path)
             {
-                case SimdPath.Vector512: Micro8x32(a, b, kc, c, ldc, overwrite); break;
-                case SimdPath.Vector256: Micro4x16(a, b, kc, c, ldc, overwrite); break;
-                default: Micro4x4(a, b, kc, c, ldc, overwrite); break;
+                case SimdPath.Vector512: Micro8x32(a, rs, ks, b, kc, c, ldc, overwrite); break;
+                case SimdPath.Vector256: Micro4x16(a, rs, ks, b, kc, c, ldc, overwrite); break;
+                default: Micro4x4(a, rs, ks, b, kc, c, ldc, overwrite); break;
             }
         }
     }
 
     // 8 rows × 32 columns of C held in 16 zmm accumulators; per k: 2 loads, 8 broadcasts, 16 FMAs.
-    private static void Micro8x32(float* a, float* b, int kc, float* c, int ldc, bool overwrite)
+    // A's element (r, k) is a[r·rs + k·ks]; B's k-th row of the panel is b[32k .. 32k+31].
+    private static void Micro8x32(float* a, nint rs, nint ks, float* b, int kc, float* c, int ldc, bool overwrite)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default,
                          c20 = default, c21 = default, c30 = default, c31 = default,
                          c40 = default, c41 = default, c50 = default, c51 = default,
                          c60 = default, c61 = default, c70 = default, c71 = default;
-        for (int k = 0; k < kc; k++, a += 8, b += 32)
+        float* a0 = a, a1 = a + rs, a2 = a + 2 * rs, a3 = a + 3 * rs, a4 = a + 4 * rs, a5 = a + 5 * rs, a6 = a + 6 * rs, a7 = a + 7 * rs;
+        for (int k = 0; k < kc; k++, b += 32)
         {
+            nint o = k * ks;
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + 16);
-            var x = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-            x = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
-            x = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
-            x = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
-            x = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
-            x = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
-            x = Vector512.Create(a[6]); c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
-            x = Vector512.Create(a[7]); c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
+            var x = Vector512.Create(a0[o]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a1[o]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a2[o]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a3[o]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(a4[o]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(a5[o]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+            x = Vector512.Create(a6[o]); c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
+            x = Vector512.Create(a7[o]); c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
         }
         Store(c, c00, c01, overwrite); c += ldc;
         Store(c, c10, c11, overwrite); c += ldc;
@@ -217,18 +213,20 @@ public static unsafe class Gemm
     }
 
     // 4 rows × 16 columns in 8 ymm accumulators, for machines without AVX-512.
-    private static void Micro4x16(float* a, float* b, int kc, float* c, int ldc, bool overwrite)
+    private static void Micro4x16(float* a, nint rs, nint ks, float* b, int kc, float* c, int ldc, bool overwrite)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default,
                          c20 = default, c21 = default, c30 = default, c31 = default;
-        for (int k = 0; k < kc; k++, a += 4, b += 16)
+        float* a0 = a, a1 = a + rs, a2 = a + 2 * rs, a3 = a + 3 * rs;
+        for (int k = 0; k < kc; k++, b += 16)
         {
+            nint o = k * ks;
             var b0 = Vector256.Load(b);
             var b1 = Vector256.Load(b + 8);
-            var x = Vector256.Create(a[0]); c00 = Vector256.FusedMultiplyAdd(x, b0, c00); c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
-            x = Vector256.Create(a[1]); c10 = Vector256.FusedMultiplyAdd(x, b0, c10); c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
-            x = Vector256.Create(a[2]); c20 = Vector256.FusedMultiplyAdd(x, b0, c20); c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
-            x = Vector256.Create(a[3]); c30 = Vector256.FusedMultiplyAdd(x, b0, c30); c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
+            var x = Vector256.Create(a0[o]); c00 = Vector256.FusedMultiplyAdd(x, b0, c00); c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
+            x = Vector256.Create(a1[o]); c10 = Vector256.FusedMultiplyAdd(x, b0, c10); c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
+            x = Vector256.Create(a2[o]); c20 = Vector256.FusedMultiplyAdd(x, b0, c20); c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
+            x = Vector256.Create(a3[o]); c30 = Vector256.FusedMultiplyAdd(x, b0, c30); c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
         }
         Store(c, c00, c01, overwrite); c += ldc;
         Store(c, c10, c11, overwrite); c += ldc;
@@ -247,14 +245,14 @@ public static unsafe class Gemm
         hi.Store(c + 8);
     }
 
-    private static void Micro4x4(float* a, float* b, int kc, float* c, int ldc, bool overwrite)
+    private static void Micro4x4(float* a, nint rs, nint ks, float* b, int kc, float* c, int ldc, bool overwrite)
     {
         float* acc = stackalloc float[16];
         new Span<float>(acc, 16).Clear();
-        for (int k = 0; k < kc; k++, a += 4, b += 4)
+        for (int k = 0; k < kc; k++, b += 4)
             for (int r = 0; r < 4; r++)
                 for (int q = 0; q < 4; q++)
-                    acc[r * 4 + q] = MathF.FusedMultiplyAdd(a[r], b[q], acc[r * 4 + q]);
+                    acc[r * 4 + q] = MathF.FusedMultiplyAdd(a[r * rs + k * ks], b[q], acc[r * 4 + q]);
         for (int r = 0; r < 4; r++)
             for (int q = 0; q < 4; q++)
                 c[(long)r * ldc + q] = overwrite ? acc[r * 4 + q] : c[(long)r * ldc + q] + acc[r * 4 + q];

@@ -43,6 +43,21 @@ public class LossTests
         grad[2].Should().NotBe(0);
     }
 
+    // Divergence detection relies on this: a NaN anywhere, in a SIMD block or in the scalar tail, poisons the loss.
+    [Theory]
+    [InlineData("mse", 3)]
+    [InlineData("mse", 36)]
+    [InlineData("bce", 3)]
+    [InlineData("bce", 36)]
+    public void A_NaN_prediction_gives_a_NaN_loss(string name, int position)
+    {
+        var pred = new Tensor(1, 37);
+        var target = new Tensor(1, 37);
+        pred.Span.Fill(0.5f);
+        pred[position] = float.NaN;
+        double.IsNaN(Loss.Create(name).Forward(pred, target)).Should().BeTrue();
+    }
+
     private static void CheckGradient(Loss loss, double lo, double hi)
     {
         var rng = new RandomState(5);

@@ -32,7 +32,8 @@ public static class Cli
 
     private static (string Message, int Code)? Describe(Exception e) => e switch
     {
-        AggregateException { InnerExceptions.Count: 1 } a => Describe(a.InnerExceptions[0]),
+        // Parallel runs that fail alike (a bad setting hits every thread) report once; anything unexpected still crashes loudly.
+        AggregateException a when a.Flatten().InnerExceptions is { Count: > 0 } inner && inner.All(x => Describe(x) is not null) => Describe(inner[0]),
         UsageException u => (u.Message, Usage),
         DataFormatException d => (d.Message, Usage),
         ArgumentException a => (a.Message, Usage),

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Bottleneck.Reports;
 
 namespace Bottleneck.Cli.Commands;
 
@@ -21,6 +22,19 @@ public static class CommonOptions
     {
         Description = "Run directory for results (default runs/<command>-<timestamp>)",
     };
+
+    /// <summary>The --out directory (or the default one), created and proven writable; a failure is bad usage.</summary>
+    public static RunDirectory CreateRunDirectory(string? path, string command, DateTimeOffset started)
+    {
+        try
+        {
+            return RunDirectory.Create(path ?? RunDirectory.DefaultPath(command, started));
+        }
+        catch (IOException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
 
     /// <summary>Comma-separated integers, e.g. "128,64"; empty means none.</summary>
     public static IReadOnlyList<int> IntList(string? text, string option)

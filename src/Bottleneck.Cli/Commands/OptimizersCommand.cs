@@ -70,8 +70,11 @@ public static class OptimizersCommand
             settings.Validate();
             string datasetName = parsed.GetValue(dataset)!;
             var data = DatasetCatalog.Load(datasetName);
+            // Everything that can be wrong with the input is found before the run directory exists.
+            var warnings = OptimizerComparison.Prepare(settings, data).Warnings;
             var started = DateTimeOffset.Now;
-            var dir = RunDirectory.Create(parsed.GetValue(outDir) ?? RunDirectory.DefaultPath("optimizers", started));
+            var dir = CommonOptions.CreateRunDirectory(parsed.GetValue(outDir), "optimizers", started);
+            foreach (var warning in warnings) Console.Error.WriteLine($"warning: {warning}");
             return Run(settings, data, datasetName, dir, new Provenance(CommonOptions.CommandLine(parsed), started, settings.Threads));
         });
         return command;
@@ -79,9 +82,6 @@ public static class OptimizersCommand
 
     private static int Run(OptimizerStudySettings settings, Dataset data, string datasetName, RunDirectory dir, Provenance provenance)
     {
-        foreach (var warning in OptimizerComparison.Prepare(settings, data).Warnings)
-            Console.Error.WriteLine($"warning: {warning}");
-
         using var interrupt = new Interrupt();
         var labels = (from r in Enumerable.Range(0, settings.Repeats) from o in settings.Optimizers select Label(o, r, settings.Repeats)).ToList();
         var result = TrainingDisplay.Run(labels, settings.Epochs, report =>

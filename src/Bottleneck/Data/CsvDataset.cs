@@ -17,6 +17,7 @@ public static class CsvDataset
 {
     public static Dataset Load(string path)
     {
+        if (Directory.Exists(path)) throw new DataFormatException($"{path} is a directory; give the path of a CSV file");
         if (!File.Exists(path)) throw new DataFormatException($"{path}: no such file");
         using var reader = new StreamReader(path);
         return Read(reader, path, LabelColumn.Named);
@@ -35,9 +36,9 @@ public static class CsvDataset
         {
             int line = parser.RawRow;
             if (record.All(string.IsNullOrWhiteSpace)) continue;
-            if (width < 0 && !double.TryParse(record[0], NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            if (width < 0 && !record.Any(IsNumber))
             {
-                // A header row: remember its width and the label column, if it names one.
+                // A header row (no cell is a number): remember its width and the label column, if it names one.
                 width = record.Length;
                 if (labelColumn == LabelColumn.Named)
                     labelIndex = Array.FindIndex(record, h => h.Trim().Equals("label", StringComparison.OrdinalIgnoreCase));
@@ -90,6 +91,8 @@ public static class CsvDataset
         record = [];
         return false;
     }
+
+    private static bool IsNumber(string cell) => double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
 
     private static string Shorten(string s) => s.Length <= 20 ? s.Trim() : s[..20].Trim() + "…";
 }

@@ -36,6 +36,8 @@ public sealed record OptimizerStudySettings
         if (Epochs < 1) throw new ArgumentException($"epochs must be at least 1, got {Epochs}");
         if (BatchSize < 1) throw new ArgumentException($"batch size must be at least 1, got {BatchSize}");
         if (CodeSize < 1) throw new ArgumentException($"code size must be at least 1, got {CodeSize}");
+        foreach (int size in Hidden)
+            if (size < 1) throw new ArgumentException($"hidden layer sizes must be at least 1, got {size}");
         if (Repeats < 1) throw new ArgumentException($"repeat must be at least 1, got {Repeats}");
         if (Threads < 1) throw new ArgumentException($"threads must be at least 1, got {Threads}");
         if (Loss is not ("bce" or "mse")) throw new ArgumentException($"unknown loss '{Loss}' (expected bce or mse)");

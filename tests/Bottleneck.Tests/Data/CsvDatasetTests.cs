@@ -17,6 +17,12 @@ public class CsvDatasetTests
         d.Labels.Should().Equal(0, 1);
     }
 
+    // A first row with an empty first cell is data with a hole, not a header to skip silently.
+    [Fact]
+    public void A_first_row_with_an_empty_cell_is_data_not_a_header() =>
+        FluentActions.Invoking(() => Read(",1,2\n3,4,5\n")).Should().Throw<DataFormatException>()
+            .WithMessage("data.csv line 1, column 1: '' is not a number");
+
     [Fact]
     public void Headerless_csv_is_all_features()
     {

@@ -117,7 +117,6 @@ public static class OptimizersCommand
         foreach (var r in result.Ranking)
         {
             string mse = !double.IsFinite(r.MeanTestMse) ? "—" : repeated ? $"{r.MeanTestMse:0.0000} ± {r.StdTestMse:0.0000}" : $"{r.MeanTestMse:0.0000}";
-            string status = r.Diverged > 0 ? $"{r.Diverged}/{r.Runs} diverged" : "ok";
             var cells = new List<string> { r.Rank.ToString(CultureInfo.InvariantCulture), OptimizerSettings.DisplayName(r.Optimizer), mse };
             if (showReference)
             {
@@ -125,7 +124,7 @@ public static class OptimizersCommand
                 cells.Add(double.IsFinite(reference.Item1) ? $"{reference.Item1:0.0000}" : "");
                 cells.Add(double.IsFinite(reference.Item2) ? $"{reference.Item2:0.0000}" : "");
             }
-            cells.Add(status);
+            cells.Add(r.Status);
             table.AddRow([.. cells.Select(Markup.Escape)]);
         }
         AnsiConsole.Write(table);

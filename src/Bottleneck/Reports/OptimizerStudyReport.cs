@@ -71,6 +71,8 @@ public static class OptimizerStudyReport
                 ["std_test_mse"] = Json.Number(r.StdTestMse),
                 ["runs"] = r.Runs,
                 ["diverged"] = r.Diverged,
+                ["cancelled"] = r.Cancelled,
+                ["status"] = r.Status,
             })]),
             ["runs"] = new JsonArray([.. result.Runs.Select(r => (JsonNode)new JsonObject
             {

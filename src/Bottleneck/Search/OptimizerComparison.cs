@@ -98,11 +98,12 @@ public static class OptimizerComparison
             double mean = ok.Count > 0 ? ok.Average() : double.NaN;
             // Sample standard deviation (ddof 1), as a notebook's np.std(..., ddof=1) over seeds would report.
             double std = ok.Count > 1 ? Math.Sqrt(ok.Sum(v => (v - mean) * (v - mean)) / (ok.Count - 1)) : 0;
-            return (Name: name, Mean: mean, Std: std, Runs: mine.Count, Diverged: mine.Count(r => r.Status == RunStatus.Diverged));
+            return (Name: name, Mean: mean, Std: std, Runs: mine.Count, Diverged: mine.Count(r => r.Status == RunStatus.Diverged),
+                    Cancelled: mine.Count(r => r.Status == RunStatus.Cancelled));
         }).Where(r => r.Runs > 0)
           .OrderBy(r => double.IsFinite(r.Mean) ? 0 : 1).ThenBy(r => r.Mean).ThenBy(r => settings.Optimizers.IndexOf(r.Name))
           .ToList();
-        return [.. rows.Select((r, i) => new OptimizerSummary(r.Name, i + 1, r.Mean, r.Std, r.Runs, r.Diverged))];
+        return [.. rows.Select((r, i) => new OptimizerSummary(r.Name, i + 1, r.Mean, r.Std, r.Runs, r.Diverged, r.Cancelled))];
     }
 
     private static int IndexOf(this IReadOnlyList<string> list, string value)

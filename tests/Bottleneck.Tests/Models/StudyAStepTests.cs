@@ -84,4 +84,16 @@ public class StudyAStepTests
         dense.Weight.Value.Data.Max().Should().BeGreaterThan((float)(0.95 * bound));
         dense.Bias.Value.Data.Should().OnlyContain(b => b == 0);
     }
+
+    [Fact]
+    public void Kaiming_uniform_weights_and_biases_fill_one_over_root_fan_in()
+    {
+        var model = DenseAutoencoder.Build(64, 32, [], OutputActivation.Sigmoid, InitScheme.KaimingUniform, new RandomState(1));
+        var dense = model.Layers.OfType<Dense>().First();
+        double bound = 1 / Math.Sqrt(64);
+        dense.Weight.Value.Data.Should().OnlyContain(w => Math.Abs(w) <= bound);
+        dense.Weight.Value.Data.Max().Should().BeGreaterThan((float)(0.95 * bound));
+        dense.Bias.Value.Data.Should().OnlyContain(b => Math.Abs(b) <= bound);
+        dense.Bias.Value.Data.Should().Contain(b => b != 0);
+    }
 }

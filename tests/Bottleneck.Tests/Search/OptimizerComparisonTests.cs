@@ -58,6 +58,19 @@ public class OptimizerComparisonTests
         result.Ranking.Last().Diverged.Should().Be(1);
     }
 
+    [Fact]
+    public void A_cancelled_study_keeps_its_runs_and_says_they_were_cancelled()
+    {
+        using var cts = new CancellationTokenSource();
+        var settings = new OptimizerStudySettings { Epochs = 1000, Optimizers = ["adam", "sgd"], Threads = 1 };
+        var result = OptimizerComparison.Run(settings, Digits.Load(), p => { if (p.Training.Completed?.Epoch == 2) cts.Cancel(); }, cts.Token);
+        result.Cancelled.Should().BeTrue();
+        var adam = result.Runs.Should().ContainSingle().Which;
+        adam.Status.Should().Be(RunStatus.Cancelled);
+        adam.Training.Epochs.Should().HaveCount(2);
+        result.Ranking.Single().Status.Should().Be("1/1 cancelled");
+    }
+
     private static double[] Numbers(OptimizerStudyResult r) =>
         [.. r.Runs.OrderBy(x => x.Optimizer).ThenBy(x => x.Repeat)
             .SelectMany(x => x.Training.Epochs.SelectMany(e => new[] { e.TrainLoss, e.ValLoss }).Append(x.TestMse))];

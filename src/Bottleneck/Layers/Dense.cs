@@ -15,7 +15,7 @@ public sealed class Dense : Layer
         if (inFeatures < 1 || outFeatures < 1) throw new ArgumentException($"Dense needs positive sizes, got {inFeatures} → {outFeatures}");
         (In, Out) = (inFeatures, outFeatures);
         Weight = new Parameter("weight", outFeatures, inFeatures);
-        Bias = new Parameter("bias", outFeatures) { IsWeight = false };
+        Bias = new Parameter("bias", outFeatures);
     }
 
     public override IReadOnlyList<Parameter> Parameters => [Weight, Bias];

@@ -8,6 +8,4 @@ public sealed class Parameter(string name, params int[] shape)
     public string Name { get; } = name;
     public Tensor Value { get; } = new(shape);
     public Tensor Grad { get; } = new(shape);
-    /// <summary>False for biases and normalisation scales: L2 weight decay usually skips them when asked.</summary>
-    public bool IsWeight { get; init; } = true;
 }

@@ -11,7 +11,8 @@ namespace Bottleneck.Search;
 /// Study A: the same autoencoder trained with each optimizer, scored by test MSE.
 /// Within a repeat every optimizer starts from the same initial weights and sees the same
 /// batch order (a paired comparison); repeat r uses seed + r. Runs are independent, so they
-/// go in parallel, one per thread, and the numbers do not depend on the thread count.
+/// go in parallel, one per thread; threads left over when there are fewer runs than threads
+/// go to each run's kernels. No number depends on the thread count.
 /// </summary>
 public static class OptimizerComparison
 {
@@ -26,12 +27,16 @@ public static class OptimizerComparison
                     from name in settings.Optimizers
                     select (Name: name, Repeat: r)).ToArray();
         var runs = new OptimizerRun?[jobs.Length];
-        var options = new ParallelOptions { MaxDegreeOfParallelism = settings.Threads };
+        int concurrent = Math.Min(settings.Threads, jobs.Length);
+        int threadsPerRun = settings.Threads / concurrent;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = concurrent };
         Parallel.For(0, jobs.Length, options, i =>
         {
             if (cancel.IsCancellationRequested) return;
             var (name, repeat) = jobs[i];
-            runs[i] = RunOne(settings, name, repeat, train, test, p => progress?.Invoke(new OptimizerRunProgress(name, repeat, p)), cancel);
+            using var workers = threadsPerRun > 1 ? new WorkerPool(threadsPerRun) : null;
+            runs[i] = RunOne(settings, name, repeat, train, test, workers ?? WorkerPool.Serial,
+                             p => progress?.Invoke(new OptimizerRunProgress(name, repeat, p)), cancel);
         });
 
         var finished = runs.OfType<OptimizerRun>().ToList();
@@ -39,13 +44,14 @@ public static class OptimizerComparison
                                         cancel.IsCancellationRequested, clock.Elapsed.TotalSeconds);
     }
 
-    public static OptimizerRun RunOne(OptimizerStudySettings settings, string optimizerName, int repeat,
-                                      Dataset train, Dataset test, Action<TrainingProgress>? progress, CancellationToken cancel)
+    public static OptimizerRun RunOne(OptimizerStudySettings settings, string optimizerName, int repeat, Dataset train, Dataset test,
+                                      WorkerPool workers, Action<TrainingProgress>? progress, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
         uint seed = settings.Seed + (uint)repeat;
         var rng = new RandomState(seed);
         var model = DenseAutoencoder.Build(train.FeatureCount, settings.CodeSize, settings.Hidden, settings.Output, settings.Init, rng);
+        model.Workers = workers;
         var optimizer = settings.OptimizerFor(optimizerName).Create(model.Parameters);
         var trainer = new Trainer(model, Loss.Create(settings.Loss), optimizer,
                                   new TrainingOptions { Epochs = settings.Epochs, BatchSize = settings.BatchSize }, rng);
@@ -112,6 +118,3 @@ public static class OptimizerComparison
         return -1;
     }
 }
-
-/// <summary>Training progress of one optimizer run within the study.</summary>
-public readonly record struct OptimizerRunProgress(string Optimizer, int Repeat, TrainingProgress Training);

@@ -244,15 +244,6 @@ public static class Elementwise
             TensorPrimitives.Add(sums, matrix.Slice(r, width), sums);
     }
 
-    /// <summary>True when every value is finite (no NaN, no ±Infinity).</summary>
-    public static bool AllFinite(ReadOnlySpan<float> values)
-    {
-        // x − x is 0 for finite x and NaN for NaN or ±Infinity, so one sum answers for all.
-        float acc = 0f;
-        foreach (var v in values) acc += v - v;
-        return acc == 0f;
-    }
-
     private static void Check(int a, int b)
     {
         if (a != b) throw new ArgumentException($"span lengths differ: {a} and {b}");

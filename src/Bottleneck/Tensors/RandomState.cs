@@ -104,18 +104,4 @@ public sealed class RandomState
         return p;
     }
 
-    /// <summary>
-    /// A child seed for an independent stream (one per trial, fold or optimizer), so a
-    /// result depends only on the study seed and its own identity, never on scheduling.
-    /// </summary>
-    public static uint Derive(uint seed, string purpose)
-    {
-        // FNV-1a over the purpose, mixed with the seed by splitmix64's finaliser.
-        ulong h = 14695981039346656037ul;
-        foreach (char c in purpose) h = (h ^ c) * 1099511628211ul;
-        ulong z = h ^ (seed * 0x9E3779B97F4A7C15ul);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ul;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBul;
-        return (uint)(z ^ (z >> 31));
-    }
 }

@@ -34,7 +34,6 @@ public sealed class Tensor
     public float this[int i] { get => Data[i]; set => Data[i] = value; }
 
     public void Clear() => Array.Clear(Data);
-    public void CopyFrom(Tensor other) => other.Data.AsSpan().CopyTo(Data);
     public Tensor Clone() => new((float[])Data.Clone(), Shape);
 
     public static int ElementCount(ReadOnlySpan<int> shape)

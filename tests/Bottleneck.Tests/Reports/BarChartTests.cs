@@ -3,13 +3,12 @@ using System.Xml.Linq;
 using Bottleneck.Reports;
 using FluentAssertions;
 using Xunit;
+using static Bottleneck.Tests.Reports.SvgDom;
 
 namespace Bottleneck.Tests.Reports;
 
 public class BarChartTests
 {
-    private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
-
     [Fact]
     public void Bar_chart_is_well_formed_svg_with_one_rect_per_bar()
     {
@@ -161,17 +160,6 @@ public class BarChartTests
         Groups(root, "bar").Should().BeEmpty();
         root.Descendants(Svg + "text").Should().Contain(t => t.Value == "no data");
     }
-
-    private static XElement Parse(string svg) => XDocument.Parse(svg).Root!;
-
-    private static bool HasClass(XElement e, string name) =>
-        (e.Attribute("class")?.Value ?? "").Split(' ').Contains(name);
-
-    private static List<XElement> Groups(XElement root, string cls) =>
-        root.Descendants(Svg + "g").Where(g => HasClass(g, cls)).ToList();
-
-    private static double Number(XElement e, string attribute) =>
-        double.Parse(e.Attribute(attribute)!.Value, CultureInfo.InvariantCulture);
 
     private static List<string> ValueLabels(XElement root) =>
         root.Descendants(Svg + "text").Where(t => HasClass(t, "value")).Select(t => t.Value).ToList();

@@ -3,13 +3,12 @@ using System.Xml.Linq;
 using Bottleneck.Reports;
 using FluentAssertions;
 using Xunit;
+using static Bottleneck.Tests.Reports.SvgDom;
 
 namespace Bottleneck.Tests.Reports;
 
 public class LineChartTests
 {
-    private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
-
     [Fact]
     public void Line_chart_has_one_polyline_per_series_and_a_legend()
     {
@@ -224,17 +223,6 @@ public class LineChartTests
         new(name, Epochs(50), Epochs(50).Select(e => scale * Math.Exp(-e / 10) + 0.05).ToArray());
 
     private static double[] Epochs(int count) => Enumerable.Range(1, count).Select(i => (double)i).ToArray();
-
-    private static XElement Parse(string svg) => XDocument.Parse(svg).Root!;
-
-    private static bool HasClass(XElement e, string name) =>
-        (e.Attribute("class")?.Value ?? "").Split(' ').Contains(name);
-
-    private static List<XElement> Groups(XElement root, string cls) =>
-        root.Descendants(Svg + "g").Where(g => HasClass(g, cls)).ToList();
-
-    private static double Number(XElement e, string attribute) =>
-        double.Parse(e.Attribute(attribute)!.Value, CultureInfo.InvariantCulture);
 
     private static List<(double X, double Y)> Points(XElement polyline) =>
         polyline.Attribute("points")!.Value.Split(' ')

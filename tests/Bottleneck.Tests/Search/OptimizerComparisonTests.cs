@@ -33,6 +33,17 @@ public class OptimizerComparisonTests
         Numbers(one).Should().Equal(Numbers(two));
     }
 
+    // One run and two threads: the spare thread goes to the kernels (a 512-wide layer is big enough
+    // for the GEMMs to split), and still no number changes.
+    [Fact]
+    public void A_single_run_using_two_threads_in_its_kernels_matches_one_thread()
+    {
+        var settings = new OptimizerStudySettings { Epochs = 2, Optimizers = ["adam"], Hidden = [512] };
+        var one = OptimizerComparison.Run(settings with { Threads = 1 }, Digits.Load());
+        var two = OptimizerComparison.Run(settings with { Threads = 2 }, Digits.Load());
+        Numbers(one).Should().Equal(Numbers(two));
+    }
+
     [Fact]
     public void Repeats_use_consecutive_seeds_and_report_a_spread()
     {

@@ -8,6 +8,8 @@ public enum SimdPath { Vector512, Vector256, Scalar }
 /// <summary>
 /// Single-precision matrix multiply, row-major:  C[M,N] = (accumulate ? C : 0) + op(A)·op(B),
 /// where op(A) is A [M,K] or, transposed, A stored [K,M]; op(B) is B [K,N] or B stored [N,K].
+/// Leading dimensions (lda, ldb, ldc: the distance between stored rows) default to dense
+/// storage; a larger one selects a block of columns inside a wider matrix.
 /// Dense layers need all three forms: y = x·Wᵀ (NT), dx = dy·W (NN), dW += dyᵀ·x (TN).
 ///
 /// B is packed into panels of NR columns, k-major, so every transpose of B looks alike to
@@ -37,21 +39,26 @@ public static unsafe class Gemm
 
     public static void Multiply(
         ReadOnlySpan<float> a, bool transA, ReadOnlySpan<float> b, bool transB, Span<float> c,
-        int m, int n, int k, bool accumulate, WorkerPool pool)
+        int m, int n, int k, bool accumulate, WorkerPool pool, int lda = 0, int ldb = 0, int ldc = 0)
     {
-        if (a.Length < (long)m * k || b.Length < (long)k * n || c.Length < (long)m * n)
-            throw new ArgumentException($"GEMM operands too small for [{m}x{k}]·[{k}x{n}]");
         if (m == 0 || n == 0) return;
+        lda = lda == 0 ? (transA ? m : k) : lda;
+        ldb = ldb == 0 ? (transB ? k : n) : ldb;
+        ldc = ldc == 0 ? n : ldc;
+        if (a.Length < Extent(transA ? k : m, transA ? m : k, lda) || b.Length < Extent(transB ? n : k, transB ? k : n, ldb)
+            || c.Length < Extent(m, n, ldc))
+            throw new ArgumentException($"GEMM operands too small for [{m}x{k}]·[{k}x{n}]");
         if (k == 0)
         {
-            if (!accumulate) c[..(m * n)].Clear();
+            if (!accumulate)
+                for (int i = 0; i < m; i++) c.Slice(i * ldc, n).Clear();
             return;
         }
         var job = t_job ??= new Job();
         var workers = (long)m * n * k >= ParallelWork ? pool : WorkerPool.Serial;
         fixed (float* pa = a, pb = b, pc = c)
         {
-            job.Prepare(pa, transA, pb, transB, pc, m, n, k, accumulate, Path);
+            job.Prepare(pa, transA, lda, pb, transB, ldb, pc, ldc, m, n, k, accumulate, Path);
             job.Phase = 0;
             workers.For(job.PanelsB, job);
             job.Phase = 1;
@@ -59,23 +66,30 @@ public static unsafe class Gemm
         }
     }
 
+    // Elements spanned by a rows×cols matrix stored with the given leading dimension.
+    private static long Extent(int rows, int cols, int ld)
+    {
+        if (ld < cols) throw new ArgumentException($"leading dimension {ld} is less than the row length {cols}");
+        return rows == 0 || cols == 0 ? 0 : (long)(rows - 1) * ld + cols;
+    }
+
     private sealed class Job : IParallelJob
     {
         private float* _a, _b, _c;
         private bool _transA, _transB, _accumulate;
-        private int _m, _n, _k, _mr, _nr;
+        private int _m, _n, _k, _mr, _nr, _ldb, _ldc;
         private SimdPath _path;
         private nint _aRowStride, _aDepthStride;
         private float[] _packB = [];
         public int PanelsB, TilesM, TilesN, Phase;
 
-        public void Prepare(float* a, bool transA, float* b, bool transB, float* c,
+        public void Prepare(float* a, bool transA, int lda, float* b, bool transB, int ldb, float* c, int ldc,
                             int m, int n, int k, bool accumulate, SimdPath path)
         {
             _a = a; _b = b; _c = c;
-            (_transA, _transB, _m, _n, _k, _accumulate, _path) = (transA, transB, m, n, k, accumulate, path);
+            (_transA, _transB, _m, _n, _k, _accumulate, _path, _ldb, _ldc) = (transA, transB, m, n, k, accumulate, path, ldb, ldc);
             (_mr, _nr) = path switch { SimdPath.Vector512 => (8, 32), SimdPath.Vector256 => (4, 16), _ => (4, 4) };
-            (_aRowStride, _aDepthStride) = transA ? (1, m) : (k, 1);
+            (_aRowStride, _aDepthStride) = transA ? (1, lda) : (lda, 1);
             PanelsB = (n + _nr - 1) / _nr;
             TilesM = (m + TileRows - 1) / TileRows;
             TilesN = (n + TileCols - 1) / TileCols;
@@ -103,9 +117,9 @@ public static unsafe class Gemm
                 for (int kk = 0; kk < _k; kk++, dst += _nr)
                 {
                     if (_transB)
-                        for (int jj = 0; jj < cols; jj++) dst[jj] = _b[(long)(j0 + jj) * _k + kk];
+                        for (int jj = 0; jj < cols; jj++) dst[jj] = _b[(long)(j0 + jj) * _ldb + kk];
                     else
-                        new ReadOnlySpan<float>(_b + (long)kk * _n + j0, cols).CopyTo(new Span<float>(dst, cols));
+                        new ReadOnlySpan<float>(_b + (long)kk * _ldb + j0, cols).CopyTo(new Span<float>(dst, cols));
                     for (int jj = cols; jj < _nr; jj++) dst[jj] = 0f;
                 }
             }
@@ -126,7 +140,7 @@ public static unsafe class Gemm
                     for (int i = i0; i < i1; i += _mr)
                     {
                         int rows = Math.Min(_mr, i1 - i);
-                        float* pa = _a + i * _aRowStride + k0 * _aDepthStride;
+                        float* pa = _a + i * _aRowStride + (nint)k0 * _aDepthStride;
                         nint rowStride = _aRowStride, depthStride = _aDepthStride;
                         if (rows < _mr)
                         {
@@ -141,15 +155,15 @@ public static unsafe class Gemm
                         {
                             float* pb = packB + ((long)(j / _nr) * _k + k0) * _nr;
                             int cols = Math.Min(_nr, j1 - j);
-                            float* pc = _c + (long)i * _n + j;
+                            float* pc = _c + (long)i * _ldc + j;
                             if (rows == _mr && cols == _nr)
-                                Micro(pa, rowStride, depthStride, pb, kc, pc, _n, overwrite);
+                                Micro(pa, rowStride, depthStride, pb, kc, pc, _ldc, overwrite);
                             else
                             {
                                 Micro(pa, rowStride, depthStride, pb, kc, edge, _nr, overwrite: true);
                                 for (int r = 0; r < rows; r++)
                                     for (int q = 0; q < cols; q++)
-                                        pc[(long)r * _n + q] = overwrite ? edge[r * _nr + q] : pc[(long)r * _n + q] + edge[r * _nr + q];
+                                        pc[(long)r * _ldc + q] = overwrite ? edge[r * _nr + q] : pc[(long)r * _ldc + q] + edge[r * _nr + q];
                             }
                         }
                     }

@@ -72,6 +72,42 @@ public class GemmTests
         parallel.Should().Equal(serial);
     }
 
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void Leading_dimensions_select_a_block_inside_a_wider_matrix(bool transA, bool transB)
+    {
+        var rng = new RandomState(5);
+        int m = 19, n = 37, k = 41, pad = 7;
+        var a = Random(rng, m * k);
+        var b = Random(rng, k * n);
+        var expected = Reference(a, transA, b, transB, m, n, k, null);
+
+        // Each operand sits, offset by 3, inside a matrix `pad` columns wider than it needs.
+        var (aRows, aCols) = transA ? (k, m) : (m, k);
+        var (bRows, bCols) = transB ? (n, k) : (k, n);
+        var wideA = Embed(a, aRows, aCols, aCols + pad);
+        var wideB = Embed(b, bRows, bCols, bCols + pad);
+        var wideC = new float[3 + m * (n + pad)];
+        Array.Fill(wideC, 99f);
+        Gemm.Multiply(wideA.AsSpan(3), transA, wideB.AsSpan(3), transB, wideC.AsSpan(3), m, n, k, false, WorkerPool.Serial,
+                      lda: aCols + pad, ldb: bCols + pad, ldc: n + pad);
+
+        var c = new float[m * n];
+        for (int i = 0; i < m; i++) wideC.AsSpan(3 + i * (n + pad), n).CopyTo(c.AsSpan(i * n));
+        Close.Check(c, expected, 1e-5, 1e-4, "C");
+        wideC[3 + n].Should().Be(99f, "the padding between rows of C is left alone");
+    }
+
+    private static float[] Embed(float[] dense, int rows, int cols, int ld)
+    {
+        var wide = new float[3 + rows * ld];
+        for (int r = 0; r < rows; r++) dense.AsSpan(r * cols, cols).CopyTo(wide.AsSpan(3 + r * ld));
+        return wide;
+    }
+
     [Fact]
     public void Operands_too_small_for_the_shape_are_rejected()
     {

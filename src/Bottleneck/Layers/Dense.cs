@@ -20,6 +20,9 @@ public sealed class Dense : Layer
 
     public override IReadOnlyList<Parameter> Parameters => [Weight, Bias];
 
+    public override void ResetParameters(InitScheme scheme, RandomState rng) =>
+        Init.WeightAndBias(Weight.Value, Bias.Value, In, Out, scheme, rng);
+
     public override int[] OutputShape(int[] inputShape)
     {
         if (Tensor.ElementCount(inputShape) != In)

@@ -13,26 +13,25 @@ public enum InitScheme
 
 public static class Init
 {
-    /// <summary>Initialises every Dense layer in order, drawing from <paramref name="rng"/>.</summary>
+    /// <summary>Initialises every layer in order, drawing from <paramref name="rng"/>.</summary>
     public static void Apply(IEnumerable<Layer> layers, InitScheme scheme, RandomState rng)
     {
-        foreach (var layer in layers)
-            if (layer is Dense dense) Apply(dense.Weight.Value, dense.Bias.Value, dense.In, dense.Out, scheme, rng);
+        foreach (var layer in layers) layer.ResetParameters(scheme, rng);
     }
 
-    public static void Apply(Tensor weight, Tensor bias, int fanIn, int fanOut, InitScheme scheme, RandomState rng)
+    public static void WeightAndBias(Tensor weight, Tensor? bias, int fanIn, int fanOut, InitScheme scheme, RandomState rng)
     {
         switch (scheme)
         {
             case InitScheme.GlorotUniform:
                 Uniform(weight, Math.Sqrt(6.0 / (fanIn + fanOut)), rng);
-                bias.Clear();
+                bias?.Clear();
                 break;
             case InitScheme.KaimingUniform:
                 // gain = √(2/(1+a²)) with a = √5 gives bound = gain·√(3/fan_in) = 1/√fan_in.
                 double bound = 1.0 / Math.Sqrt(fanIn);
                 Uniform(weight, bound, rng);
-                Uniform(bias, bound, rng);
+                if (bias is not null) Uniform(bias, bound, rng);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(scheme));

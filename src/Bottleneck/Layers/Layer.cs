@@ -11,6 +11,12 @@ public abstract class Layer
 {
     public virtual IReadOnlyList<Parameter> Parameters => [];
 
+    /// <summary>State that is saved but not trained, e.g. BatchNorm's running statistics.</summary>
+    public virtual IReadOnlyList<(string Name, Tensor Value)> Buffers => [];
+
+    /// <summary>Draws fresh initial weights, as PyTorch's reset_parameters does; layers without weights do nothing.</summary>
+    public virtual void ResetParameters(InitScheme scheme, RandomState rng) { }
+
     /// <summary>Threads for this layer's kernels; set by the model that holds it.</summary>
     public WorkerPool Workers { get; set; } = WorkerPool.Serial;
 

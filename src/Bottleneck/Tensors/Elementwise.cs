@@ -244,6 +244,28 @@ public static class Elementwise
             TensorPrimitives.Add(sums, matrix.Slice(r, width), sums);
     }
 
+    /// <summary>y[b, c, :] += bias[c] for y: [B, C, P] (a convolution's per-channel bias).</summary>
+    public static void AddChannelBias(Span<float> y, int batch, int channels, int positions, ReadOnlySpan<float> bias)
+    {
+        for (int b = 0; b < batch; b++)
+            for (int c = 0; c < channels; c++)
+            {
+                var segment = y.Slice((b * channels + c) * positions, positions);
+                TensorPrimitives.Add(segment, bias[c], segment);
+            }
+    }
+
+    /// <summary>sums[c] += Σ_b Σ_p x[b, c, p], in double, samples in order: deterministic.</summary>
+    public static void AccumulateChannelSums(ReadOnlySpan<float> x, int batch, int channels, int positions, Span<float> sums)
+    {
+        for (int c = 0; c < channels; c++)
+        {
+            double total = 0;
+            for (int b = 0; b < batch; b++) total += TensorPrimitives.Sum(x.Slice((b * channels + c) * positions, positions));
+            sums[c] += (float)total;
+        }
+    }
+
     private static void Check(int a, int b)
     {
         if (a != b) throw new ArgumentException($"span lengths differ: {a} and {b}");

@@ -59,10 +59,8 @@ public static unsafe class Gemm
         fixed (float* pa = a, pb = b, pc = c)
         {
             job.Prepare(pa, transA, lda, pb, transB, ldb, pc, ldc, m, n, k, accumulate, Path);
-            job.Phase = 0;
-            workers.For(job.PanelsB, job);
-            job.Phase = 1;
-            workers.For(job.TilesM * job.TilesN, job);
+            workers.For(job.PanelsB, job.PackB);
+            workers.For(job.TilesM * job.TilesN, job.ComputeTile);
         }
     }
 
@@ -73,7 +71,7 @@ public static unsafe class Gemm
         return rows == 0 || cols == 0 ? 0 : (long)(rows - 1) * ld + cols;
     }
 
-    private sealed class Job : IParallelJob
+    private sealed class Job
     {
         private float* _a, _b, _c;
         private bool _transA, _transB, _accumulate;
@@ -81,7 +79,14 @@ public static unsafe class Gemm
         private SimdPath _path;
         private nint _aRowStride, _aDepthStride;
         private float[] _packB = [];
-        public int PanelsB, TilesM, TilesN, Phase;
+        public int PanelsB, TilesM, TilesN;
+        public readonly Action<int> PackB, ComputeTile;
+
+        public Job()
+        {
+            PackB = PackPanelOfB;
+            ComputeTile = ComputeTileAt;
+        }
 
         public void Prepare(float* a, bool transA, int lda, float* b, bool transB, int ldb, float* c, int ldc,
                             int m, int n, int k, bool accumulate, SimdPath path)
@@ -101,14 +106,8 @@ public static unsafe class Gemm
             if (buffer.Length < size) buffer = GC.AllocateUninitializedArray<float>(Math.Max(size, buffer.Length * 2), pinned: true);
         }
 
-        public void Run(int index)
-        {
-            if (Phase == 0) PackB(index);
-            else ComputeTile(index / TilesN, index % TilesN);
-        }
-
         // Panel p of B holds columns [p·NR, p·NR+NR) as [k][NR], zero-padded past N.
-        private void PackB(int p)
+        private void PackPanelOfB(int p)
         {
             fixed (float* packed = _packB)
             {
@@ -125,8 +124,9 @@ public static unsafe class Gemm
             }
         }
 
-        private void ComputeTile(int tm, int tn)
+        private void ComputeTileAt(int index)
         {
+            int tm = index / TilesN, tn = index % TilesN;
             int i0 = tm * TileRows, i1 = Math.Min(_m, i0 + TileRows);
             int j0 = tn * TileCols, j1 = Math.Min(_n, j0 + TileCols);
             float* edge = stackalloc float[_mr * _nr];

@@ -14,13 +14,16 @@ public sealed class RandomState
     private bool _hasGauss;
     private double _gauss;
 
-    public RandomState(uint seed)
+    public RandomState(uint seed) => Reseed(seed);
+
+    /// <summary>init_genrand: numpy's legacy seeding for an integer seed.</summary>
+    public void Reseed(uint seed)
     {
-        // init_genrand: numpy's legacy seeding for an integer seed.
         _mt[0] = seed;
         for (int i = 1; i < N; i++)
             _mt[i] = 1812433253u * (_mt[i - 1] ^ (_mt[i - 1] >> 30)) + (uint)i;
         _index = N;
+        _hasGauss = false;
     }
 
     public uint NextUInt32()

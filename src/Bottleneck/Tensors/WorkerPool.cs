@@ -1,14 +1,9 @@
 namespace Bottleneck.Tensors;
 
-/// <summary>A unit of parallel work: <see cref="Run"/> is called once per index.</summary>
-public interface IParallelJob
-{
-    void Run(int index);
-}
-
 /// <summary>
-/// A fixed set of threads that run <see cref="IParallelJob"/> indices without allocating,
-/// so kernels can go parallel inside a training step. Results never depend on the
+/// A fixed set of threads that run a body once per index, so kernels can go parallel inside
+/// a training step. Nothing is allocated per call as long as callers pass a delegate they
+/// created once (a field holding a method group), not a fresh lambda. Results never depend on the
 /// thread count because callers split work into index ranges whose arithmetic is the
 /// same however the indices are shared out. A call made while the pool is busy (from
 /// a job, or from another trial's thread) runs inline on the calling thread.
@@ -21,7 +16,7 @@ public sealed class WorkerPool : IDisposable
     private readonly Thread[] _threads;
     private readonly SemaphoreSlim[] _wake;
     private readonly ManualResetEventSlim _done = new(false);
-    private IParallelJob? _job;
+    private Action<int>? _body;
     private int _count, _next, _remaining, _busy;
     private Exception? _error;
     private volatile bool _disposed;
@@ -43,17 +38,17 @@ public sealed class WorkerPool : IDisposable
         }
     }
 
-    public void For(int count, IParallelJob job)
+    public void For(int count, Action<int> body)
     {
         if (count <= 0) return;
         if (Threads == 1 || count == 1 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
-            for (int i = 0; i < count; i++) job.Run(i);
+            for (int i = 0; i < count; i++) body(i);
             return;
         }
         try
         {
-            _job = job;
+            _body = body;
             _count = count;
             _next = 0;
             _error = null;
@@ -66,18 +61,18 @@ public sealed class WorkerPool : IDisposable
         }
         finally
         {
-            _job = null;
+            _body = null;
             Volatile.Write(ref _busy, 0);
         }
     }
 
     private void Drain()
     {
-        var job = _job!;
+        var body = _body!;
         int i;
         while ((i = Interlocked.Increment(ref _next) - 1) < _count)
         {
-            try { job.Run(i); }
+            try { body(i); }
             catch (Exception e) { Interlocked.CompareExchange(ref _error, e, null); }
         }
     }

@@ -11,7 +11,7 @@ public class LayerGradientTests
     public void Dense_backward_matches_finite_differences()
     {
         var dense = new Dense(7, 5);
-        Init.Apply(dense.Weight.Value, dense.Bias.Value, 7, 5, InitScheme.KaimingUniform, _rng);
+        dense.ResetParameters(InitScheme.KaimingUniform, _rng);
         GradientCheck.Layer(dense, GradientCheck.RandomTensor(_rng, [6, 7], 2), _rng);
     }
 

@@ -1,0 +1,128 @@
+using Bottleneck.Tensors;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+
+namespace Bottleneck.Layers;
+
+// ConvTranspose2d, the adjoint of Conv2d.  x: [B, Cin, H, W]  W: [Cin, Cout, k, k]  b: [Cout]
+// y: [B, Cout, Ho, Wo],  Ho = (H − 1)·s − 2p + k + output_padding.
+// It runs Conv2d's steps in reverse over the geometry of its output image:
+//   forward   cols = Wᵀ · x                      [Cout·k·k, B·H·W], folded (summed) into y
+//   backward  dcols = unfold(dy);  dW += x · dcolsᵀ (fixed chunks of samples, in order);  dx = W · dcols
+public sealed class ConvTranspose2d : Layer
+{
+    private const int SamplesPerChunk = 16;
+
+    private readonly Action<int> _unfold, _fold, _weightGradChunk;
+    private readonly Dictionary<int, Workspace> _workspaces = [];
+    private ConvGeometry _g;       // the convolution that maps y's shape back to x's
+    private Workspace _ws = null!;
+    private Tensor _image = null!;
+    private int _batch;
+
+    public int InChannels { get; }
+    public int OutChannels { get; }
+    public int KernelSize { get; }
+    public int Stride { get; }
+    public int Padding { get; }
+    public int OutputPadding { get; }
+    public Parameter Weight { get; }   // [Cin, Cout, k, k]
+    public Parameter? Bias { get; }    // [Cout]
+
+    public ConvTranspose2d(int inChannels, int outChannels, int kernelSize, int stride = 1, int padding = 0,
+                           int outputPadding = 0, bool bias = true)
+    {
+        if (inChannels < 1 || outChannels < 1 || kernelSize < 1 || stride < 1 || padding < 0)
+            throw new ArgumentException($"invalid ConvTranspose2d({inChannels} → {outChannels}, k{kernelSize}, s{stride}, p{padding})");
+        if (outputPadding < 0 || outputPadding >= stride)
+            throw new ArgumentException($"output padding must lie in [0, stride), got {outputPadding} with stride {stride}");
+        (InChannels, OutChannels, KernelSize, Stride, Padding, OutputPadding) = (inChannels, outChannels, kernelSize, stride, padding, outputPadding);
+        Weight = new Parameter("weight", inChannels, outChannels, kernelSize, kernelSize);
+        Bias = bias ? new Parameter("bias", outChannels) : null;
+        (_unfold, _fold, _weightGradChunk) = (Unfold, Fold, WeightGradChunk);
+    }
+
+    public override IReadOnlyList<Parameter> Parameters => Bias is null ? [Weight] : [Weight, Bias];
+
+    // PyTorch takes fan-in from the weight's second dimension, which for a transposed
+    // convolution is the output channels.
+    public override void ResetParameters(InitScheme scheme, RandomState rng)
+    {
+        int receptive = KernelSize * KernelSize;
+        Init.WeightAndBias(Weight.Value, Bias?.Value, OutChannels * receptive, InChannels * receptive, scheme, rng);
+    }
+
+    public override int[] OutputShape(int[] inputShape)
+    {
+        if (inputShape.Length != 3 || inputShape[0] != InChannels)
+            throw new ArgumentException($"{this} expects [{InChannels}, H, W] inputs, got [{string.Join(", ", inputShape)}]");
+        int h = (inputShape[1] - 1) * Stride - 2 * Padding + KernelSize + OutputPadding;
+        int w = (inputShape[2] - 1) * Stride - 2 * Padding + KernelSize + OutputPadding;
+        if (h < 1 || w < 1) throw new ArgumentException($"{this} gives an empty output for a {inputShape[1]}×{inputShape[2]} input");
+        _g = new ConvGeometry(OutChannels, h, w, KernelSize, Stride, Padding, inputShape[1], inputShape[2]);
+        return [OutChannels, h, w];
+    }
+
+    public override void Forward(Tensor x, Tensor y)
+    {
+        Prepare(x);
+        int n = _batch * _g.Positions;
+        Conv.BatchToChannels(x.Data, _batch, InChannels, _g.Positions, _ws.In.Data);
+        Gemm.Multiply(Weight.Value.Data, true, _ws.In.Data, false, _ws.Cols.Data, _g.PatchSize, n, InChannels, false, Workers);
+        _image = y;
+        Workers.For(_batch, _fold);
+        if (Bias is not null) Elementwise.AddChannelBias(y.Span, _batch, OutChannels, _g.Height * _g.Width, Bias.Value.Span);
+    }
+
+    public override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx)
+    {
+        Prepare(x);
+        int n = _batch * _g.Positions;
+        if (Bias is not null) Elementwise.AccumulateChannelSums(dy.Span, _batch, OutChannels, _g.Height * _g.Width, Bias.Grad.Span);
+        _image = dy;
+        Workers.For(_batch, _unfold);
+
+        Conv.BatchToChannels(x.Data, _batch, InChannels, _g.Positions, _ws.In.Data);
+        int chunks = (_batch + SamplesPerChunk - 1) / SamplesPerChunk;
+        Workers.For(chunks, _weightGradChunk);
+        var grad = Weight.Grad.Span;
+        for (int c = 0; c < chunks; c++) TensorPrimitives.Add(grad, _ws.Partials[c], grad);
+
+        if (dx is null) return;
+        Gemm.Multiply(Weight.Value.Data, false, _ws.Cols.Data, false, _ws.In.Data, InChannels, n, _g.PatchSize, false, Workers);
+        Conv.ChannelsToBatch(_ws.In.Data, _batch, InChannels, _g.Positions, dx.Data);
+    }
+
+    // Partial dW [Cin, Cout·k·k] of one chunk of samples: x block [Cin, S·HW] · dcols block ᵀ.
+    private void WeightGradChunk(int chunk)
+    {
+        int first = chunk * SamplesPerChunk, count = Math.Min(SamplesPerChunk, _batch - first);
+        int ld = _batch * _g.Positions, offset = first * _g.Positions;
+        Gemm.Multiply(_ws.In.Data.AsSpan(offset), false, _ws.Cols.Data.AsSpan(offset), true, _ws.Partials[chunk],
+                      InChannels, _g.PatchSize, count * _g.Positions, false, WorkerPool.Serial, lda: ld, ldb: ld);
+    }
+
+    private void Fold(int b) => Conv.Col2Im(_ws.Cols.Data, _batch * _g.Positions, b * _g.Positions, _g, _image.Row(b));
+
+    private void Unfold(int b) => Conv.Im2Col(_image.Row(b), _g, _ws.Cols.Data, _batch * _g.Positions, b * _g.Positions);
+
+    private void Prepare(Tensor x)
+    {
+        if (_g.Channels == 0) OutputShape(x.Shape[1..]);
+        _batch = x.Rows;
+        if (!_workspaces.TryGetValue(_batch, out var ws))
+        {
+            int chunks = (_batch + SamplesPerChunk - 1) / SamplesPerChunk;
+            _workspaces[_batch] = ws = new Workspace(
+                new Tensor(InChannels, _batch * _g.Positions),
+                new Tensor(_g.PatchSize, _batch * _g.Positions),
+                [.. Enumerable.Range(0, chunks).Select(_ => new float[Weight.Value.Length])]);
+        }
+        _ws = ws;
+    }
+
+    // In: x (forward) or dx (backward) channel-major; Cols: the unfolded output or its gradient.
+    private sealed record Workspace(Tensor In, Tensor Cols, float[][] Partials);
+
+    public override string ToString() =>
+        $"ConvTranspose2d({InChannels} → {OutChannels}, k{KernelSize}, s{Stride}, p{Padding}, op{OutputPadding}{(Bias is null ? ", no bias" : "")})";
+}

@@ -50,7 +50,7 @@ public static class OptimizerComparison
         var clock = Stopwatch.StartNew();
         uint seed = settings.Seed + (uint)repeat;
         var rng = new RandomState(seed);
-        var model = DenseAutoencoder.Build(train.FeatureCount, settings.CodeSize, settings.Hidden, settings.Output, settings.Init, rng);
+        var model = Presets.Dense([train.FeatureCount], settings.CodeSize, settings.Hidden, settings.Output, settings.Init).Build(rng);
         model.Workers = workers;
         var optimizer = settings.OptimizerFor(optimizerName).Create(model.Parameters);
         var trainer = new Trainer(model, Loss.Create(settings.Loss), optimizer,

@@ -15,7 +15,7 @@ public class StudyAStepTests
     public void One_training_step_of_study_A_matches_pytorch()
     {
         var f = Fixture.Load("study_a_step.json");
-        var model = DenseAutoencoder.Build(64, 32, [], OutputActivation.Sigmoid, InitScheme.GlorotUniform, new RandomState(0));
+        var model = Presets.Dense([64], 32, [], OutputActivation.Sigmoid, InitScheme.GlorotUniform).Build(new RandomState(0));
         var (d1, d2) = (model.Layers.OfType<Dense>().First(), model.Layers.OfType<Dense>().Last());
         Fixture.Tensor(f.GetProperty("w1")).Data.CopyTo(d1.Weight.Value.Data, 0);
         Fixture.Tensor(f.GetProperty("b1")).Data.CopyTo(d1.Bias.Value.Data, 0);
@@ -48,7 +48,7 @@ public class StudyAStepTests
     public void Deep_autoencoder_parameter_gradients_match_finite_differences()
     {
         var rng = new RandomState(2);
-        var model = DenseAutoencoder.Build(6, 2, [5, 3], OutputActivation.Sigmoid, InitScheme.KaimingUniform, rng);
+        var model = Presets.Dense([6], 2, [5, 3], OutputActivation.Sigmoid, InitScheme.KaimingUniform).Build(rng);
         var x = new Tensor(4, 6);
         for (int i = 0; i < x.Length; i++) x[i] = (float)rng.Uniform(0.1, 0.9);
         var loss = new MSELoss();
@@ -68,7 +68,7 @@ public class StudyAStepTests
     [Fact]
     public void Study_A_model_has_the_published_shape()
     {
-        var model = DenseAutoencoder.Build(64, 32, [], OutputActivation.Sigmoid, InitScheme.GlorotUniform, new RandomState(0));
+        var model = Presets.Dense([64], 32, [], OutputActivation.Sigmoid, InitScheme.GlorotUniform).Build(new RandomState(0));
         model.CodeSize.Should().Be(32);
         model.ParameterCount.Should().Be(64 * 32 + 32 + 32 * 64 + 64);
         model.Layers.Select(l => l.ToString()).Should().Equal("Dense(64 → 32)", "ReLU", "Dense(32 → 64)", "Sigmoid");
@@ -77,7 +77,7 @@ public class StudyAStepTests
     [Fact]
     public void Glorot_uniform_weights_fill_their_bound_and_biases_are_zero()
     {
-        var model = DenseAutoencoder.Build(64, 32, [], OutputActivation.Sigmoid, InitScheme.GlorotUniform, new RandomState(1));
+        var model = Presets.Dense([64], 32, [], OutputActivation.Sigmoid, InitScheme.GlorotUniform).Build(new RandomState(1));
         var dense = model.Layers.OfType<Dense>().First();
         double bound = Math.Sqrt(6.0 / (64 + 32));
         dense.Weight.Value.Data.Should().OnlyContain(w => Math.Abs(w) <= bound);
@@ -88,7 +88,7 @@ public class StudyAStepTests
     [Fact]
     public void Kaiming_uniform_weights_and_biases_fill_one_over_root_fan_in()
     {
-        var model = DenseAutoencoder.Build(64, 32, [], OutputActivation.Sigmoid, InitScheme.KaimingUniform, new RandomState(1));
+        var model = Presets.Dense([64], 32, [], OutputActivation.Sigmoid, InitScheme.KaimingUniform).Build(new RandomState(1));
         var dense = model.Layers.OfType<Dense>().First();
         double bound = 1 / Math.Sqrt(64);
         dense.Weight.Value.Data.Should().OnlyContain(w => Math.Abs(w) <= bound);

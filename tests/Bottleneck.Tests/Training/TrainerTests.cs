@@ -22,7 +22,7 @@ public class TrainerTests
                                                              OutputActivation output = OutputActivation.Sigmoid)
     {
         var rng = new RandomState(seed);
-        var model = DenseAutoencoder.Build(64, 16, [], output, InitScheme.GlorotUniform, rng);
+        var model = Presets.Dense([64], 16, [], output, InitScheme.GlorotUniform).Build(rng);
         var settings = OptimizerSettings.Defaults(optimizer, OptimizerConvention.PyTorch) with { LearningRate = lr };
         return (new Trainer(model, new MSELoss(), settings.Create(model.Parameters), new TrainingOptions { Epochs = epochs, BatchSize = 64 }, rng), model);
     }

@@ -1,0 +1,55 @@
+using Bottleneck.Layers;
+
+namespace Bottleneck.Models;
+
+/// <summary>The built-in architectures, by the names the command line uses.</summary>
+public static class Presets
+{
+    public static IReadOnlyList<string> Names { get; } = ["dense", "lab"];
+
+    /// <summary>
+    /// Study B's convolutional "lab" autoencoder for 1×28×28 images with code size d:
+    /// three stride-2 convolutions and two dense layers down, the mirror image up, sigmoid out.
+    /// </summary>
+    public static ModelSpec Lab(int codeSize) => new(
+        [1, 28, 28],
+        [
+            Conv(8, padding: 1), Act("relu"), Conv(16, padding: 1), Act("relu"), Conv(32, padding: 0), Act("relu"),
+            Act("flatten"), LayerSpec.Of("dense", ("out", 64)), Act("relu"), LayerSpec.Of("dense", ("out", codeSize)),
+        ],
+        [
+            LayerSpec.Of("dense", ("out", 64)), Act("relu"), LayerSpec.Of("dense", ("out", 288)), Act("relu"), LayerSpec.Unflatten(32, 3, 3),
+            Deconv(16, padding: 0, outputPadding: 0), Act("relu"), Deconv(8, padding: 1, outputPadding: 1), Act("relu"),
+            Deconv(1, padding: 1, outputPadding: 1), Act("sigmoid"),
+        ],
+        InitScheme.KaimingUniform);
+
+    /// <summary>
+    /// Fully connected: inputs → hidden… → code (ReLU) and mirrored back to the output activation.
+    /// With no hidden layers, code 32 on 64 inputs and Glorot init this is study A's model.
+    /// </summary>
+    public static ModelSpec Dense(int[] input, int codeSize, IReadOnlyList<int> hidden, OutputActivation output, InitScheme init)
+    {
+        if (codeSize < 1) throw new ArgumentException($"code size must be at least 1, got {codeSize}");
+        if (hidden.Any(h => h < 1)) throw new ArgumentException("hidden layer sizes must be at least 1");
+        int features = Tensors.Tensor.ElementCount(input);
+        var encoder = new List<LayerSpec>();
+        if (input.Length > 1) encoder.Add(Act("flatten"));
+        foreach (int width in hidden.Append(codeSize)) encoder.AddRange([LayerSpec.Of("dense", ("out", width)), Act("relu")]);
+
+        var decoder = new List<LayerSpec>();
+        foreach (int width in hidden.Reverse()) decoder.AddRange([LayerSpec.Of("dense", ("out", width)), Act("relu")]);
+        decoder.Add(LayerSpec.Of("dense", ("out", features)));
+        if (output == OutputActivation.Sigmoid) decoder.Add(Act("sigmoid"));
+        if (input.Length > 1) decoder.Add(LayerSpec.Unflatten(input));
+        return new ModelSpec(input, encoder, decoder, init);
+    }
+
+    private static LayerSpec Act(string name) => new(name, new Dictionary<string, double>());
+
+    private static LayerSpec Conv(int outChannels, int padding) =>
+        LayerSpec.Of("conv2d", ("out", outChannels), ("kernel", 3), ("stride", 2), ("padding", padding));
+
+    private static LayerSpec Deconv(int outChannels, int padding, int outputPadding) =>
+        LayerSpec.Of("conv_transpose2d", ("out", outChannels), ("kernel", 3), ("stride", 2), ("padding", padding), ("output_padding", outputPadding));
+}

@@ -1,11 +1,20 @@
+using Bottleneck.Tensors;
+
 namespace Bottleneck.Data;
 
-/// <summary>Resolves a dataset name from the command line: <c>digits</c> or <c>csv:PATH</c>.</summary>
+/// <summary>
+/// Resolves a dataset name from the command line: <c>digits</c> (embedded), <c>mnist</c>,
+/// <c>fashion-mnist</c>, <c>kmnist</c> (IDX files found on this machine or downloaded), or <c>csv:PATH</c>.
+/// </summary>
 public static class DatasetCatalog
 {
-    public static IReadOnlyList<string> Names { get; } = ["digits", "csv:PATH"];
+    public static IReadOnlyList<string> Names { get; } = ["digits", .. MnistFamily.All.Select(d => d.Name), "csv:PATH"];
 
-    public static Dataset Load(string spec)
+    /// <summary>
+    /// The whole dataset as one set of samples. For the MNIST family that is the training part
+    /// followed by the test part (70,000 images); <see cref="LoadSplit"/> keeps them apart.
+    /// </summary>
+    public static Dataset Load(string spec, string? dataDir = null, bool allowDownload = true, Action<string>? log = null)
     {
         if (spec == "digits") return Digits.Load();
         if (spec.StartsWith("csv:", StringComparison.Ordinal))
@@ -14,6 +23,35 @@ public static class DatasetCatalog
             if (path.Length == 0) throw new ArgumentException("csv: needs a path, e.g. --dataset csv:data/points.csv");
             return CsvDataset.Load(path);
         }
-        throw new ArgumentException($"unknown dataset '{spec}' (expected {string.Join(" or ", Names)})");
+        if (MnistFamily.Find(spec) is not null)
+        {
+            var (train, test) = LoadSplit(spec, dataDir, allowDownload, log);
+            return Concatenate(train, test);
+        }
+        throw new ArgumentException($"unknown dataset '{spec}' (expected {string.Join(", ", Names)})");
+    }
+
+    /// <summary>
+    /// The published training and test parts of an image dataset (mnist, fashion-mnist, kmnist),
+    /// from the first place that holds them intact (see <see cref="DatasetPlaces"/>), downloaded
+    /// into the user cache when they are nowhere and <paramref name="allowDownload"/> is set.
+    /// A dataset that cannot be had is a <see cref="DatasetNotFoundException"/> saying where
+    /// Bottleneck looked and how to get it.
+    /// </summary>
+    public static (Dataset Train, Dataset Test) LoadSplit(string name, string? dataDir, bool allowDownload, Action<string>? log)
+    {
+        var dataset = MnistFamily.Find(name)
+            ?? throw new ArgumentException($"'{name}' has no published train/test split (expected {string.Join(", ", MnistFamily.All.Select(d => d.Name))})");
+        using var downloader = allowDownload ? new Downloader() : null;
+        return IdxDatasetLoader.Load(Downloader.WithMirrorOverride(dataset), DatasetPlaces.FromEnvironment(dataDir), downloader, log);
+    }
+
+    private static Dataset Concatenate(Dataset first, Dataset second)
+    {
+        var features = new float[first.Features.Length + second.Features.Length];
+        first.Features.Data.CopyTo(features, 0);
+        second.Features.Data.CopyTo(features, first.Features.Length);
+        int[]? labels = first.Labels is null || second.Labels is null ? null : [.. first.Labels, .. second.Labels];
+        return new Dataset(first.Name, new Tensor(features, first.Count + second.Count, first.FeatureCount), labels, first.ImageShape);
     }
 }

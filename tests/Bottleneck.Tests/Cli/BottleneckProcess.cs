@@ -65,14 +65,21 @@ public sealed class BottleneckProcess : IDisposable
     public static ProcessResult Run(string workingDirectory, params string[] args) =>
         Run(workingDirectory, DefaultTimeout, args);
 
-    public static ProcessResult Run(string workingDirectory, TimeSpan timeout, params string[] args)
+    public static ProcessResult Run(string workingDirectory, TimeSpan timeout, params string[] args) =>
+        Run(workingDirectory, timeout, new Dictionary<string, string?>(), args);
+
+    /// <summary>Runs the program to the end with extra environment variables (a null value removes the variable).</summary>
+    public static ProcessResult Run(string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
-        using var process = Start(workingDirectory, args);
+        using var process = Start(workingDirectory, environment, args);
         return process.WaitForExit(timeout);
     }
 
     /// <summary>Starts the program and returns at once; stdout and stderr are collected as they come.</summary>
-    public static BottleneckProcess Start(string workingDirectory, params string[] args)
+    public static BottleneckProcess Start(string workingDirectory, params string[] args) =>
+        Start(workingDirectory, new Dictionary<string, string?>(), args);
+
+    public static BottleneckProcess Start(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var info = new ProcessStartInfo(DotnetHost())
         {
@@ -89,6 +96,11 @@ public sealed class BottleneckProcess : IDisposable
         info.Environment["CI"] = "true";
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         info.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (name, value) in environment)
+        {
+            if (value is null) info.Environment.Remove(name);
+            else info.Environment[name] = value;
+        }
 
         string commandLine = "bottleneck " + string.Join(' ', args.Select(a => a.Contains(' ') || a.Length == 0 ? $"\"{a}\"" : a));
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {info.FileName}");

@@ -1,0 +1,16 @@
+namespace Bottleneck.Data;
+
+/// <summary>
+/// A dataset that is nowhere Bottleneck looks (and could not be downloaded, if that was tried).
+/// The one-line message lists each place and why it was not used, and says how to get the data.
+/// </summary>
+public sealed class DatasetNotFoundException(DatasetSearchResult search, string? downloadFailure = null)
+    : IOException(Describe(search, downloadFailure))
+{
+    public DatasetSearchResult Search => search;
+
+    private static string Describe(DatasetSearchResult search, string? downloadFailure) =>
+        $"{search.Dataset.Name} not found: looked in {string.Join(", ", search.Looked)}"
+        + (downloadFailure is null ? "" : $"; {downloadFailure}")
+        + $"; {search.HowToGet}";
+}

@@ -1,0 +1,18 @@
+namespace Bottleneck.Data;
+
+/// <summary>Where Bottleneck looked for a dataset, in order, and what it found there.</summary>
+public sealed class DatasetSearchResult(IdxDataset dataset, IReadOnlyList<PlaceReport> looked, FoundDataset? found)
+{
+    public IdxDataset Dataset => dataset;
+
+    /// <summary>Every place looked at, up to and including the one used.</summary>
+    public IReadOnlyList<PlaceReport> Looked => looked;
+
+    public FoundDataset? Found => found;
+
+    /// <summary>What a user can do to get the dataset, as one sentence.</summary>
+    public string HowToGet =>
+        $"fetch it with `bottleneck datasets fetch {dataset.Name}`"
+        + (dataset.DebianPackage is { } package ? $" or `apt-get install {package}`" : "")
+        + ", or point --data-dir at a folder holding its four files";
+}

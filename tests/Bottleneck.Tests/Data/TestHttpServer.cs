@@ -1,0 +1,110 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Bottleneck.Tests.Data;
+
+/// <summary>How the test server answers a GET of one path.</summary>
+/// <param name="Body">The bytes announced in Content-Length.</param>
+/// <param name="SendOnly">Send only this many bytes of the body, then close the connection (a mirror dying mid-file).</param>
+/// <param name="Stall">After <paramref name="SendOnly"/> bytes, keep the connection open and send nothing more.</param>
+public sealed record TestResponse(byte[] Body, int Status = 200, int? SendOnly = null, bool Stall = false);
+
+/// <summary>
+/// A minimal HTTP/1.1 server on 127.0.0.1 (a free port) for download tests: one request per
+/// connection, answers from a table of paths (404 for the rest), records the paths asked for.
+/// It stops when disposed, and in any case after a minute, so a broken test cannot leave it running.
+/// </summary>
+public sealed class TestHttpServer : IDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stop = new(TimeSpan.FromMinutes(1));
+    private readonly ConcurrentDictionary<string, TestResponse> _responses = new();
+    private readonly ConcurrentQueue<string> _requests = new();
+    private readonly Task _loop;
+
+    public TestHttpServer()
+    {
+        _listener.Start();
+        BaseUrl = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
+        _loop = Task.Run(AcceptLoop);
+    }
+
+    public Uri BaseUrl { get; }
+
+    /// <summary>The paths requested so far, in order.</summary>
+    public IReadOnlyList<string> Requests => [.. _requests];
+
+    public Uri Url(string path) => new(BaseUrl, path.TrimStart('/'));
+
+    public void Serve(string path, TestResponse response) => _responses["/" + path.TrimStart('/')] = response;
+
+    public void Serve(string path, byte[] body) => Serve(path, new TestResponse(body));
+
+    private async Task AcceptLoop()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+            _ = Task.Run(() => Answer(client));
+        }
+    }
+
+    private async Task Answer(TcpClient client)
+    {
+        using (client)
+        {
+            try
+            {
+                var stream = client.GetStream();
+                string? path = await ReadRequestPath(stream);
+                if (path is null) return;
+                _requests.Enqueue(path);
+                var response = _responses.TryGetValue(path, out var r) ? r : new TestResponse(Encoding.ASCII.GetBytes("not found"), 404);
+                string reason = response.Status == 200 ? "OK" : response.Status == 404 ? "Not Found" : "Error";
+                string head = $"HTTP/1.1 {response.Status} {reason}\r\nContent-Length: {response.Body.Length}\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n";
+                await stream.WriteAsync(Encoding.ASCII.GetBytes(head), _stop.Token);
+                int send = Math.Min(response.SendOnly ?? response.Body.Length, response.Body.Length);
+                await stream.WriteAsync(response.Body.AsMemory(0, send), _stop.Token);
+                await stream.FlushAsync(_stop.Token);
+                if (response.Stall) await Task.Delay(Timeout.Infinite, _stop.Token);
+            }
+            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                // The client went away or the server is stopping: nothing to answer.
+            }
+        }
+    }
+
+    // Reads up to the blank line that ends the request headers; returns the path of "GET /path HTTP/1.1".
+    private async Task<string?> ReadRequestPath(NetworkStream stream)
+    {
+        var head = new StringBuilder();
+        var buffer = new byte[1024];
+        while (!head.ToString().Contains("\r\n\r\n"))
+        {
+            int n = await stream.ReadAsync(buffer, _stop.Token);
+            if (n == 0 || head.Length > 16384) return null;
+            head.Append(Encoding.ASCII.GetString(buffer, 0, n));
+        }
+        string[] requestLine = head.ToString().Split("\r\n")[0].Split(' ');
+        return requestLine.Length == 3 && requestLine[0] == "GET" ? requestLine[1] : null;
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _listener.Stop();
+        _loop.Wait(TimeSpan.FromSeconds(5));
+        _stop.Dispose();
+    }
+}

@@ -6,6 +6,7 @@ using Bottleneck.Cli.Output;
 var root = new RootCommand("Bottleneck: train, tune and study autoencoders on the CPU.")
 {
     OptimizersCommand.Create(),
+    TrainCommand.Create(),
     DatasetsCommand.Create(),
 };
 TrainingDisplay.ConfigureConsole();

@@ -14,11 +14,18 @@ public static class TrainingDisplay
         !Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"))
         && AnsiConsole.Profile.Capabilities.Interactive;
 
-    /// <summary>Runs <paramref name="work"/>, giving it a callback to report progress of the run with a given label.</summary>
-    public static T Run<T>(IReadOnlyList<string> labels, int epochs, Func<Action<string, TrainingProgress>, T> work) =>
-        Interactive ? Live(labels, epochs, work) : Plain(labels.Count, epochs, work);
+    /// <summary>
+    /// Runs <paramref name="work"/>, giving it a callback to report progress of the run with a given
+    /// label. With <paramref name="samplesPerEpoch"/>, epochs also report images per second, and plain
+    /// output has a line for every epoch.
+    /// </summary>
+    public static T Run<T>(IReadOnlyList<string> labels, int epochs, Func<Action<string, TrainingProgress>, T> work, int samplesPerEpoch = 0) =>
+        Interactive ? Live(labels, epochs, work, samplesPerEpoch) : Plain(labels.Count, epochs, work, samplesPerEpoch);
 
-    private static T Live<T>(IReadOnlyList<string> labels, int epochs, Func<Action<string, TrainingProgress>, T> work)
+    private static string Throughput(EpochRecord e, int samplesPerEpoch) =>
+        samplesPerEpoch > 0 && e.TrainSeconds > 0 ? $"  {samplesPerEpoch / e.TrainSeconds:N0} img/s" : "";
+
+    private static T Live<T>(IReadOnlyList<string> labels, int epochs, Func<Action<string, TrainingProgress>, T> work, int samplesPerEpoch)
     {
         T result = default!;
         AnsiConsole.Progress()
@@ -34,16 +41,18 @@ public static class TrainingDisplay
                     var task = tasks[label];
                     task.Value = p.Epoch - 1 + (double)p.Batch / p.Batches;
                     if (p.Completed is { } e)
-                        task.Description = Markup.Escape($"{label.PadRight(width)}  val {e.ValLoss:0.0000}");
+                        task.Description = Markup.Escape($"{label.PadRight(width)}  val {e.ValLoss:0.0000}{Throughput(e, samplesPerEpoch)}");
                 });
                 foreach (var task in tasks.Values) task.StopTask();
             });
         return result;
     }
 
-    // At most one line every few seconds, plus one per finished run, so logs stay readable.
-    private static T Plain<T>(int runs, int epochs, Func<Action<string, TrainingProgress>, T> work)
+    // At most one line every few seconds, plus one per finished run, so logs stay readable;
+    // a single run with a known epoch size gets a line for every epoch.
+    private static T Plain<T>(int runs, int epochs, Func<Action<string, TrainingProgress>, T> work, int samplesPerEpoch)
     {
+        double interval = runs == 1 && samplesPerEpoch > 0 ? 0 : 5;
         var clock = Stopwatch.StartNew();
         var gate = new object();
         double lastPrint = 0;
@@ -55,12 +64,12 @@ public static class TrainingDisplay
             lock (gate)
             {
                 double now = clock.Elapsed.TotalSeconds;
-                if (e.Epoch != epochs && now - lastPrint < 5) return;
+                if (e.Epoch != epochs && now - lastPrint < interval) return;
                 lastPrint = now;
                 double fraction = (double)finished / (runs * epochs);
                 var eta = TimeSpan.FromSeconds(now * (1 - fraction) / fraction);
                 string state = e.Epoch == epochs ? "done" : $"eta {eta:h\\:mm\\:ss}";
-                Console.WriteLine($"{label}: epoch {e.Epoch}/{epochs} train_loss {e.TrainLoss:0.0000} val_loss {e.ValLoss:0.0000} ({state})");
+                Console.WriteLine($"{label}: epoch {e.Epoch}/{epochs} train_loss {e.TrainLoss:0.0000} val_loss {e.ValLoss:0.0000}{Throughput(e, samplesPerEpoch)} ({state})");
             }
         });
     }

@@ -51,7 +51,7 @@ public static class OptimizerStudyReport
                 ["seed"] = s.Seed,
                 ["repeat"] = s.Repeats,
                 ["optimizer_hyperparameters"] = new JsonObject(s.Optimizers.Select(o =>
-                    KeyValuePair.Create(o, (JsonNode?)Hyperparameters(s.OptimizerFor(o))))),
+                    KeyValuePair.Create(o, (JsonNode?)SettingsJson.Optimizer(s.OptimizerFor(o))))),
             },
             ["data"] = new JsonObject
             {
@@ -85,33 +85,13 @@ public static class OptimizerStudyReport
                 ["final_train_loss"] = Json.Number(r.Training.FinalTrainLoss),
                 ["final_val_loss"] = Json.Number(r.Training.FinalValLoss),
                 ["seconds"] = r.Seconds,
-                ["epochs"] = new JsonArray([.. r.Training.Epochs.Select(e => (JsonNode)new JsonObject
-                {
-                    ["epoch"] = e.Epoch,
-                    ["train_loss"] = Json.Number(e.TrainLoss),
-                    ["val_loss"] = Json.Number(e.ValLoss),
-                    ["seconds"] = e.Seconds,
-                })]),
+                ["epochs"] = History.ToJson(r.Training.Epochs),
             })]),
             ["seconds"] = result.Seconds,
         };
     }
 
     public static string Status(RunStatus status) => status.ToString().ToLowerInvariant();
-
-    private static JsonObject Hyperparameters(OptimizerSettings o) => new()
-    {
-        ["learning_rate"] = o.LearningRate,
-        ["weight_decay"] = o.WeightDecay,
-        ["momentum"] = o.Momentum,
-        ["nesterov"] = o.Nesterov,
-        ["beta1"] = o.Beta1,
-        ["beta2"] = o.Beta2,
-        ["epsilon"] = o.Epsilon,
-        ["rho"] = o.Rho,
-        ["centered"] = o.Centered,
-        ["initial_accumulator"] = o.InitialAccumulator,
-    };
 
     private static string RunsCsv(OptimizerStudyResult result)
     {
@@ -122,8 +102,8 @@ public static class OptimizerStudyReport
         foreach (var r in result.Runs)
         {
             csv.WriteField(r.Optimizer); csv.WriteField(r.Repeat); csv.WriteField(r.Seed); csv.WriteField(Status(r.Status));
-            csv.WriteField(Number(r.TestMse)); csv.WriteField(Number(r.Training.FinalTrainLoss));
-            csv.WriteField(Number(r.Training.FinalValLoss)); csv.WriteField(Number(r.Seconds));
+            csv.WriteField(History.Number(r.TestMse)); csv.WriteField(History.Number(r.Training.FinalTrainLoss));
+            csv.WriteField(History.Number(r.Training.FinalValLoss)); csv.WriteField(History.Number(r.Seconds));
             csv.NextRecord();
         }
         return text.ToString();
@@ -133,20 +113,17 @@ public static class OptimizerStudyReport
     {
         using var text = new StringWriter(CultureInfo.InvariantCulture);
         using var csv = new CsvWriter(text, CultureInfo.InvariantCulture);
-        foreach (var h in new[] { "optimizer", "repeat", "epoch", "train_loss", "val_loss", "seconds" }) csv.WriteField(h);
+        foreach (var h in new[] { "optimizer", "repeat" }.Concat(History.CsvHeader)) csv.WriteField(h);
         csv.NextRecord();
         foreach (var r in result.Runs)
             foreach (var e in r.Training.Epochs)
             {
-                csv.WriteField(r.Optimizer); csv.WriteField(r.Repeat); csv.WriteField(e.Epoch);
-                csv.WriteField(Number(e.TrainLoss)); csv.WriteField(Number(e.ValLoss)); csv.WriteField(Number(e.Seconds));
+                csv.WriteField(r.Optimizer); csv.WriteField(r.Repeat);
+                History.WriteCsvFields(csv, e);
                 csv.NextRecord();
             }
         return text.ToString();
     }
-
-    // Round-trip format, empty for non-finite values so spreadsheets read them as missing.
-    private static string Number(double v) => double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "";
 
     private static string BarChartSvg(OptimizerStudyResult result)
     {

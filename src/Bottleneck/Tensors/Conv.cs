@@ -17,21 +17,22 @@ public static class Conv
                 for (int kj = 0; kj < k; kj++)
                 {
                     var row = cols.Slice(((c * k + ki) * k + kj) * ld + offset, g.Positions);
+                    var (lo, hi) = InsideColumns(g, kj);
                     for (int oh = 0; oh < g.OutHeight; oh++)
                     {
                         var dst = row.Slice(oh * g.OutWidth, g.OutWidth);
                         int ih = oh * s - p + ki;
-                        if ((uint)ih >= (uint)g.Height)
+                        if ((uint)ih >= (uint)g.Height || lo >= hi)
                         {
                             dst.Clear();
                             continue;
                         }
+                        dst[..lo].Clear();
+                        dst[hi..].Clear();
                         var src = x.Slice((c * g.Height + ih) * g.Width, g.Width);
-                        for (int ow = 0; ow < g.OutWidth; ow++)
-                        {
-                            int iw = ow * s - p + kj;
-                            dst[ow] = (uint)iw < (uint)g.Width ? src[iw] : 0f;
-                        }
+                        int iw = lo * s - p + kj;
+                        if (s == 1) src.Slice(iw, hi - lo).CopyTo(dst[lo..hi]);
+                        else for (int ow = lo; ow < hi; ow++, iw += s) dst[ow] = src[iw];
                     }
                 }
     }
@@ -46,19 +47,25 @@ public static class Conv
                 for (int kj = 0; kj < k; kj++)
                 {
                     var row = cols.Slice(((c * k + ki) * k + kj) * ld + offset, g.Positions);
+                    var (lo, hi) = InsideColumns(g, kj);
                     for (int oh = 0; oh < g.OutHeight; oh++)
                     {
                         int ih = oh * s - p + ki;
                         if ((uint)ih >= (uint)g.Height) continue;
                         var src = row.Slice(oh * g.OutWidth, g.OutWidth);
                         var dst = x.Slice((c * g.Height + ih) * g.Width, g.Width);
-                        for (int ow = 0; ow < g.OutWidth; ow++)
-                        {
-                            int iw = ow * s - p + kj;
-                            if ((uint)iw < (uint)g.Width) dst[iw] += src[ow];
-                        }
+                        int iw = lo * s - p + kj;
+                        for (int ow = lo; ow < hi; ow++, iw += s) dst[iw] += src[ow];
                     }
                 }
+    }
+
+    // The output columns [lo, hi) whose input column ow·s − p + kj falls inside the image.
+    private static (int Lo, int Hi) InsideColumns(in ConvGeometry g, int kj)
+    {
+        int lo = Math.Max(0, (g.Padding - kj + g.Stride - 1) / g.Stride);
+        int hi = Math.Min(g.OutWidth, (g.Width - 1 + g.Padding - kj) / g.Stride + 1);
+        return (lo, Math.Max(lo, hi));
     }
 
     /// <summary>[B, C, P] ⇄ [C, B·P]: batch-major activations to the channel-major layout a batched GEMM wants.</summary>

@@ -113,14 +113,23 @@ public static unsafe class Gemm
             {
                 float* dst = packed + (long)p * _nr * _k;
                 int j0 = p * _nr, cols = Math.Min(_nr, _n - j0);
-                for (int kk = 0; kk < _k; kk++, dst += _nr)
+                if (_transB)
                 {
-                    if (_transB)
-                        for (int jj = 0; jj < cols; jj++) dst[jj] = _b[(long)(j0 + jj) * _ldb + kk];
-                    else
-                        new ReadOnlySpan<float>(_b + (long)kk * _ldb + j0, cols).CopyTo(new Span<float>(dst, cols));
-                    for (int jj = cols; jj < _nr; jj++) dst[jj] = 0f;
+                    // B stored [N, K]: walk each source row contiguously and scatter into the panel.
+                    for (int jj = 0; jj < cols; jj++)
+                    {
+                        float* src = _b + (long)(j0 + jj) * _ldb;
+                        for (int kk = 0; kk < _k; kk++) dst[kk * _nr + jj] = src[kk];
+                    }
+                    for (int kk = 0; kk < _k; kk++)
+                        for (int jj = cols; jj < _nr; jj++) dst[kk * _nr + jj] = 0f;
                 }
+                else
+                    for (int kk = 0; kk < _k; kk++, dst += _nr)
+                    {
+                        new ReadOnlySpan<float>(_b + (long)kk * _ldb + j0, cols).CopyTo(new Span<float>(dst, cols));
+                        for (int jj = cols; jj < _nr; jj++) dst[jj] = 0f;
+                    }
             }
         }
 

@@ -1,4 +1,8 @@
 namespace Bottleneck.Training;
 
-/// <summary>One epoch of history. Losses are NaN when not measured (no validation set) or not finite.</summary>
-public readonly record struct EpochRecord(int Epoch, double TrainLoss, double ValLoss, double Seconds);
+/// <summary>
+/// One epoch of history. Losses are NaN when not measured (no validation set) or not finite.
+/// Seconds covers the whole epoch; TrainSeconds only its training steps, which is what a
+/// throughput (images per second) is measured against.
+/// </summary>
+public readonly record struct EpochRecord(int Epoch, double TrainLoss, double ValLoss, double Seconds, double TrainSeconds);

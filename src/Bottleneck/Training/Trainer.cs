@@ -54,8 +54,9 @@ public sealed class Trainer(Model model, Loss loss, Optimizer optimizer, Trainin
 
                 if (b < batches - 1) progress?.Invoke(new TrainingProgress(epoch, options.Epochs, b + 1, batches, null));
             }
+            double trainSeconds = clock.Elapsed.TotalSeconds;
             double valLoss = validation is null ? double.NaN : Evaluate(validation, loss);
-            var record = new EpochRecord(epoch, lossSum / train.Count, valLoss, clock.Elapsed.TotalSeconds);
+            var record = new EpochRecord(epoch, lossSum / train.Count, valLoss, clock.Elapsed.TotalSeconds, trainSeconds);
             history.Add(record);
             progress?.Invoke(new TrainingProgress(epoch, options.Epochs, batches, batches, record));
             if (validation is not null && !double.IsFinite(valLoss))

@@ -2,66 +2,116 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Bottleneck.Data;
+using Bottleneck.Models;
+using Bottleneck.Optimizers;
 using Bottleneck.Search;
+using Bottleneck.Training;
 
-// Study A, 4 optimizers × 50 epochs, timed in-process, against PyTorch's peer script in the same run.
-// The peer times its own loop in-process too (after importing torch), so both figures exclude start-up.
-// usage: dotnet run -c Release --project bench/Bottleneck.Bench -- [threads] [repeats] [peer-script]
-int threads = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2;
-int repeats = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
-string peer = args.Length > 2 ? args[2] : FindPeer();
-
-var digits = Digits.Load();
-var settings = new OptimizerStudySettings { Threads = threads };
-// The first run pays for JIT compilation, as a one-off `bottleneck optimizers` does; later runs are steady state.
-var cold = Stopwatch.StartNew();
-OptimizerComparison.Run(settings, digits);
-double first = cold.Elapsed.TotalSeconds;
-var times = new List<double>();
-OptimizerStudyResult? last = null;
-for (int i = 0; i < repeats; i++)
+// Side-by-side benchmarks against the PyTorch peers in ../shared/peers, ours and theirs in one run.
+//   dotnet run -c Release --project bench/Bottleneck.Bench -- study-a [threads] [repeats]
+//   dotnet run -c Release --project bench/Bottleneck.Bench -- lab-epoch [threads] [epochs]
+// The peers time their own loops in-process (after importing torch), so no figure includes start-up.
+string which = args.Length > 0 ? args[0] : "study-a";
+int threads = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
+return which switch
 {
-    var clock = Stopwatch.StartNew();
-    last = OptimizerComparison.Run(settings, digits);
-    times.Add(clock.Elapsed.TotalSeconds);
-}
-times.Sort();
-double ours = times[times.Count / 2];
-Console.WriteLine($"bottleneck: {string.Join(", ", last!.Runs.Select(r => $"{r.Optimizer} {r.TestMse:0.0000}"))}");
-Console.WriteLine($"study_a bottleneck wall_s={ours:0.0000} (median of {repeats} warm runs, threads={threads}); first run {first:0.0000} s");
+    "study-a" => StudyA(threads, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5),
+    "lab-epoch" => LabEpoch(threads, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2),
+    _ => Usage(),
+};
 
-double? theirs = RunPeer(peer, threads);
-if (theirs is { } t)
-    Console.WriteLine($"ratio: PyTorch / Bottleneck = {t / ours:0.0}x warm, {t / first:0.0}x on the first run");
-
-static double? RunPeer(string script, int threads)
+static int Usage()
 {
-    if (!File.Exists(script) || !File.Exists("/usr/bin/python3"))
-    {
-        Console.WriteLine($"peer: skipped ({script} or /usr/bin/python3 missing; apt-get install -y python3-torch python3-sklearn)");
-        return null;
-    }
-    var psi = new ProcessStartInfo("/usr/bin/python3", [script, threads.ToString(CultureInfo.InvariantCulture)]) { RedirectStandardOutput = true, RedirectStandardError = true };
-    using var process = Process.Start(psi)!;
-    string output = process.StandardOutput.ReadToEnd();
-    string error = process.StandardError.ReadToEnd();
-    process.WaitForExit();
-    var match = Regex.Match(output, @"wall_s=([0-9.]+)");
-    if (process.ExitCode != 0 || !match.Success)
-    {
-        Console.WriteLine($"peer: failed (exit {process.ExitCode}): {error.Split('\n').LastOrDefault(l => l.Length > 0)}");
-        return null;
-    }
-    Console.Write("pytorch:    " + output);
-    return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+    Console.Error.WriteLine("usage: Bottleneck.Bench study-a [threads] [repeats] | lab-epoch [threads] [epochs]");
+    return 2;
 }
 
-static string FindPeer()
+// Study A, 4 optimizers × 50 epochs, timed in-process.
+static int StudyA(int threads, int repeats)
 {
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    var digits = Digits.Load();
+    var settings = new OptimizerStudySettings { Threads = threads };
+    // The first run pays for JIT compilation, as a one-off `bottleneck optimizers` does; later runs are steady state.
+    var cold = Stopwatch.StartNew();
+    OptimizerComparison.Run(settings, digits);
+    double first = cold.Elapsed.TotalSeconds;
+    var times = new List<double>();
+    OptimizerStudyResult? last = null;
+    for (int i = 0; i < repeats; i++)
     {
-        var candidate = Path.Combine(dir.FullName, "..", "shared", "peers", "torch_study_a.py");
-        if (File.Exists(candidate)) return Path.GetFullPath(candidate);
+        var clock = Stopwatch.StartNew();
+        last = OptimizerComparison.Run(settings, digits);
+        times.Add(clock.Elapsed.TotalSeconds);
     }
-    return "../shared/peers/torch_study_a.py";
+    times.Sort();
+    double ours = times[times.Count / 2];
+    Console.WriteLine($"bottleneck: {string.Join(", ", last!.Runs.Select(r => $"{r.Optimizer} {r.TestMse:0.0000}"))}");
+    Console.WriteLine($"study_a bottleneck wall_s={ours:0.0000} (median of {repeats} warm runs, threads={threads}); first run {first:0.0000} s");
+
+    var peer = Peer.Run("torch_study_a.py", [threads.ToString(CultureInfo.InvariantCulture)]);
+    if (peer is null) return 0;
+    Console.Write("pytorch:    " + peer);
+    double theirs = Peer.Number(peer, @"wall_s=([0-9.]+)");
+    Console.WriteLine($"ratio: PyTorch / Bottleneck = {theirs / ours:0.0}x warm, {theirs / first:0.0}x on the first run");
+    return 0;
+}
+
+// One or more training epochs of study B's lab model on Fashion-MNIST (batch 256, Adam, lr 1e-3, wd 1e-5).
+static int LabEpoch(int threads, int epochs)
+{
+    var (train, test) = DatasetCatalog.LoadSplit("fashion-mnist", null, allowDownload: false, log: null);
+    var settings = new TrainSettings
+    {
+        Model = Presets.Lab(20),
+        ModelName = "lab",
+        Optimizer = OptimizerSettings.Defaults("adam", OptimizerConvention.PyTorch) with { LearningRate = 1e-3, WeightDecay = 1e-5 },
+        Epochs = epochs,
+        Threads = threads,
+    };
+    var outcome = ModelTraining.Run(settings, train, test);
+    var ours = outcome.Training.Epochs.Select(e => train.Count / e.TrainSeconds).ToList();
+    for (int e = 0; e < ours.Count; e++)
+        Console.WriteLine($"bottleneck epoch {e + 1}: {ours[e]:N0} images/s, test MSE {outcome.Training.Epochs[e].ValLoss:0.00000}");
+
+    var peer = Peer.Run("torch_study_b.py", ["/usr/share/datasets/fashion-mnist", threads.ToString(CultureInfo.InvariantCulture), epochs.ToString(CultureInfo.InvariantCulture)]);
+    if (peer is null) return 0;
+    Console.Write("pytorch:\n" + peer);
+    var theirs = Regex.Matches(peer, @"samples_per_s=([0-9.]+)").Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
+    Console.WriteLine($"ratio, first epoch: {ours[0] / theirs[0]:0.00}x; best epoch: {ours.Max() / theirs.Max():0.00}x " +
+                      $"({ours.Max():N0} vs {theirs.Max():N0} images/s, threads={threads})");
+    return 0;
+}
+
+static class Peer
+{
+    public static string? Run(string script, string[] arguments)
+    {
+        string path = Find(script);
+        if (!File.Exists(path) || !File.Exists("/usr/bin/python3"))
+        {
+            Console.WriteLine($"peer: skipped ({path} or /usr/bin/python3 missing; apt-get install -y python3-torch python3-sklearn dataset-fashion-mnist)");
+            return null;
+        }
+        var psi = new ProcessStartInfo("/usr/bin/python3", [path, .. arguments]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(psi)!;
+        var error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode == 0) return output;
+        Console.WriteLine($"peer: failed (exit {process.ExitCode}): {error.Result.Split('\n').LastOrDefault(l => l.Length > 0)}");
+        return null;
+    }
+
+    public static double Number(string text, string pattern) =>
+        double.Parse(Regex.Match(text, pattern).Groups[1].Value, CultureInfo.InvariantCulture);
+
+    private static string Find(string script)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "..", "shared", "peers", script);
+            if (File.Exists(candidate)) return Path.GetFullPath(candidate);
+        }
+        return Path.Combine("..", "shared", "peers", script);
+    }
 }

@@ -8,7 +8,7 @@ namespace Bottleneck.Layers;
 // The whole batch is unfolded into one matrix, cols: [Cin·k·k, B·Ho·Wo], so forward and both
 // gradients are single large GEMMs:
 //   forward   y  = W · cols                      [Cout, B·HoWo], then back to [B, Cout, Ho, Wo]
-//   backward  dW += dy · colsᵀ                   summed over fixed chunks of samples, in order
+//   backward  dWᵀ = cols · dyᵀ per fixed chunk of samples, added into dW in chunk order
 //             dx  = fold(Wᵀ · dy)
 public sealed class Conv2d : Layer
 {
@@ -60,7 +60,7 @@ public sealed class Conv2d : Layer
     {
         Prepare(x);
         int n = _batch * _g.Positions;
-        Workers.For(_batch, _unfold);
+        Workers.For(Chunks, _unfold);
         Gemm.Multiply(Weight.Value.Data, false, _ws.Cols.Data, false, _ws.Out.Data, OutChannels, n, _g.PatchSize, false, Workers);
         Conv.ChannelsToBatch(_ws.Out.Data, _batch, OutChannels, _g.Positions, y.Data);
         if (Bias is not null) Elementwise.AddChannelBias(y.Span, _batch, OutChannels, _g.Positions, Bias.Value.Span);
@@ -74,32 +74,41 @@ public sealed class Conv2d : Layer
         Conv.BatchToChannels(dy.Data, _batch, OutChannels, _g.Positions, dOut);
         if (Bias is not null) Elementwise.AccumulateChannelSums(dy.Span, _batch, OutChannels, _g.Positions, Bias.Grad.Span);
 
-        int chunks = (_batch + SamplesPerChunk - 1) / SamplesPerChunk;
-        Workers.For(chunks, _weightGradChunk);
-        var grad = Weight.Grad.Span;
-        for (int c = 0; c < chunks; c++)
-            TensorPrimitives.Add(grad, _ws.Partials[c], grad);
+        Workers.For(Chunks, _weightGradChunk);
+        for (int c = 0; c < Chunks; c++)
+            Elementwise.AddTransposed(_ws.Partials[c], _g.PatchSize, OutChannels, Weight.Grad.Span);
 
         if (dx is null) return;
         _dx = dx;
         Gemm.Multiply(Weight.Value.Data, true, dOut, false, _ws.Cols.Data, _g.PatchSize, n, OutChannels, false, Workers);
-        Workers.For(_batch, _fold);
+        Workers.For(Chunks, _fold);
     }
 
-    // Partial dW of samples [c·16, c·16+16): dy block [Cout, S·HoWo] · cols block ᵀ, both inside [*, B·HoWo] matrices.
+    // Partial dWᵀ [Cin·k·k, Cout] of one chunk of samples: cols block · dy blockᵀ, both inside [*, B·HoWo]
+    // matrices. Transposed so that the GEMM transposes (packs) the smaller, channel side.
     private void WeightGradChunk(int chunk)
     {
         int first = chunk * SamplesPerChunk, count = Math.Min(SamplesPerChunk, _batch - first);
         int ld = _batch * _g.Positions, offset = first * _g.Positions;
-        Gemm.Multiply(_ws.Out.Data.AsSpan(offset), false, _ws.Cols.Data.AsSpan(offset), true, _ws.Partials[chunk],
-                      OutChannels, _g.PatchSize, count * _g.Positions, false, WorkerPool.Serial, lda: ld, ldb: ld);
+        Gemm.Multiply(_ws.Cols.Data.AsSpan(offset), false, _ws.Out.Data.AsSpan(offset), true, _ws.Partials[chunk],
+                      _g.PatchSize, OutChannels, count * _g.Positions, false, WorkerPool.Serial, lda: ld, ldb: ld);
     }
 
-    private void Unfold(int b) =>
-        Conv.Im2Col(_x.Row(b), _g, _ws.Cols.Data, _batch * _g.Positions, b * _g.Positions);
+    // Threads take whole chunks of samples: handing out single samples would put neighbours, whose
+    // columns share cache lines, on different cores.
+    private int Chunks => (_batch + SamplesPerChunk - 1) / SamplesPerChunk;
 
-    private void Fold(int b) =>
-        Conv.Col2Im(_ws.Cols.Data, _batch * _g.Positions, b * _g.Positions, _g, _dx.Row(b));
+    private void Unfold(int chunk)
+    {
+        for (int b = chunk * SamplesPerChunk; b < Math.Min(_batch, (chunk + 1) * SamplesPerChunk); b++)
+            Conv.Im2Col(_x.Row(b), _g, _ws.Cols.Data, _batch * _g.Positions, b * _g.Positions);
+    }
+
+    private void Fold(int chunk)
+    {
+        for (int b = chunk * SamplesPerChunk; b < Math.Min(_batch, (chunk + 1) * SamplesPerChunk); b++)
+            Conv.Col2Im(_ws.Cols.Data, _batch * _g.Positions, b * _g.Positions, _g, _dx.Row(b));
+    }
 
     private void Prepare(Tensor x)
     {

@@ -1,5 +1,4 @@
 using Bottleneck.Tensors;
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Bottleneck.Layers;
 
@@ -7,7 +6,7 @@ namespace Bottleneck.Layers;
 // y: [B, Cout, Ho, Wo],  Ho = (H − 1)·s − 2p + k + output_padding.
 // It runs Conv2d's steps in reverse over the geometry of its output image:
 //   forward   cols = Wᵀ · x                      [Cout·k·k, B·H·W], folded (summed) into y
-//   backward  dcols = unfold(dy);  dW += x · dcolsᵀ (fixed chunks of samples, in order);  dx = W · dcols
+//   backward  dcols = unfold(dy);  dWᵀ = dcols · xᵀ per fixed chunk of samples, added in chunk order;  dx = W · dcols
 public sealed class ConvTranspose2d : Layer
 {
     private const int SamplesPerChunk = 16;
@@ -69,7 +68,7 @@ public sealed class ConvTranspose2d : Layer
         Conv.BatchToChannels(x.Data, _batch, InChannels, _g.Positions, _ws.In.Data);
         Gemm.Multiply(Weight.Value.Data, true, _ws.In.Data, false, _ws.Cols.Data, _g.PatchSize, n, InChannels, false, Workers);
         _image = y;
-        Workers.For(_batch, _fold);
+        Workers.For(Chunks, _fold);
         if (Bias is not null) Elementwise.AddChannelBias(y.Span, _batch, OutChannels, _g.Height * _g.Width, Bias.Value.Span);
     }
 
@@ -79,31 +78,41 @@ public sealed class ConvTranspose2d : Layer
         int n = _batch * _g.Positions;
         if (Bias is not null) Elementwise.AccumulateChannelSums(dy.Span, _batch, OutChannels, _g.Height * _g.Width, Bias.Grad.Span);
         _image = dy;
-        Workers.For(_batch, _unfold);
+        Workers.For(Chunks, _unfold);
 
         Conv.BatchToChannels(x.Data, _batch, InChannels, _g.Positions, _ws.In.Data);
-        int chunks = (_batch + SamplesPerChunk - 1) / SamplesPerChunk;
-        Workers.For(chunks, _weightGradChunk);
-        var grad = Weight.Grad.Span;
-        for (int c = 0; c < chunks; c++) TensorPrimitives.Add(grad, _ws.Partials[c], grad);
+        Workers.For(Chunks, _weightGradChunk);
+        for (int c = 0; c < Chunks; c++)
+            Elementwise.AddTransposed(_ws.Partials[c], _g.PatchSize, InChannels, Weight.Grad.Span);
 
         if (dx is null) return;
         Gemm.Multiply(Weight.Value.Data, false, _ws.Cols.Data, false, _ws.In.Data, InChannels, n, _g.PatchSize, false, Workers);
         Conv.ChannelsToBatch(_ws.In.Data, _batch, InChannels, _g.Positions, dx.Data);
     }
 
-    // Partial dW [Cin, Cout·k·k] of one chunk of samples: x block [Cin, S·HW] · dcols block ᵀ.
+    // Partial dWᵀ [Cout·k·k, Cin] of one chunk of samples: dcols block · x blockᵀ (the GEMM packs the smaller x side).
     private void WeightGradChunk(int chunk)
     {
         int first = chunk * SamplesPerChunk, count = Math.Min(SamplesPerChunk, _batch - first);
         int ld = _batch * _g.Positions, offset = first * _g.Positions;
-        Gemm.Multiply(_ws.In.Data.AsSpan(offset), false, _ws.Cols.Data.AsSpan(offset), true, _ws.Partials[chunk],
-                      InChannels, _g.PatchSize, count * _g.Positions, false, WorkerPool.Serial, lda: ld, ldb: ld);
+        Gemm.Multiply(_ws.Cols.Data.AsSpan(offset), false, _ws.In.Data.AsSpan(offset), true, _ws.Partials[chunk],
+                      _g.PatchSize, InChannels, count * _g.Positions, false, WorkerPool.Serial, lda: ld, ldb: ld);
     }
 
-    private void Fold(int b) => Conv.Col2Im(_ws.Cols.Data, _batch * _g.Positions, b * _g.Positions, _g, _image.Row(b));
+    // Threads take whole chunks of samples, so neighbours sharing cache lines stay on one core.
+    private int Chunks => (_batch + SamplesPerChunk - 1) / SamplesPerChunk;
 
-    private void Unfold(int b) => Conv.Im2Col(_image.Row(b), _g, _ws.Cols.Data, _batch * _g.Positions, b * _g.Positions);
+    private void Fold(int chunk)
+    {
+        for (int b = chunk * SamplesPerChunk; b < Math.Min(_batch, (chunk + 1) * SamplesPerChunk); b++)
+            Conv.Col2Im(_ws.Cols.Data, _batch * _g.Positions, b * _g.Positions, _g, _image.Row(b));
+    }
+
+    private void Unfold(int chunk)
+    {
+        for (int b = chunk * SamplesPerChunk; b < Math.Min(_batch, (chunk + 1) * SamplesPerChunk); b++)
+            Conv.Im2Col(_image.Row(b), _g, _ws.Cols.Data, _batch * _g.Positions, b * _g.Positions);
+    }
 
     private void Prepare(Tensor x)
     {

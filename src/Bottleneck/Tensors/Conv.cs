@@ -9,55 +9,65 @@ namespace Bottleneck.Tensors;
 public static class Conv
 {
     // cols[(c·k + ki)·k + kj, offset + oh·Wo + ow] = x[c, oh·s − p + ki, ow·s − p + kj], or 0 in the padding.
-    public static void Im2Col(ReadOnlySpan<float> x, in ConvGeometry g, Span<float> cols, int ld, int offset)
+    // Rows here are only 3 to 14 values long, so the loops run on pointers: bounds are checked
+    // once, up front, instead of once per value.
+    public static unsafe void Im2Col(ReadOnlySpan<float> x, in ConvGeometry g, Span<float> cols, int ld, int offset)
     {
-        int k = g.Kernel, s = g.Stride, p = g.Padding;
-        for (int c = 0; c < g.Channels; c++)
-            for (int ki = 0; ki < k; ki++)
-                for (int kj = 0; kj < k; kj++)
-                {
-                    var row = cols.Slice(((c * k + ki) * k + kj) * ld + offset, g.Positions);
-                    var (lo, hi) = InsideColumns(g, kj);
-                    for (int oh = 0; oh < g.OutHeight; oh++)
+        CheckExtents(x.Length, g, cols.Length, ld, offset);
+        int k = g.Kernel, s = g.Stride, p = g.Padding, outWidth = g.OutWidth;
+        fixed (float* image = x, matrix = cols)
+            for (int c = 0; c < g.Channels; c++)
+                for (int ki = 0; ki < k; ki++)
+                    for (int kj = 0; kj < k; kj++)
                     {
-                        var dst = row.Slice(oh * g.OutWidth, g.OutWidth);
-                        int ih = oh * s - p + ki;
-                        if ((uint)ih >= (uint)g.Height || lo >= hi)
+                        float* row = matrix + (long)((c * k + ki) * k + kj) * ld + offset;
+                        var (lo, hi) = InsideColumns(g, kj);
+                        for (int oh = 0; oh < g.OutHeight; oh++)
                         {
-                            dst.Clear();
-                            continue;
+                            float* dst = row + oh * outWidth;
+                            int ih = oh * s - p + ki;
+                            if ((uint)ih >= (uint)g.Height)
+                            {
+                                for (int ow = 0; ow < outWidth; ow++) dst[ow] = 0f;
+                                continue;
+                            }
+                            for (int ow = 0; ow < lo; ow++) dst[ow] = 0f;
+                            float* src = image + (c * g.Height + ih) * g.Width + (lo * s - p + kj);
+                            for (int ow = lo; ow < hi; ow++, src += s) dst[ow] = *src;
+                            for (int ow = hi; ow < outWidth; ow++) dst[ow] = 0f;
                         }
-                        dst[..lo].Clear();
-                        dst[hi..].Clear();
-                        var src = x.Slice((c * g.Height + ih) * g.Width, g.Width);
-                        int iw = lo * s - p + kj;
-                        if (s == 1) src.Slice(iw, hi - lo).CopyTo(dst[lo..hi]);
-                        else for (int ow = lo; ow < hi; ow++, iw += s) dst[ow] = src[iw];
                     }
-                }
     }
 
     // x[c, ih, iw] = Σ of the column entries that Im2Col would have read from it (x is overwritten).
-    public static void Col2Im(ReadOnlySpan<float> cols, int ld, int offset, in ConvGeometry g, Span<float> x)
+    public static unsafe void Col2Im(ReadOnlySpan<float> cols, int ld, int offset, in ConvGeometry g, Span<float> x)
     {
-        int k = g.Kernel, s = g.Stride, p = g.Padding;
+        CheckExtents(x.Length, g, cols.Length, ld, offset);
+        int k = g.Kernel, s = g.Stride, p = g.Padding, outWidth = g.OutWidth;
         x[..g.ImageSize].Clear();
-        for (int c = 0; c < g.Channels; c++)
-            for (int ki = 0; ki < k; ki++)
-                for (int kj = 0; kj < k; kj++)
-                {
-                    var row = cols.Slice(((c * k + ki) * k + kj) * ld + offset, g.Positions);
-                    var (lo, hi) = InsideColumns(g, kj);
-                    for (int oh = 0; oh < g.OutHeight; oh++)
+        fixed (float* image = x, matrix = cols)
+            for (int c = 0; c < g.Channels; c++)
+                for (int ki = 0; ki < k; ki++)
+                    for (int kj = 0; kj < k; kj++)
                     {
-                        int ih = oh * s - p + ki;
-                        if ((uint)ih >= (uint)g.Height) continue;
-                        var src = row.Slice(oh * g.OutWidth, g.OutWidth);
-                        var dst = x.Slice((c * g.Height + ih) * g.Width, g.Width);
-                        int iw = lo * s - p + kj;
-                        for (int ow = lo; ow < hi; ow++, iw += s) dst[iw] += src[ow];
+                        float* row = matrix + (long)((c * k + ki) * k + kj) * ld + offset;
+                        var (lo, hi) = InsideColumns(g, kj);
+                        for (int oh = 0; oh < g.OutHeight; oh++)
+                        {
+                            int ih = oh * s - p + ki;
+                            if ((uint)ih >= (uint)g.Height) continue;
+                            float* src = row + oh * outWidth;
+                            float* dst = image + (c * g.Height + ih) * g.Width + (lo * s - p + kj);
+                            for (int ow = lo; ow < hi; ow++, dst += s) *dst += src[ow];
+                        }
                     }
-                }
+    }
+
+    private static void CheckExtents(int imageLength, in ConvGeometry g, int colsLength, int ld, int offset)
+    {
+        if (imageLength < g.ImageSize) throw new ArgumentException($"image has {imageLength} values, the geometry needs {g.ImageSize}");
+        if (ld < g.Positions || offset < 0 || colsLength < (long)(g.PatchSize - 1) * ld + offset + g.Positions)
+            throw new ArgumentException($"column matrix too small for {g.PatchSize} rows of {g.Positions} at offset {offset} (ld {ld})");
     }
 
     // The output columns [lo, hi) whose input column ow·s − p + kj falls inside the image.

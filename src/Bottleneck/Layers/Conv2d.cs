@@ -15,11 +15,11 @@ public sealed class Conv2d : Layer
     // Fixed, not derived from the thread count, so the weight-gradient sums are the same on any machine.
     private const int SamplesPerChunk = 16;
 
-    private readonly Action<int> _unfold, _fold, _weightGradChunk;
+    private readonly Action<int> _unfold, _fold, _weightGradChunk, _scatterOutput, _gatherGradient, _biasGradient;
     private readonly Dictionary<int, Workspace> _workspaces = [];
     private ConvGeometry _g;
     private Workspace _ws = null!;
-    private Tensor _x = null!, _dx = null!;
+    private Tensor _x = null!, _y = null!, _dy = null!, _dx = null!;
     private int _batch;
 
     public int InChannels { get; }
@@ -38,6 +38,7 @@ public sealed class Conv2d : Layer
         Weight = new Parameter("weight", outChannels, inChannels, kernelSize, kernelSize);
         Bias = bias ? new Parameter("bias", outChannels) : null;
         (_unfold, _fold, _weightGradChunk) = (Unfold, Fold, WeightGradChunk);
+        (_scatterOutput, _gatherGradient, _biasGradient) = (ScatterOutput, GatherGradient, BiasGradient);
     }
 
     public override IReadOnlyList<Parameter> Parameters => Bias is null ? [Weight] : [Weight, Bias];
@@ -62,33 +63,51 @@ public sealed class Conv2d : Layer
         int n = _batch * _g.Positions;
         Workers.For(Chunks, _unfold);
         Gemm.Multiply(Weight.Value.Data, false, _ws.Cols.Data, false, _ws.Out.Data, OutChannels, n, _g.PatchSize, false, Workers);
-        Conv.ChannelsToBatch(_ws.Out.Data, _batch, OutChannels, _g.Positions, y.Data);
-        if (Bias is not null) Elementwise.AddChannelBias(y.Span, _batch, OutChannels, _g.Positions, Bias.Value.Span);
+        _y = y;
+        Workers.For(Chunks, _scatterOutput);
     }
 
     public override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx)
     {
         Prepare(x);
         int n = _batch * _g.Positions;
-        var dOut = _ws.Out.Data;  // y's channel-major copy is no longer needed: reuse it for dy
-        Conv.BatchToChannels(dy.Data, _batch, OutChannels, _g.Positions, dOut);
-        if (Bias is not null) Elementwise.AccumulateChannelSums(dy.Span, _batch, OutChannels, _g.Positions, Bias.Grad.Span);
-
+        _dy = dy;
+        Workers.For(Chunks, _gatherGradient);   // Out now holds dy, channel-major
+        if (Bias is not null) Workers.For(OutChannels, _biasGradient);
         Workers.For(Chunks, _weightGradChunk);
         for (int c = 0; c < Chunks; c++)
             Elementwise.AddTransposed(_ws.Partials[c], _g.PatchSize, OutChannels, Weight.Grad.Span);
 
         if (dx is null) return;
         _dx = dx;
-        Gemm.Multiply(Weight.Value.Data, true, dOut, false, _ws.Cols.Data, _g.PatchSize, n, OutChannels, false, Workers);
+        Gemm.Multiply(Weight.Value.Data, true, _ws.Out.Data, false, _ws.Cols.Data, _g.PatchSize, n, OutChannels, false, Workers);
         Workers.For(Chunks, _fold);
+    }
+
+    private void ScatterOutput(int chunk)
+    {
+        var (first, count) = ChunkRange(chunk);
+        Conv.ChannelsToBatch(_ws.Out.Data, _batch, OutChannels, _g.Positions, _y.Data, first, count, Bias is null ? default : Bias.Value.Span);
+    }
+
+    private void GatherGradient(int chunk)
+    {
+        var (first, count) = ChunkRange(chunk);
+        Conv.BatchToChannels(_dy.Data, _batch, OutChannels, _g.Positions, _ws.Out.Data, first, count);
+    }
+
+    // db[c] += Σ of channel c's row of the channel-major dy, which is contiguous.
+    private void BiasGradient(int c)
+    {
+        int n = _batch * _g.Positions;
+        Bias!.Grad[c] += TensorPrimitives.Sum(_ws.Out.Data.AsSpan(c * n, n));
     }
 
     // Partial dWᵀ [Cin·k·k, Cout] of one chunk of samples: cols block · dy blockᵀ, both inside [*, B·HoWo]
     // matrices. Transposed so that the GEMM transposes (packs) the smaller, channel side.
     private void WeightGradChunk(int chunk)
     {
-        int first = chunk * SamplesPerChunk, count = Math.Min(SamplesPerChunk, _batch - first);
+        var (first, count) = ChunkRange(chunk);
         int ld = _batch * _g.Positions, offset = first * _g.Positions;
         Gemm.Multiply(_ws.Cols.Data.AsSpan(offset), false, _ws.Out.Data.AsSpan(offset), true, _ws.Partials[chunk],
                       _g.PatchSize, OutChannels, count * _g.Positions, false, WorkerPool.Serial, lda: ld, ldb: ld);
@@ -98,15 +117,20 @@ public sealed class Conv2d : Layer
     // columns share cache lines, on different cores.
     private int Chunks => (_batch + SamplesPerChunk - 1) / SamplesPerChunk;
 
+    private (int First, int Count) ChunkRange(int chunk) =>
+        (chunk * SamplesPerChunk, Math.Min(SamplesPerChunk, _batch - chunk * SamplesPerChunk));
+
     private void Unfold(int chunk)
     {
-        for (int b = chunk * SamplesPerChunk; b < Math.Min(_batch, (chunk + 1) * SamplesPerChunk); b++)
+        var (first, count) = ChunkRange(chunk);
+        for (int b = first; b < first + count; b++)
             Conv.Im2Col(_x.Row(b), _g, _ws.Cols.Data, _batch * _g.Positions, b * _g.Positions);
     }
 
     private void Fold(int chunk)
     {
-        for (int b = chunk * SamplesPerChunk; b < Math.Min(_batch, (chunk + 1) * SamplesPerChunk); b++)
+        var (first, count) = ChunkRange(chunk);
+        for (int b = first; b < first + count; b++)
             Conv.Col2Im(_ws.Cols.Data, _batch * _g.Positions, b * _g.Positions, _g, _dx.Row(b));
     }
 

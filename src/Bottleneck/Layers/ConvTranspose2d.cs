@@ -1,4 +1,5 @@
 using Bottleneck.Tensors;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Bottleneck.Layers;
 
@@ -11,11 +12,11 @@ public sealed class ConvTranspose2d : Layer
 {
     private const int SamplesPerChunk = 16;
 
-    private readonly Action<int> _unfold, _fold, _weightGradChunk;
+    private readonly Action<int> _unfold, _fold, _weightGradChunk, _gatherInput, _scatterInputGradient, _biasGradient;
     private readonly Dictionary<int, Workspace> _workspaces = [];
     private ConvGeometry _g;       // the convolution that maps y's shape back to x's
     private Workspace _ws = null!;
-    private Tensor _image = null!;
+    private Tensor _image = null!, _x = null!, _dx = null!;
     private int _batch;
 
     public int InChannels { get; }
@@ -38,6 +39,7 @@ public sealed class ConvTranspose2d : Layer
         Weight = new Parameter("weight", inChannels, outChannels, kernelSize, kernelSize);
         Bias = bias ? new Parameter("bias", outChannels) : null;
         (_unfold, _fold, _weightGradChunk) = (Unfold, Fold, WeightGradChunk);
+        (_gatherInput, _scatterInputGradient, _biasGradient) = (GatherInput, ScatterInputGradient, BiasGradient);
     }
 
     public override IReadOnlyList<Parameter> Parameters => Bias is null ? [Weight] : [Weight, Bias];
@@ -65,35 +67,52 @@ public sealed class ConvTranspose2d : Layer
     {
         Prepare(x);
         int n = _batch * _g.Positions;
-        Conv.BatchToChannels(x.Data, _batch, InChannels, _g.Positions, _ws.In.Data);
+        _x = x;
+        Workers.For(Chunks, _gatherInput);
         Gemm.Multiply(Weight.Value.Data, true, _ws.In.Data, false, _ws.Cols.Data, _g.PatchSize, n, InChannels, false, Workers);
         _image = y;
         Workers.For(Chunks, _fold);
-        if (Bias is not null) Elementwise.AddChannelBias(y.Span, _batch, OutChannels, _g.Height * _g.Width, Bias.Value.Span);
     }
 
     public override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx)
     {
         Prepare(x);
         int n = _batch * _g.Positions;
-        if (Bias is not null) Elementwise.AccumulateChannelSums(dy.Span, _batch, OutChannels, _g.Height * _g.Width, Bias.Grad.Span);
         _image = dy;
+        if (Bias is not null) Workers.For(OutChannels, _biasGradient);
         Workers.For(Chunks, _unfold);
 
-        Conv.BatchToChannels(x.Data, _batch, InChannels, _g.Positions, _ws.In.Data);
+        _x = x;
+        Workers.For(Chunks, _gatherInput);
         Workers.For(Chunks, _weightGradChunk);
         for (int c = 0; c < Chunks; c++)
             Elementwise.AddTransposed(_ws.Partials[c], _g.PatchSize, InChannels, Weight.Grad.Span);
 
         if (dx is null) return;
         Gemm.Multiply(Weight.Value.Data, false, _ws.Cols.Data, false, _ws.In.Data, InChannels, n, _g.PatchSize, false, Workers);
-        Conv.ChannelsToBatch(_ws.In.Data, _batch, InChannels, _g.Positions, dx.Data);
+        _dx = dx;
+        Workers.For(Chunks, _scatterInputGradient);
     }
+
+    private void GatherInput(int chunk)
+    {
+        var (first, count) = ChunkRange(chunk);
+        Conv.BatchToChannels(_x.Data, _batch, InChannels, _g.Positions, _ws.In.Data, first, count);
+    }
+
+    private void ScatterInputGradient(int chunk)
+    {
+        var (first, count) = ChunkRange(chunk);
+        Conv.ChannelsToBatch(_ws.In.Data, _batch, InChannels, _g.Positions, _dx.Data, first, count);
+    }
+
+    private void BiasGradient(int c) =>
+        Bias!.Grad[c] += (float)Elementwise.ChannelSum(_image.Data, _batch, OutChannels, _g.Height * _g.Width, c);
 
     // Partial dWᵀ [Cout·k·k, Cin] of one chunk of samples: dcols block · x blockᵀ (the GEMM packs the smaller x side).
     private void WeightGradChunk(int chunk)
     {
-        int first = chunk * SamplesPerChunk, count = Math.Min(SamplesPerChunk, _batch - first);
+        var (first, count) = ChunkRange(chunk);
         int ld = _batch * _g.Positions, offset = first * _g.Positions;
         Gemm.Multiply(_ws.Cols.Data.AsSpan(offset), false, _ws.In.Data.AsSpan(offset), true, _ws.Partials[chunk],
                       _g.PatchSize, InChannels, count * _g.Positions, false, WorkerPool.Serial, lda: ld, ldb: ld);
@@ -102,15 +121,31 @@ public sealed class ConvTranspose2d : Layer
     // Threads take whole chunks of samples, so neighbours sharing cache lines stay on one core.
     private int Chunks => (_batch + SamplesPerChunk - 1) / SamplesPerChunk;
 
+    private (int First, int Count) ChunkRange(int chunk) =>
+        (chunk * SamplesPerChunk, Math.Min(SamplesPerChunk, _batch - chunk * SamplesPerChunk));
+
+    // Folds each sample's columns into its output image, then adds the bias, while the image is in cache.
     private void Fold(int chunk)
     {
-        for (int b = chunk * SamplesPerChunk; b < Math.Min(_batch, (chunk + 1) * SamplesPerChunk); b++)
-            Conv.Col2Im(_ws.Cols.Data, _batch * _g.Positions, b * _g.Positions, _g, _image.Row(b));
+        var (first, count) = ChunkRange(chunk);
+        int plane = _g.Height * _g.Width;
+        for (int b = first; b < first + count; b++)
+        {
+            var image = _image.Row(b);
+            Conv.Col2Im(_ws.Cols.Data, _batch * _g.Positions, b * _g.Positions, _g, image);
+            if (Bias is null) continue;
+            for (int c = 0; c < OutChannels; c++)
+            {
+                var channel = image.Slice(c * plane, plane);
+                TensorPrimitives.Add(channel, Bias.Value[c], channel);
+            }
+        }
     }
 
     private void Unfold(int chunk)
     {
-        for (int b = chunk * SamplesPerChunk; b < Math.Min(_batch, (chunk + 1) * SamplesPerChunk); b++)
+        var (first, count) = ChunkRange(chunk);
+        for (int b = first; b < first + count; b++)
             Conv.Im2Col(_image.Row(b), _g, _ws.Cols.Data, _batch * _g.Positions, b * _g.Positions);
     }
 

@@ -1,3 +1,5 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+
 namespace Bottleneck.Tensors;
 
 /// <summary>
@@ -78,18 +80,28 @@ public static class Conv
         return (lo, Math.Max(lo, hi));
     }
 
-    /// <summary>[B, C, P] ⇄ [C, B·P]: batch-major activations to the channel-major layout a batched GEMM wants.</summary>
-    public static void BatchToChannels(ReadOnlySpan<float> x, int batch, int channels, int positions, Span<float> y)
+    /// <summary>
+    /// Samples [first, first + count) of x: [B, C, P] into y: [C, B·P], the channel-major layout a
+    /// batched GEMM wants.
+    /// </summary>
+    public static void BatchToChannels(ReadOnlySpan<float> x, int batch, int channels, int positions, Span<float> y, int first, int count)
     {
-        for (int b = 0; b < batch; b++)
+        for (int b = first; b < first + count; b++)
             for (int c = 0; c < channels; c++)
                 x.Slice((b * channels + c) * positions, positions).CopyTo(y.Slice((c * batch + b) * positions, positions));
     }
 
-    public static void ChannelsToBatch(ReadOnlySpan<float> x, int batch, int channels, int positions, Span<float> y)
+    /// <summary>Samples [first, first + count) of x: [C, B·P] back into y: [B, C, P], adding bias[c] when given.</summary>
+    public static void ChannelsToBatch(ReadOnlySpan<float> x, int batch, int channels, int positions, Span<float> y, int first, int count,
+                                       ReadOnlySpan<float> bias = default)
     {
-        for (int c = 0; c < channels; c++)
-            for (int b = 0; b < batch; b++)
-                x.Slice((c * batch + b) * positions, positions).CopyTo(y.Slice((b * channels + c) * positions, positions));
+        for (int b = first; b < first + count; b++)
+            for (int c = 0; c < channels; c++)
+            {
+                var src = x.Slice((c * batch + b) * positions, positions);
+                var dst = y.Slice((b * channels + c) * positions, positions);
+                if (bias.IsEmpty) src.CopyTo(dst);
+                else TensorPrimitives.Add(src, bias[c], dst);
+            }
     }
 }

@@ -244,26 +244,12 @@ public static class Elementwise
             TensorPrimitives.Add(sums, matrix.Slice(r, width), sums);
     }
 
-    /// <summary>y[b, c, :] += bias[c] for y: [B, C, P] (a convolution's per-channel bias).</summary>
-    public static void AddChannelBias(Span<float> y, int batch, int channels, int positions, ReadOnlySpan<float> bias)
+    /// <summary>Σ_b Σ_p x[b, c, p] for one channel c of x: [B, C, P], in double, samples in order: deterministic.</summary>
+    public static double ChannelSum(ReadOnlySpan<float> x, int batch, int channels, int positions, int channel)
     {
-        for (int b = 0; b < batch; b++)
-            for (int c = 0; c < channels; c++)
-            {
-                var segment = y.Slice((b * channels + c) * positions, positions);
-                TensorPrimitives.Add(segment, bias[c], segment);
-            }
-    }
-
-    /// <summary>sums[c] += Σ_b Σ_p x[b, c, p], in double, samples in order: deterministic.</summary>
-    public static void AccumulateChannelSums(ReadOnlySpan<float> x, int batch, int channels, int positions, Span<float> sums)
-    {
-        for (int c = 0; c < channels; c++)
-        {
-            double total = 0;
-            for (int b = 0; b < batch; b++) total += TensorPrimitives.Sum(x.Slice((b * channels + c) * positions, positions));
-            sums[c] += (float)total;
-        }
+        double total = 0;
+        for (int b = 0; b < batch; b++) total += TensorPrimitives.Sum(x.Slice((b * channels + channel) * positions, positions));
+        return total;
     }
 
     /// <summary>target[j, i] += source[i, j] for source: [rows, cols] and target: [cols, rows].</summary>

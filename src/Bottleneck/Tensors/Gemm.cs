@@ -27,6 +27,10 @@ public static unsafe class Gemm
     private const int TileCols = 128;
     // Below this many multiply-adds, waking worker threads costs more than it saves.
     private const long ParallelWork = 1L << 20;
+    // A·Bᵀ with both operands row-major is a grid of row-by-row dot products: with a deep k
+    // (weight gradients sum over a whole chunk of samples) reading rows directly beats packing
+    // a transposed, zero-padded copy of B, above all when N is a handful of channels.
+    private const int RowDotMinDepth = 128;
 
     public static SimdPath DefaultPath { get; } =
         Vector512.IsHardwareAccelerated ? SimdPath.Vector512 :
@@ -58,6 +62,12 @@ public static unsafe class Gemm
         var workers = (long)m * n * k >= ParallelWork ? pool : WorkerPool.Serial;
         fixed (float* pa = a, pb = b, pc = c)
         {
+            if (!transA && transB && k >= RowDotMinDepth && Path == SimdPath.Vector512)
+            {
+                job.PrepareRowDots(pa, lda, pb, ldb, pc, ldc, m, n, k, accumulate);
+                workers.For((m + 3) / 4, job.RowDotTiles);
+                return;
+            }
             job.Prepare(pa, transA, lda, pb, transB, ldb, pc, ldc, m, n, k, accumulate, Path);
             workers.For(job.PanelsB, job.PackB);
             workers.For(job.TilesM * job.TilesN, job.ComputeTile);
@@ -80,12 +90,30 @@ public static unsafe class Gemm
         private nint _aRowStride, _aDepthStride;
         private float[] _packB = [];
         public int PanelsB, TilesM, TilesN;
-        public readonly Action<int> PackB, ComputeTile;
+        public readonly Action<int> PackB, ComputeTile, RowDotTiles;
 
         public Job()
         {
             PackB = PackPanelOfB;
             ComputeTile = ComputeTileAt;
+            RowDotTiles = RowDotRow;
+        }
+
+        private int _lda;
+
+        public void PrepareRowDots(float* a, int lda, float* b, int ldb, float* c, int ldc, int m, int n, int k, bool accumulate)
+        {
+            _a = a; _b = b; _c = c;
+            (_lda, _ldb, _ldc, _m, _n, _k, _accumulate) = (lda, ldb, ldc, m, n, k, accumulate);
+        }
+
+        // Rows [4t, 4t+4) of C, four columns at a time.
+        private void RowDotRow(int t)
+        {
+            int i = 4 * t, rows = Math.Min(4, _m - i);
+            for (int j = 0; j < _n; j += 4)
+                RowDots4x4(_a + (long)i * _lda, _lda, rows, _b + (long)j * _ldb, _ldb, Math.Min(4, _n - j),
+                           _k, _c + (long)i * _ldc + j, _ldc, _accumulate);
         }
 
         public void Prepare(float* a, bool transA, int lda, float* b, bool transB, int ldb, float* c, int ldc,
@@ -233,6 +261,53 @@ public static unsafe class Gemm
         }
         lo.Store(c);
         hi.Store(c + 16);
+    }
+
+    // C[r, q] (+)= Σ_k A[r, k]·B[q, k] for up to 4×4 outputs. Each of the 16 accumulators holds 16
+    // lanes of partial sums over k; per 16 values of k: 8 loads, 16 FMAs. Missing rows or columns
+    // (edges) repeat the last real one and are not stored. Lanes and the scalar tail are added in a
+    // fixed order, so the result does not depend on how tiles are shared among threads.
+    private static void RowDots4x4(float* a, int lda, int rows, float* b, int ldb, int cols, int k, float* c, int ldc, bool accumulate)
+    {
+        float* a0 = a, a1 = a + Math.Min(1, rows - 1) * lda, a2 = a + Math.Min(2, rows - 1) * lda, a3 = a + Math.Min(3, rows - 1) * lda;
+        float* b0 = b, b1 = b + Math.Min(1, cols - 1) * ldb, b2 = b + Math.Min(2, cols - 1) * ldb, b3 = b + Math.Min(3, cols - 1) * ldb;
+        Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default,
+                         c10 = default, c11 = default, c12 = default, c13 = default,
+                         c20 = default, c21 = default, c22 = default, c23 = default,
+                         c30 = default, c31 = default, c32 = default, c33 = default;
+        int kk = 0;
+        for (; kk + 16 <= k; kk += 16)
+        {
+            var x0 = Vector512.Load(a0 + kk); var x1 = Vector512.Load(a1 + kk);
+            var x2 = Vector512.Load(a2 + kk); var x3 = Vector512.Load(a3 + kk);
+            var y = Vector512.Load(b0 + kk);
+            c00 = Vector512.FusedMultiplyAdd(x0, y, c00); c10 = Vector512.FusedMultiplyAdd(x1, y, c10);
+            c20 = Vector512.FusedMultiplyAdd(x2, y, c20); c30 = Vector512.FusedMultiplyAdd(x3, y, c30);
+            y = Vector512.Load(b1 + kk);
+            c01 = Vector512.FusedMultiplyAdd(x0, y, c01); c11 = Vector512.FusedMultiplyAdd(x1, y, c11);
+            c21 = Vector512.FusedMultiplyAdd(x2, y, c21); c31 = Vector512.FusedMultiplyAdd(x3, y, c31);
+            y = Vector512.Load(b2 + kk);
+            c02 = Vector512.FusedMultiplyAdd(x0, y, c02); c12 = Vector512.FusedMultiplyAdd(x1, y, c12);
+            c22 = Vector512.FusedMultiplyAdd(x2, y, c22); c32 = Vector512.FusedMultiplyAdd(x3, y, c32);
+            y = Vector512.Load(b3 + kk);
+            c03 = Vector512.FusedMultiplyAdd(x0, y, c03); c13 = Vector512.FusedMultiplyAdd(x1, y, c13);
+            c23 = Vector512.FusedMultiplyAdd(x2, y, c23); c33 = Vector512.FusedMultiplyAdd(x3, y, c33);
+        }
+        float* sums = stackalloc float[16];
+        sums[0] = Vector512.Sum(c00); sums[1] = Vector512.Sum(c01); sums[2] = Vector512.Sum(c02); sums[3] = Vector512.Sum(c03);
+        sums[4] = Vector512.Sum(c10); sums[5] = Vector512.Sum(c11); sums[6] = Vector512.Sum(c12); sums[7] = Vector512.Sum(c13);
+        sums[8] = Vector512.Sum(c20); sums[9] = Vector512.Sum(c21); sums[10] = Vector512.Sum(c22); sums[11] = Vector512.Sum(c23);
+        sums[12] = Vector512.Sum(c30); sums[13] = Vector512.Sum(c31); sums[14] = Vector512.Sum(c32); sums[15] = Vector512.Sum(c33);
+        float** rowsA = stackalloc float*[4] { a0, a1, a2, a3 };
+        float** rowsB = stackalloc float*[4] { b0, b1, b2, b3 };
+        for (int r = 0; r < rows; r++)
+            for (int q = 0; q < cols; q++)
+            {
+                float sum = sums[r * 4 + q];
+                for (int t = kk; t < k; t++) sum = MathF.FusedMultiplyAdd(rowsA[r][t], rowsB[q][t], sum);
+                float* target = c + (long)r * ldc + q;
+                *target = accumulate ? *target + sum : sum;
+            }
     }
 
     // 4 rows × 16 columns in 8 ymm accumulators, for machines without AVX-512.

@@ -101,6 +101,33 @@ public class GemmTests
         wideC[3 + n].Should().Be(99f, "the padding between rows of C is left alone");
     }
 
+    // The weight-gradient shapes of the lab model's convolutions: deep k, few rows and columns, blocks of wider matrices.
+    [Theory]
+    [InlineData(9, 8, 3136)]
+    [InlineData(72, 16, 784)]
+    [InlineData(5, 7, 130)]
+    [InlineData(144, 32, 144)]
+    public void Deep_products_with_a_transposed_operand_match_the_reference_on_any_thread_count(int m, int n, int k)
+    {
+        var rng = new RandomState(8);
+        int lda = k + 5, ldb = k + 3;
+        var a = Random(rng, m * lda);
+        var b = Random(rng, n * ldb);
+        var denseA = new float[m * k];
+        var denseB = new float[n * k];
+        for (int i = 0; i < m; i++) a.AsSpan(i * lda, k).CopyTo(denseA.AsSpan(i * k));
+        for (int j = 0; j < n; j++) b.AsSpan(j * ldb, k).CopyTo(denseB.AsSpan(j * k));
+        var expected = Reference(denseA, false, denseB, true, m, n, k, null);
+
+        var serial = new float[m * n];
+        var parallel = new float[m * n];
+        using var pool = new WorkerPool(2);
+        Gemm.Multiply(a, false, b, true, serial, m, n, k, false, WorkerPool.Serial, lda: lda, ldb: ldb);
+        Gemm.Multiply(a, false, b, true, parallel, m, n, k, false, pool, lda: lda, ldb: ldb);
+        Close.Check(serial, expected, 1e-5, 1e-5 * Math.Sqrt(k), "C");
+        parallel.Should().Equal(serial);
+    }
+
     private static float[] Embed(float[] dense, int rows, int cols, int ld)
     {
         var wide = new float[3 + rows * ld];

@@ -12,10 +12,12 @@ public enum SimdPath { Vector512, Vector256, Scalar }
 /// storage; a larger one selects a block of columns inside a wider matrix.
 /// Dense layers need all three forms: y = x·Wᵀ (NT), dx = dy·W (NN), dW += dyᵀ·x (TN).
 ///
-/// B is packed into panels of NR columns, k-major, so every transpose of B looks alike to
-/// the register-blocked microkernel. A is read in place: whether stored [M,K] or [K,M], its
-/// element (i, k) sits at a fixed row stride and k stride, and broadcasting one element at a
-/// time needs no contiguity. Only a last, partial panel of MR rows is copied, zero-padded.
+/// The register-blocked microkernel reads, for each k, NR consecutive values of B. A row-major B
+/// already holds them, ldb apart, so B is read in place; a transposed B is packed into panels of
+/// NR columns, k-major, and so is a last panel narrower than NR (zero-padded). A is read in place
+/// too: whether stored [M,K] or [K,M], its element (i, k) sits at a fixed row stride and k stride,
+/// and broadcasting one element at a time needs no contiguity; only a last, partial panel of MR
+/// rows is copied, zero-padded.
 /// The k dimension is walked in KC blocks so a B micro-panel stays in L1.
 /// Work is split over output tiles only, never over k, so every element of C is summed
 /// in the same order whatever the thread count: results are bit-identical for 1 or N threads.
@@ -69,7 +71,7 @@ public static unsafe class Gemm
                 return;
             }
             job.Prepare(pa, transA, lda, pb, transB, ldb, pc, ldc, m, n, k, accumulate, Path);
-            workers.For(job.PanelsB, job.PackB);
+            workers.For(job.PanelsToPack, job.PackB);
             workers.For(job.TilesM * job.TilesN, job.ComputeTile);
         }
     }
@@ -89,7 +91,7 @@ public static unsafe class Gemm
         private SimdPath _path;
         private nint _aRowStride, _aDepthStride;
         private float[] _packB = [];
-        public int PanelsB, TilesM, TilesN;
+        public int PanelsB, TilesM, TilesN, PanelsToPack;
         public readonly Action<int> PackB, ComputeTile, RowDotTiles;
 
         public Job()
@@ -124,6 +126,7 @@ public static unsafe class Gemm
             (_mr, _nr) = path switch { SimdPath.Vector512 => (8, 32), SimdPath.Vector256 => (4, 16), _ => (4, 4) };
             (_aRowStride, _aDepthStride) = transA ? (1, lda) : (lda, 1);
             PanelsB = (n + _nr - 1) / _nr;
+            PanelsToPack = transB ? PanelsB : n % _nr != 0 ? 1 : 0;
             TilesM = (m + TileRows - 1) / TileRows;
             TilesN = (n + TileCols - 1) / TileCols;
             Grow(ref _packB, PanelsB * _nr * k);
@@ -135,8 +138,10 @@ public static unsafe class Gemm
         }
 
         // Panel p of B holds columns [p·NR, p·NR+NR) as [k][NR], zero-padded past N.
-        private void PackPanelOfB(int p)
+        // With B read in place, only the last (partial) panel is packed.
+        private void PackPanelOfB(int index)
         {
+            int p = _transB ? index : PanelsB - 1;
             fixed (float* packed = _packB)
             {
                 float* dst = packed + (long)p * _nr * _k;
@@ -190,14 +195,16 @@ public static unsafe class Gemm
                         }
                         for (int j = j0; j < j1; j += _nr)
                         {
-                            float* pb = packB + ((long)(j / _nr) * _k + k0) * _nr;
                             int cols = Math.Min(_nr, j1 - j);
+                            bool inPlace = !_transB && j + _nr <= _n;
+                            float* pb = inPlace ? _b + (long)k0 * _ldb + j : packB + ((long)(j / _nr) * _k + k0) * _nr;
+                            nint bStride = inPlace ? _ldb : _nr;
                             float* pc = _c + (long)i * _ldc + j;
                             if (rows == _mr && cols == _nr)
-                                Micro(pa, rowStride, depthStride, pb, kc, pc, _ldc, overwrite);
+                                Micro(pa, rowStride, depthStride, pb, bStride, kc, pc, _ldc, overwrite);
                             else
                             {
-                                Micro(pa, rowStride, depthStride, pb, kc, edge, _nr, overwrite: true);
+                                Micro(pa, rowStride, depthStride, pb, bStride, kc, edge, _nr, overwrite: true);
                                 for (int r = 0; r < rows; r++)
                                     for (int q = 0; q < cols; q++)
                                         pc[(long)r * _ldc + q] = overwrite ? edge[r * _nr + q] : pc[(long)r * _ldc + q] + edge[r * _nr + q];
@@ -208,27 +215,27 @@ public static unsafe class Gemm
             }
         }
 
-        private void Micro(float* a, nint rs, nint ks, float* b, int kc, float* c, int ldc, bool overwrite)
+        private void Micro(float* a, nint rs, nint ks, float* b, nint bs, int kc, float* c, int ldc, bool overwrite)
         {
             switch (_path)
             {
-                case SimdPath.Vector512: Micro8x32(a, rs, ks, b, kc, c, ldc, overwrite); break;
-                case SimdPath.Vector256: Micro4x16(a, rs, ks, b, kc, c, ldc, overwrite); break;
-                default: Micro4x4(a, rs, ks, b, kc, c, ldc, overwrite); break;
+                case SimdPath.Vector512: Micro8x32(a, rs, ks, b, bs, kc, c, ldc, overwrite); break;
+                case SimdPath.Vector256: Micro4x16(a, rs, ks, b, bs, kc, c, ldc, overwrite); break;
+                default: Micro4x4(a, rs, ks, b, bs, kc, c, ldc, overwrite); break;
             }
         }
     }
 
     // 8 rows × 32 columns of C held in 16 zmm accumulators; per k: 2 loads, 8 broadcasts, 16 FMAs.
-    // A's element (r, k) is a[r·rs + k·ks]; B's k-th row of the panel is b[32k .. 32k+31].
-    private static void Micro8x32(float* a, nint rs, nint ks, float* b, int kc, float* c, int ldc, bool overwrite)
+    // A's element (r, k) is a[r·rs + k·ks]; B's k-th row of the panel is b[k·bs .. k·bs + 31].
+    private static void Micro8x32(float* a, nint rs, nint ks, float* b, nint bs, int kc, float* c, int ldc, bool overwrite)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default,
                          c20 = default, c21 = default, c30 = default, c31 = default,
                          c40 = default, c41 = default, c50 = default, c51 = default,
                          c60 = default, c61 = default, c70 = default, c71 = default;
         float* a0 = a, a1 = a + rs, a2 = a + 2 * rs, a3 = a + 3 * rs, a4 = a + 4 * rs, a5 = a + 5 * rs, a6 = a + 6 * rs, a7 = a + 7 * rs;
-        for (int k = 0; k < kc; k++, b += 32)
+        for (int k = 0; k < kc; k++, b += bs)
         {
             nint o = k * ks;
             var b0 = Vector512.Load(b);
@@ -311,12 +318,12 @@ public static unsafe class Gemm
     }
 
     // 4 rows × 16 columns in 8 ymm accumulators, for machines without AVX-512.
-    private static void Micro4x16(float* a, nint rs, nint ks, float* b, int kc, float* c, int ldc, bool overwrite)
+    private static void Micro4x16(float* a, nint rs, nint ks, float* b, nint bs, int kc, float* c, int ldc, bool overwrite)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default,
                          c20 = default, c21 = default, c30 = default, c31 = default;
         float* a0 = a, a1 = a + rs, a2 = a + 2 * rs, a3 = a + 3 * rs;
-        for (int k = 0; k < kc; k++, b += 16)
+        for (int k = 0; k < kc; k++, b += bs)
         {
             nint o = k * ks;
             var b0 = Vector256.Load(b);
@@ -343,11 +350,11 @@ public static unsafe class Gemm
         hi.Store(c + 8);
     }
 
-    private static void Micro4x4(float* a, nint rs, nint ks, float* b, int kc, float* c, int ldc, bool overwrite)
+    private static void Micro4x4(float* a, nint rs, nint ks, float* b, nint bs, int kc, float* c, int ldc, bool overwrite)
     {
         float* acc = stackalloc float[16];
         new Span<float>(acc, 16).Clear();
-        for (int k = 0; k < kc; k++, b += 4)
+        for (int k = 0; k < kc; k++, b += bs)
             for (int r = 0; r < 4; r++)
                 for (int q = 0; q < 4; q++)
                     acc[r * 4 + q] = MathF.FusedMultiplyAdd(a[r * rs + k * ks], b[q], acc[r * 4 + q]);

@@ -66,9 +66,11 @@ public static class TrainCommand
             int codeSize = parsed.GetValue(code);
             if (codeSize < 1) throw new UsageException($"--code-size must be at least 1, got {codeSize}");
             var hiddenSizes = CommonOptions.IntList(parsed.GetValue(hidden), "--hidden");
+            // An unknown preset or a bad model file is bad usage, found before data is loaded (or downloaded).
+            var modelFor = ResolveModel(modelName, codeSize, hiddenSizes);
 
             var (train, test) = DataOptions.Load(parsed.GetValue(dataset)!, parsed.GetValue(dataDir), parsed.GetValue(limit), seedValue);
-            var settings = partial with { Model = ResolveModel(modelName, codeSize, hiddenSizes, train) };
+            var settings = partial with { Model = Fitted(modelFor(train), modelName, train) };
             var started = DateTimeOffset.Now;
             var dir = CommonOptions.CreateRunDirectory(parsed.GetValue(outDir), "train", started);
             return Run(settings, train, test, dir, new Provenance(CommonOptions.CommandLine(parsed), started, settings.Threads));
@@ -76,15 +78,25 @@ public static class TrainCommand
         return command;
     }
 
-    private static ModelSpec ResolveModel(string name, int codeSize, IReadOnlyList<int> hidden, Dataset train)
+    /// <summary>The architecture for the training data: the lab preset, the dense preset sized to it, or a model file.</summary>
+    private static Func<Dataset, ModelSpec> ResolveModel(string name, int codeSize, IReadOnlyList<int> hidden)
     {
-        var spec = name switch
+        switch (name)
         {
-            "lab" => Presets.Lab(codeSize),
-            "dense" => Presets.Dense(train.SampleShape, codeSize, hidden, OutputActivation.Sigmoid, InitScheme.KaimingUniform),
-            _ when File.Exists(name) => ModelSpec.Load(name),
-            _ => throw new UsageException($"--model: '{name}' is neither a preset ({string.Join(", ", Presets.Names)}) nor a model file"),
-        };
+            case "lab":
+                return _ => Presets.Lab(codeSize);
+            case "dense":
+                return train => Presets.Dense(train.SampleShape, codeSize, hidden, OutputActivation.Sigmoid, InitScheme.KaimingUniform);
+            case var _ when File.Exists(name):
+                var spec = ModelSpec.Load(name);
+                return _ => spec;
+            default:
+                throw new UsageException($"--model: '{name}' is neither a preset ({string.Join(", ", Presets.Names)}) nor a model file");
+        }
+    }
+
+    private static ModelSpec Fitted(ModelSpec spec, string name, Dataset train)
+    {
         if (Tensors.Tensor.ElementCount(spec.Input) != train.FeatureCount)
             throw new UsageException($"--model {name} takes [{string.Join(", ", spec.Input)}] inputs, but {train.Name} samples are [{string.Join(", ", train.SampleShape)}]" +
                                      (name == "lab" ? " (lab is for 28×28 images: mnist, fashion-mnist, kmnist)" : ""));
@@ -94,8 +106,8 @@ public static class TrainCommand
     private static int Run(TrainSettings settings, Dataset train, Dataset test, RunDirectory dir, Provenance provenance)
     {
         void Describe(Autoencoder model) =>
-            Spectre.Console.AnsiConsole.WriteLine($"{train.Name}: {train.Count:N0} training and {test.Count:N0} test samples; {settings.ModelName} model, " +
-                              $"{model.ParameterCount:N0} parameters, code size {model.CodeSize}; {settings.Threads} threads");
+            TrainingDisplay.WriteLine($"{train.Name}: {train.Count:N0} training and {test.Count:N0} test samples; {settings.ModelName} model, " +
+                                      $"{model.ParameterCount:N0} parameters, code size {model.CodeSize}; {settings.Threads} threads");
 
         using var interrupt = new Interrupt();
         var outcome = TrainingDisplay.Run(["train"], settings.Epochs,

@@ -74,6 +74,13 @@ public static class TrainingDisplay
         });
     }
 
+    /// <summary>A line of text: above the live bars on a terminal, as it is (never wrapped) in logs and pipes.</summary>
+    public static void WriteLine(string text)
+    {
+        if (Interactive) AnsiConsole.WriteLine(text);
+        else Console.WriteLine(text);
+    }
+
     /// <summary>Plain output for logs and pipes: no colours, no cursor movement.</summary>
     public static void ConfigureConsole()
     {

@@ -70,9 +70,10 @@ public sealed record ModelSpec(int[] Input, IReadOnlyList<LayerSpec> Encoder, IR
     public static ModelSpec Parse(string text, string source)
     {
         var stream = new YamlStream();
+        var parser = new Parser(new StringReader(text));
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
@@ -80,8 +81,10 @@ public sealed record ModelSpec(int[] Input, IReadOnlyList<LayerSpec> Encoder, IR
         }
         catch (InvalidOperationException)
         {
-            // YamlDotNet's scanner throws this, without a position, on some unterminated flow collections.
-            throw new DataFormatException($"{source}: not valid YAML or JSON (an unclosed bracket or brace?)");
+            // YamlDotNet's scanner throws this, without a position, on some unterminated flow collections;
+            // the last event parsed before it sits on the line where the bracket or brace was left open.
+            string line = parser.Current is { } last ? $" line {last.Start.Line}" : "";
+            throw new DataFormatException($"{source}{line}: not valid YAML or JSON (an unclosed bracket or brace?)");
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new DataFormatException($"{source}: expected a mapping with input, encoder and decoder");

@@ -68,6 +68,10 @@ public static class TrainCommand
             var hiddenSizes = CommonOptions.IntList(parsed.GetValue(hidden), "--hidden");
             // An unknown preset or a bad model file is bad usage, found before data is loaded (or downloaded).
             var modelFor = ResolveModel(modelName, codeSize, hiddenSizes);
+            if (!Presets.Names.Contains(modelName))
+                foreach (var option in new Option[] { code, hidden })
+                    if (parsed.GetResult(option) is { Implicit: false })
+                        Console.Error.WriteLine($"warning: {option.Name} is ignored: the model file {modelName} sets the architecture");
 
             var (train, test) = DataOptions.Load(parsed.GetValue(dataset)!, parsed.GetValue(dataDir), parsed.GetValue(limit), seedValue);
             var settings = partial with { Model = Fitted(modelFor(train), modelName, train) };
@@ -114,8 +118,9 @@ public static class TrainCommand
             report => ModelTraining.Run(settings, train, test, p => report("train", p), interrupt.Token, Describe), samplesPerEpoch: train.Count);
         TrainReport.Write(dir, settings, train, test, outcome, provenance);
 
-        Console.WriteLine($"test MSE {outcome.TestMse.ToString("0.000000", CultureInfo.InvariantCulture)}; " +
-                          $"{outcome.ImagesPerSecond:N0} images/s; {outcome.Seconds:0.0} s");
+        if (outcome.Training.Status != RunStatus.Diverged)
+            Console.WriteLine($"test MSE {outcome.TestMse.ToString("0.000000", CultureInfo.InvariantCulture)}; " +
+                              $"{outcome.ImagesPerSecond:N0} images/s; {outcome.Seconds:0.0} s");
         Console.WriteLine($"results: {dir.Path}");
         switch (outcome.Training.Status)
         {
@@ -123,7 +128,7 @@ public static class TrainCommand
                 Console.Error.WriteLine($"error: training diverged ({outcome.Training.Message}); try a smaller --lr. History is in {dir.Path}");
                 return Cli.Failed;
             case RunStatus.Cancelled:
-                Console.Error.WriteLine($"error: interrupted; the model after {outcome.Training.Epochs.Count} epochs is saved in {dir.Path}");
+                Console.Error.WriteLine($"error: interrupted after {outcome.Training.Epochs.Count} complete epochs; the model as it stood is saved in {dir.Path}");
                 return Cli.Failed;
             default:
                 return Cli.Success;

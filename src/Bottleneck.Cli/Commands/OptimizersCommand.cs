@@ -33,7 +33,7 @@ public static class OptimizersCommand
         init.AcceptOnlyFromAmong("glorot", "kaiming");
         var scaler = new Option<string>("--scaler") { Description = "standard, minmax or none (fitted on the whole set, as study A does)", DefaultValueFactory = _ => defaults.Scaler };
         scaler.AcceptOnlyFromAmong("standard", "minmax", "none");
-        var dataset = new Option<string>("--dataset") { Description = "digits (embedded) or csv:PATH", DefaultValueFactory = _ => "digits" };
+        var dataset = new Option<string>("--dataset") { Description = "digits (embedded), csv:PATH, or mnist, fashion-mnist, kmnist (pooled, then split)", DefaultValueFactory = _ => "digits" };
         var testSize = new Option<double>("--test-size") { Description = "Fraction held out for testing", DefaultValueFactory = _ => defaults.TestFraction };
         var repeat = new Option<int>("--repeat") { Description = "Seeds per optimizer (seed, seed+1, …) for mean ± std", DefaultValueFactory = _ => 1 };
         var seed = CommonOptions.Seed(defaults.Seed);
@@ -69,7 +69,7 @@ public static class OptimizersCommand
             };
             settings.Validate();
             string datasetName = parsed.GetValue(dataset)!;
-            var data = DatasetCatalog.Load(datasetName);
+            var data = DatasetCatalog.Load(datasetName, log: line => Console.Error.WriteLine(line));
             // Everything that can be wrong with the input is found before the run directory exists.
             var warnings = OptimizerComparison.Prepare(settings, data).Warnings;
             var started = DateTimeOffset.Now;

@@ -52,7 +52,7 @@ public class LabTrainingTests(ITestOutputHelper output)
     [FashionMnistFact]
     public void Lab_model_on_fashion_mnist_matches_pytorchs_quality_within_ten_percent()
     {
-        var (train, test) = DatasetCatalog.LoadSplit("fashion-mnist", null, allowDownload: false, log: null);
+        var (train, test) = DatasetCatalog.LoadSplit("fashion-mnist", FashionMnistFactAttribute.Directory, allowDownload: false, log: null);
         var scores = Enumerable.Range(0, 5)
             .Select(seed => ModelTraining.Run(Settings((uint)seed, Environment.ProcessorCount, epochs: 2) with { BatchSize = 256 }, train, test).TestMse)
             .Order().ToList();

@@ -12,9 +12,6 @@ namespace Bottleneck.Layers;
 //             dx  = fold(Wᵀ · dy)
 public sealed class Conv2d : Layer
 {
-    // Fixed, not derived from the thread count, so the weight-gradient sums are the same on any machine.
-    private const int SamplesPerChunk = 16;
-
     private readonly Action<int> _unfold, _fold, _weightGradChunk, _scatterOutput, _gatherGradient, _biasGradient;
     private readonly Dictionary<int, Workspace> _workspaces = [];
     private ConvGeometry _g;
@@ -61,10 +58,10 @@ public sealed class Conv2d : Layer
     {
         Prepare(x);
         int n = _batch * _g.Positions;
-        Workers.For(Chunks, _unfold);
+        Workers.For(Chunks.Count, _unfold);
         Gemm.Multiply(Weight.Value.Data, false, _ws.Cols.Data, false, _ws.Out.Data, OutChannels, n, _g.PatchSize, false, Workers);
         _y = y;
-        Workers.For(Chunks, _scatterOutput);
+        Workers.For(Chunks.Count, _scatterOutput);
     }
 
     public override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx)
@@ -72,27 +69,27 @@ public sealed class Conv2d : Layer
         Prepare(x);
         int n = _batch * _g.Positions;
         _dy = dy;
-        Workers.For(Chunks, _gatherGradient);   // Out now holds dy, channel-major
+        Workers.For(Chunks.Count, _gatherGradient);   // Out now holds dy, channel-major
         if (Bias is not null) Workers.For(OutChannels, _biasGradient);
-        Workers.For(Chunks, _weightGradChunk);
-        for (int c = 0; c < Chunks; c++)
+        Workers.For(Chunks.Count, _weightGradChunk);
+        for (int c = 0; c < Chunks.Count; c++)
             Elementwise.AddTransposed(_ws.Partials[c], _g.PatchSize, OutChannels, Weight.Grad.Span);
 
         if (dx is null) return;
         _dx = dx;
         Gemm.Multiply(Weight.Value.Data, true, _ws.Out.Data, false, _ws.Cols.Data, _g.PatchSize, n, OutChannels, false, Workers);
-        Workers.For(Chunks, _fold);
+        Workers.For(Chunks.Count, _fold);
     }
 
     private void ScatterOutput(int chunk)
     {
-        var (first, count) = ChunkRange(chunk);
+        var (first, count) = Chunks[chunk];
         Conv.ChannelsToBatch(_ws.Out.Data, _batch, OutChannels, _g.Positions, _y.Data, first, count, Bias is null ? default : Bias.Value.Span);
     }
 
     private void GatherGradient(int chunk)
     {
-        var (first, count) = ChunkRange(chunk);
+        var (first, count) = Chunks[chunk];
         Conv.BatchToChannels(_dy.Data, _batch, OutChannels, _g.Positions, _ws.Out.Data, first, count);
     }
 
@@ -107,29 +104,24 @@ public sealed class Conv2d : Layer
     // matrices. Transposed so that the GEMM transposes (packs) the smaller, channel side.
     private void WeightGradChunk(int chunk)
     {
-        var (first, count) = ChunkRange(chunk);
+        var (first, count) = Chunks[chunk];
         int ld = _batch * _g.Positions, offset = first * _g.Positions;
         Gemm.Multiply(_ws.Cols.Data.AsSpan(offset), false, _ws.Out.Data.AsSpan(offset), true, _ws.Partials[chunk],
                       _g.PatchSize, OutChannels, count * _g.Positions, false, WorkerPool.Serial, lda: ld, ldb: ld);
     }
 
-    // Threads take whole chunks of samples: handing out single samples would put neighbours, whose
-    // columns share cache lines, on different cores.
-    private int Chunks => (_batch + SamplesPerChunk - 1) / SamplesPerChunk;
-
-    private (int First, int Count) ChunkRange(int chunk) =>
-        (chunk * SamplesPerChunk, Math.Min(SamplesPerChunk, _batch - chunk * SamplesPerChunk));
+    private SampleChunks Chunks => new(_batch);
 
     private void Unfold(int chunk)
     {
-        var (first, count) = ChunkRange(chunk);
+        var (first, count) = Chunks[chunk];
         for (int b = first; b < first + count; b++)
             Conv.Im2Col(_x.Row(b), _g, _ws.Cols.Data, _batch * _g.Positions, b * _g.Positions);
     }
 
     private void Fold(int chunk)
     {
-        var (first, count) = ChunkRange(chunk);
+        var (first, count) = Chunks[chunk];
         for (int b = first; b < first + count; b++)
             Conv.Col2Im(_ws.Cols.Data, _batch * _g.Positions, b * _g.Positions, _g, _dx.Row(b));
     }
@@ -141,7 +133,7 @@ public sealed class Conv2d : Layer
         _batch = x.Rows;
         if (!_workspaces.TryGetValue(_batch, out var ws))
         {
-            int chunks = (_batch + SamplesPerChunk - 1) / SamplesPerChunk;
+            int chunks = new SampleChunks(_batch).Count;
             _workspaces[_batch] = ws = new Workspace(
                 new Tensor(_g.PatchSize, _batch * _g.Positions),
                 new Tensor(OutChannels, _batch * _g.Positions),

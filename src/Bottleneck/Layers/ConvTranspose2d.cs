@@ -10,8 +10,6 @@ namespace Bottleneck.Layers;
 //   backward  dcols = unfold(dy);  dWᵀ = dcols · xᵀ per fixed chunk of samples, added in chunk order;  dx = W · dcols
 public sealed class ConvTranspose2d : Layer
 {
-    private const int SamplesPerChunk = 16;
-
     private readonly Action<int> _unfold, _fold, _weightGradChunk, _gatherInput, _scatterInputGradient, _biasGradient;
     private readonly Dictionary<int, Workspace> _workspaces = [];
     private ConvGeometry _g;       // the convolution that maps y's shape back to x's
@@ -68,10 +66,10 @@ public sealed class ConvTranspose2d : Layer
         Prepare(x);
         int n = _batch * _g.Positions;
         _x = x;
-        Workers.For(Chunks, _gatherInput);
+        Workers.For(Chunks.Count, _gatherInput);
         Gemm.Multiply(Weight.Value.Data, true, _ws.In.Data, false, _ws.Cols.Data, _g.PatchSize, n, InChannels, false, Workers);
         _image = y;
-        Workers.For(Chunks, _fold);
+        Workers.For(Chunks.Count, _fold);
     }
 
     public override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx)
@@ -80,29 +78,29 @@ public sealed class ConvTranspose2d : Layer
         int n = _batch * _g.Positions;
         _image = dy;
         if (Bias is not null) Workers.For(OutChannels, _biasGradient);
-        Workers.For(Chunks, _unfold);
+        Workers.For(Chunks.Count, _unfold);
 
         _x = x;
-        Workers.For(Chunks, _gatherInput);
-        Workers.For(Chunks, _weightGradChunk);
-        for (int c = 0; c < Chunks; c++)
+        Workers.For(Chunks.Count, _gatherInput);
+        Workers.For(Chunks.Count, _weightGradChunk);
+        for (int c = 0; c < Chunks.Count; c++)
             Elementwise.AddTransposed(_ws.Partials[c], _g.PatchSize, InChannels, Weight.Grad.Span);
 
         if (dx is null) return;
         Gemm.Multiply(Weight.Value.Data, false, _ws.Cols.Data, false, _ws.In.Data, InChannels, n, _g.PatchSize, false, Workers);
         _dx = dx;
-        Workers.For(Chunks, _scatterInputGradient);
+        Workers.For(Chunks.Count, _scatterInputGradient);
     }
 
     private void GatherInput(int chunk)
     {
-        var (first, count) = ChunkRange(chunk);
+        var (first, count) = Chunks[chunk];
         Conv.BatchToChannels(_x.Data, _batch, InChannels, _g.Positions, _ws.In.Data, first, count);
     }
 
     private void ScatterInputGradient(int chunk)
     {
-        var (first, count) = ChunkRange(chunk);
+        var (first, count) = Chunks[chunk];
         Conv.ChannelsToBatch(_ws.In.Data, _batch, InChannels, _g.Positions, _dx.Data, first, count);
     }
 
@@ -112,22 +110,18 @@ public sealed class ConvTranspose2d : Layer
     // Partial dWᵀ [Cout·k·k, Cin] of one chunk of samples: dcols block · x blockᵀ (the GEMM packs the smaller x side).
     private void WeightGradChunk(int chunk)
     {
-        var (first, count) = ChunkRange(chunk);
+        var (first, count) = Chunks[chunk];
         int ld = _batch * _g.Positions, offset = first * _g.Positions;
         Gemm.Multiply(_ws.Cols.Data.AsSpan(offset), false, _ws.In.Data.AsSpan(offset), true, _ws.Partials[chunk],
                       _g.PatchSize, InChannels, count * _g.Positions, false, WorkerPool.Serial, lda: ld, ldb: ld);
     }
 
-    // Threads take whole chunks of samples, so neighbours sharing cache lines stay on one core.
-    private int Chunks => (_batch + SamplesPerChunk - 1) / SamplesPerChunk;
-
-    private (int First, int Count) ChunkRange(int chunk) =>
-        (chunk * SamplesPerChunk, Math.Min(SamplesPerChunk, _batch - chunk * SamplesPerChunk));
+    private SampleChunks Chunks => new(_batch);
 
     // Folds each sample's columns into its output image, then adds the bias, while the image is in cache.
     private void Fold(int chunk)
     {
-        var (first, count) = ChunkRange(chunk);
+        var (first, count) = Chunks[chunk];
         int plane = _g.Height * _g.Width;
         for (int b = first; b < first + count; b++)
         {
@@ -144,7 +138,7 @@ public sealed class ConvTranspose2d : Layer
 
     private void Unfold(int chunk)
     {
-        var (first, count) = ChunkRange(chunk);
+        var (first, count) = Chunks[chunk];
         for (int b = first; b < first + count; b++)
             Conv.Im2Col(_image.Row(b), _g, _ws.Cols.Data, _batch * _g.Positions, b * _g.Positions);
     }
@@ -155,7 +149,7 @@ public sealed class ConvTranspose2d : Layer
         _batch = x.Rows;
         if (!_workspaces.TryGetValue(_batch, out var ws))
         {
-            int chunks = (_batch + SamplesPerChunk - 1) / SamplesPerChunk;
+            int chunks = new SampleChunks(_batch).Count;
             _workspaces[_batch] = ws = new Workspace(
                 new Tensor(InChannels, _batch * _g.Positions),
                 new Tensor(_g.PatchSize, _batch * _g.Positions),

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Bottleneck.Optimizers;
 using FluentAssertions;
+using static Bottleneck.Tests.Cli.CliAssertions;
 using Xunit;
 
 namespace Bottleneck.Tests.Cli;
@@ -421,12 +422,6 @@ public sealed class OptimizersCommandTests : IDisposable
         if (Directory.Exists(outDir))
             Directory.GetFiles(outDir, "*", SearchOption.AllDirectories).Should().BeEmpty("a refused run writes nothing");
         return line;
-    }
-
-    private static void AssertNoStackTrace(ProcessResult result)
-    {
-        result.StandardError.Should().NotContain("   at ", result.ToString()).And.NotContain("Exception", result.ToString());
-        result.StandardOutput.Should().NotContain("   at ", result.ToString()).And.NotContain("Exception", result.ToString());
     }
 
     private static JsonNode ReadResults(string outDir)

@@ -10,6 +10,7 @@ using Bottleneck.Reports;
 using Bottleneck.Tensors;
 using Bottleneck.Tests.Reports;
 using FluentAssertions;
+using static Bottleneck.Tests.Cli.CliAssertions;
 
 namespace Bottleneck.Tests.Cli;
 
@@ -415,12 +416,6 @@ public sealed class TrainCommandTests : IDisposable
         if (Directory.Exists(Cache))
             Directory.GetFiles(Cache, "*", SearchOption.AllDirectories).Should().BeEmpty("a refused run downloads nothing");
         return line;
-    }
-
-    private static void AssertNoStackTrace(ProcessResult result)
-    {
-        result.StandardError.Should().NotContain("   at ", result.ToString()).And.NotContain("Exception", result.ToString());
-        result.StandardOutput.Should().NotContain("   at ", result.ToString()).And.NotContain("Exception", result.ToString());
     }
 
     private static JsonNode ReadResults(string outDir)

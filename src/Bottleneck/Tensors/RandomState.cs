@@ -99,6 +99,21 @@ public sealed class RandomState
         }
     }
 
+    /// <summary>
+    /// A seed for an independent stream (a trial, a fold), computed from the study seed and the
+    /// stream's identity alone, so a result never depends on which worker ran it or when.
+    /// </summary>
+    public static uint Derive(uint seed, string identity)
+    {
+        // FNV-1a over the identity, mixed with the seed by splitmix64's finaliser.
+        ulong h = 14695981039346656037ul;
+        foreach (char c in identity) h = (h ^ c) * 1099511628211ul;
+        ulong z = h ^ (seed * 0x9E3779B97F4A7C15ul);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ul;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBul;
+        return (uint)(z ^ (z >> 31));
+    }
+
     public int[] Permutation(int n)
     {
         var p = new int[n];

@@ -25,6 +25,14 @@ public class RandomStateTests
     }
 
     [Fact]
+    public void Derived_seeds_depend_on_the_seed_and_the_identity_only()
+    {
+        RandomState.Derive(42, "{\"lr\":0.01}").Should().Be(RandomState.Derive(42, "{\"lr\":0.01}"));
+        RandomState.Derive(42, "{\"lr\":0.01}").Should().NotBe(RandomState.Derive(42, "{\"lr\":0.05}"));
+        RandomState.Derive(42, "fold 1").Should().NotBe(RandomState.Derive(43, "fold 1"));
+    }
+
+    [Fact]
     public void Gaussian_draws_have_unit_variance()
     {
         var rng = new RandomState(1);

@@ -1,0 +1,360 @@
+using System.Globalization;
+using System.Text.Json;
+using Bottleneck.Data;
+using Microsoft.Data.Sqlite;
+
+namespace Bottleneck.Search;
+
+/// <summary>
+/// A study store in one SQLite file, shared by every process on this machine that opens it (the
+/// write-ahead log lives in shared memory, so not across machines or over a network file system).
+/// Every call is one transaction whose log is synced before the call returns: a study killed at any
+/// point, even by SIGKILL, loses only the fold it was running. Writes take the write lock up front
+/// (BEGIN IMMEDIATE), so a claim reads and marks its trial under one lock and two processes can never
+/// claim the same trial.
+/// </summary>
+/// <remarks>
+/// Schema version 1:
+/// <code>
+/// meta   (name PRIMARY KEY, value)            -- "schema_version", "definition"
+/// trials (key PRIMARY KEY, ord UNIQUE, result, claimed_by, claimed_at, heartbeat)
+/// stages (key, stage, json, PRIMARY KEY (key, stage))
+/// </code>
+/// Times are Unix milliseconds (UTC). A claim is free when its worker ran on this host and its PID is
+/// gone, or when its heartbeat is older than the stale timeout.
+/// </remarks>
+public sealed class SqliteStudyStore : IStudyStore
+{
+    public const int SchemaVersion = 1;
+
+    public static readonly TimeSpan DefaultStaleAfter = TimeSpan.FromSeconds(60);
+
+    private const int SqliteCorrupt = 11, SqliteCantOpen = 14, SqliteNotADatabase = 26;
+
+    private readonly string _path; // as the caller spelled it, for messages
+    private readonly TimeSpan _staleAfter;
+    private readonly TimeProvider _time;
+    private readonly SqliteConnection _connection;
+    private readonly Lock _gate = new(); // one connection serves every thread that uses this instance
+    private SqliteTransaction? _transaction;
+    private string? _definition;
+    private bool _disposed;
+
+    /// <param name="path">The store's file; created (with its folder) when missing.</param>
+    /// <param name="staleAfter">How long a claim stays taken without a heartbeat (default 60 s).</param>
+    /// <param name="time">The clock for claims and heartbeats (tests pass their own).</param>
+    public SqliteStudyStore(string path, TimeSpan? staleAfter = null, TimeProvider? time = null)
+    {
+        _path = path;
+        _staleAfter = staleAfter ?? DefaultStaleAfter;
+        if (_staleAfter <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(staleAfter), "the stale timeout must be positive");
+        _time = time ?? TimeProvider.System;
+
+        string full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw new IOException($"{path} is a folder, not a study store file");
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        _connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = full,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,     // disposing the store closes the file
+            DefaultTimeout = 30, // seconds Microsoft.Data.Sqlite retries a busy statement
+        }.ToString());
+        try
+        {
+            Guard(() =>
+            {
+                _connection.Open();
+                Prepare();
+                return 0;
+            });
+        }
+        catch
+        {
+            _connection.Dispose();
+            throw;
+        }
+    }
+
+    public void Open(string definitionJson)
+    {
+        ArgumentNullException.ThrowIfNull(definitionJson);
+        Guard(() => Write(() =>
+        {
+            string? stored = Meta("definition");
+            if (stored is null) Execute("INSERT INTO meta (name, value) VALUES ('definition', $value)", ("$value", definitionJson));
+            else if (stored != definitionJson)
+                throw new StudyMismatchException(
+                    $"{_path} holds a different study ({Differences(stored, definitionJson)}); " +
+                    "give the settings it was started with to resume it, or a new store to start another");
+            _definition = definitionJson;
+            return 0;
+        }));
+    }
+
+    public string Definition => Guard(() =>
+        _definition ??= Meta("definition") ?? throw new InvalidOperationException($"{_path} holds no study yet; call Open first"));
+
+    public void AddTrials(IReadOnlyList<string> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        Guard(() => Write(() =>
+        {
+            long ord = (long)Scalar("SELECT COALESCE(MAX(ord) + 1, 0) FROM trials")!;
+            foreach (string key in keys)
+                ord += Execute("INSERT INTO trials (key, ord) VALUES ($key, $ord) ON CONFLICT (key) DO NOTHING", ("$key", key), ("$ord", ord));
+            return 0;
+        }));
+    }
+
+    public string? ClaimNext(string worker)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        return Guard(() => Write(() =>
+        {
+            long now = Now();
+            var unfinished = Query(
+                "SELECT key, claimed_by, heartbeat FROM trials WHERE result IS NULL ORDER BY ord",
+                r => (Key: r.GetString(0), ClaimedBy: r.IsDBNull(1) ? null : r.GetString(1), Heartbeat: r.IsDBNull(2) ? (long?)null : r.GetInt64(2)));
+            var exited = new Dictionary<string, bool>(); // one process check per worker per call
+            foreach (var trial in unfinished)
+            {
+                if (trial.ClaimedBy is { } holder)
+                {
+                    if (holder == worker) continue; // the caller's own claim: another of its threads runs it
+                    if (!IsAbandoned(holder, trial.Heartbeat, now, exited)) continue;
+                }
+                Execute("UPDATE trials SET claimed_by = $worker, claimed_at = $now, heartbeat = $now WHERE key = $key",
+                        ("$worker", worker), ("$now", now), ("$key", trial.Key));
+                return trial.Key;
+            }
+            return null;
+        }));
+    }
+
+    public void Heartbeat(string worker)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        Guard(() => Write(() => Execute("UPDATE trials SET heartbeat = $now WHERE claimed_by = $worker AND result IS NULL",
+                                        ("$now", Now()), ("$worker", worker))));
+    }
+
+    public void SaveStage(string key, string stage, string json)
+    {
+        ArgumentNullException.ThrowIfNull(stage);
+        ArgumentNullException.ThrowIfNull(json);
+        Guard(() => Write(() =>
+        {
+            RequireTrial(key);
+            return Execute("INSERT INTO stages (key, stage, json) VALUES ($key, $stage, $json) " +
+                           "ON CONFLICT (key, stage) DO UPDATE SET json = excluded.json",
+                           ("$key", key), ("$stage", stage), ("$json", json));
+        }));
+    }
+
+    public IReadOnlyDictionary<string, string> Stages(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return Guard(() => Query("SELECT stage, json FROM stages WHERE key = $key ORDER BY rowid",
+                                 r => (Stage: r.GetString(0), Json: r.GetString(1)), ("$key", key))
+                           .ToDictionary(s => s.Stage, s => s.Json));
+    }
+
+    public void Complete(string key, string resultJson)
+    {
+        ArgumentNullException.ThrowIfNull(resultJson);
+        Guard(() => Write(() =>
+        {
+            RequireTrial(key);
+            return Execute("UPDATE trials SET result = COALESCE(result, $result), claimed_by = NULL, claimed_at = NULL, heartbeat = NULL " +
+                           "WHERE key = $key", ("$result", resultJson), ("$key", key));
+        }));
+    }
+
+    public void Release(string key, string worker)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        Guard(() => Write(() =>
+        {
+            RequireTrial(key);
+            return Execute("UPDATE trials SET claimed_by = NULL, claimed_at = NULL, heartbeat = NULL WHERE key = $key AND claimed_by = $worker",
+                           ("$key", key), ("$worker", worker));
+        }));
+    }
+
+    public IReadOnlyList<StoredTrial> Trials() => Guard(() =>
+        Query("SELECT key, result, claimed_by FROM trials ORDER BY ord",
+              r => new StoredTrial(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2))));
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _connection.Dispose();
+        }
+    }
+
+    // Creates the schema in a new file, or checks that an existing file is a store this code reads.
+    private void Prepare()
+    {
+        Execute("PRAGMA busy_timeout = 10000");  // wait up to 10 s for another process's write lock
+        Execute("PRAGMA journal_mode = WAL");    // readers never wait for the writer (falls back where WAL is unsupported)
+        Execute("PRAGMA synchronous = FULL");    // a commit is on disk before it returns
+        Write(() =>
+        {
+            var tables = Query("SELECT name FROM sqlite_master WHERE type = 'table'", r => r.GetString(0));
+            if (tables.Count == 0)
+            {
+                Execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)");
+                Execute("""
+                    CREATE TABLE trials (
+                        key        TEXT PRIMARY KEY,
+                        ord        INTEGER NOT NULL UNIQUE,
+                        result     TEXT,
+                        claimed_by TEXT,
+                        claimed_at INTEGER,
+                        heartbeat  INTEGER)
+                    """);
+                Execute("""
+                    CREATE TABLE stages (
+                        key   TEXT NOT NULL REFERENCES trials (key),
+                        stage TEXT NOT NULL,
+                        json  TEXT NOT NULL,
+                        PRIMARY KEY (key, stage))
+                    """);
+                Execute("INSERT INTO meta (name, value) VALUES ('schema_version', $version)",
+                        ("$version", SchemaVersion.ToString(CultureInfo.InvariantCulture)));
+                return 0;
+            }
+            if (!tables.Contains("meta")) throw new DataFormatException($"{_path} is an SQLite database but not a study store (it has no meta table)");
+            string? version = Meta("schema_version");
+            if (version != SchemaVersion.ToString(CultureInfo.InvariantCulture))
+                throw new DataFormatException(version is null
+                    ? $"{_path} is an SQLite database but not a study store (its meta table has no schema_version)"
+                    : $"{_path} is a study store of schema version {version}; this Bottleneck reads version {SchemaVersion}");
+            return 0;
+        });
+    }
+
+    // A claim is free when its worker ran on this host and its process is gone, or when its heartbeat is stale.
+    private bool IsAbandoned(string holder, long? heartbeat, long now, Dictionary<string, bool> exited)
+    {
+        if (!exited.TryGetValue(holder, out bool gone)) exited[holder] = gone = WorkerId.HasExited(holder);
+        return gone || heartbeat is not { } beat || now - beat > (long)_staleAfter.TotalMilliseconds;
+    }
+
+    private void RequireTrial(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (Scalar("SELECT 1 FROM trials WHERE key = $key", ("$key", key)) is null)
+            throw new KeyNotFoundException($"{_path} has no trial {key}");
+    }
+
+    private string? Meta(string name) => (string?)Scalar("SELECT value FROM meta WHERE name = $name", ("$name", name));
+
+    private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    // Names the top-level settings that differ, when both definitions are JSON objects.
+    private static string Differences(string stored, string given)
+    {
+        try
+        {
+            using var a = JsonDocument.Parse(stored);
+            using var b = JsonDocument.Parse(given);
+            if (a.RootElement.ValueKind == JsonValueKind.Object && b.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                var left = Properties(a.RootElement);
+                var right = Properties(b.RootElement);
+                var names = left.Keys.Union(right.Keys)
+                    .Where(n => !left.TryGetValue(n, out var l) || !right.TryGetValue(n, out var r) || l != r)
+                    .ToList();
+                if (names.Count > 0) return "different " + string.Join(", ", names);
+            }
+        }
+        catch (JsonException) { }
+        return "its definition is not the same JSON text";
+    }
+
+    private static Dictionary<string, string> Properties(JsonElement obj)
+    {
+        var properties = new Dictionary<string, string>();
+        foreach (var p in obj.EnumerateObject()) properties[p.Name] = p.Value.GetRawText();
+        return properties;
+    }
+
+    // Every public call: one thread at a time on the connection, SQLite's "not a database" and
+    // "malformed" as a DataFormatException naming the file.
+    private T Guard<T>(Func<T> body)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            try
+            {
+                return body();
+            }
+            catch (SqliteException e) when ((e.SqliteErrorCode & 0xFF) == SqliteNotADatabase)
+            {
+                throw new DataFormatException($"{_path} is not a study store (not an SQLite database)");
+            }
+            catch (SqliteException e) when ((e.SqliteErrorCode & 0xFF) == SqliteCorrupt)
+            {
+                throw new DataFormatException($"{_path} is a damaged study store (SQLite: {e.Message}); move it aside to start the study afresh");
+            }
+            catch (SqliteException e) when ((e.SqliteErrorCode & 0xFF) == SqliteCantOpen)
+            {
+                throw new IOException($"cannot open the study store {_path}: {e.Message}", e);
+            }
+        }
+    }
+
+    // One write transaction: BEGIN IMMEDIATE takes the write lock before the first read, so what the
+    // body reads cannot change under it; it commits (synced) or rolls back as a whole.
+    private T Write<T>(Func<T> body)
+    {
+        using var transaction = _connection.BeginTransaction(deferred: false);
+        _transaction = transaction;
+        try
+        {
+            T result = body();
+            transaction.Commit();
+            return result;
+        }
+        finally
+        {
+            _transaction = null;
+        }
+    }
+
+    private SqliteCommand Command(string sql, (string Name, object? Value)[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = _transaction;
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return command;
+    }
+
+    private int Execute(string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(sql, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    private object? Scalar(string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(sql, parameters);
+        return command.ExecuteScalar();
+    }
+
+    private List<T> Query<T>(string sql, Func<SqliteDataReader, T> row, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(sql, parameters);
+        using var reader = command.ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read()) rows.Add(row(reader));
+        return rows;
+    }
+}

@@ -1,0 +1,7 @@
+namespace Bottleneck.Search;
+
+/// <summary>
+/// One trial as a store holds it: its key (canonical JSON of its parameters), its final result
+/// (null while unfinished) and the worker that claims it (null when unclaimed; the claim may be stale).
+/// </summary>
+public sealed record StoredTrial(string Key, string? ResultJson, string? ClaimedBy);

@@ -11,6 +11,8 @@ internal static class ChartFrame
     public const double TickFontSize = 11;
     public const double LabelFontSize = 12;
     public const double MinimumMargin = 20;
+    // Between tick (or category) labels and the plot edge.
+    public const double TickGap = 6;
 
     public const string Ink = "#222222";
     public const string MutedInk = "#555555";
@@ -19,33 +21,36 @@ internal static class ChartFrame
 
     private const double TitleFontSize = 15;
     private const double PlotTop = 44;
-    private const double TickGap = 6;
     private const double YLabelCenter = 16;
     private const double YLabelGap = 10;
 
-    public static Svg Begin(string title)
+    /// <summary>A white canvas with the title; <paramref name="height"/> for charts that need more room than the default.</summary>
+    public static Svg Begin(string title, double height = Height)
     {
-        var svg = new Svg(Width, Height, title);
+        var svg = new Svg(Width, height, title);
         // An explicit background keeps the chart readable in dark-themed viewers and reports.
-        svg.Rect(0, 0, Width, Height, ("fill", "#FFFFFF"));
+        svg.Rect(0, 0, Width, height, ("fill", "#FFFFFF"));
         svg.Text(Width / 2, 27, Svg.Fit(title, Width - 2 * MinimumMargin, TitleFontSize),
             ("class", "title"), ("text-anchor", "middle"), ("font-size", Svg.Num(TitleFontSize)),
             ("font-weight", "600"), ("fill", Ink));
         return svg;
     }
 
-    /// <summary>Plot rectangle under the title band, inset by the given margins.</summary>
-    public static PlotArea Plot(double left, double right, double bottom) =>
-        new(left, PlotTop, Width - left - right, Height - PlotTop - bottom);
+    /// <summary>Plot rectangle under the title band, inset by the given margins from a canvas <paramref name="height"/> tall.</summary>
+    public static PlotArea Plot(double left, double right, double bottom, double height = Height) =>
+        new(left, PlotTop, Width - left - right, height - PlotTop - bottom);
 
     /// <summary>Space below the plot for one row of tick labels plus, if present, the x axis title.</summary>
     public static double BottomMargin(string xLabel) => xLabel.Length > 0 ? 50 : 30;
 
     /// <summary>Space left of the plot for y tick labels plus, if present, the rotated y axis title.</summary>
-    public static double LeftMargin(Axis y, string yLabel)
+    public static double LeftMargin(Axis y, string yLabel) => LeftMargin(TickLabelWidth(y), yLabel);
+
+    /// <summary>Space left of the plot for labels up to <paramref name="labelWidth"/> wide plus, if present, the rotated y axis title.</summary>
+    public static double LeftMargin(double labelWidth, string yLabel)
     {
         double title = yLabel.Length > 0 ? YLabelCenter + LabelFontSize / 2 + YLabelGap : 8;
-        return Math.Max(MinimumMargin, title + TickLabelWidth(y) + TickGap);
+        return Math.Max(MinimumMargin, title + labelWidth + TickGap);
     }
 
     /// <summary>Horizontal grid lines with tick labels at the left, and the rotated axis title.</summary>
@@ -67,16 +72,25 @@ internal static class ChartFrame
             svg.Text(plot.Left - TickGap, plot.Y(axis, axis.Ticks[i]) + TickFontSize * 0.35, axis.Labels[i]);
         }
         svg.CloseGroup();
+        YTitle(svg, plot, TickLabelWidth(axis), label);
+        svg.CloseGroup();
+    }
+
+    /// <summary>
+    /// The rotated y axis title left of labels up to <paramref name="labelWidth"/> wide that end
+    /// <see cref="TickGap"/> left of the plot; nothing when <paramref name="label"/> is empty.
+    /// </summary>
+    public static void YTitle(Svg svg, PlotArea plot, double labelWidth, string label)
+    {
         if (label.Length > 0)
         {
-            // Hug the tick labels even when a chart widened its left margin for other reasons.
-            double x = plot.Left - TickGap - TickLabelWidth(axis) - YLabelGap - LabelFontSize / 2;
+            // Hug the labels even when a chart widened its left margin for other reasons.
+            double x = plot.Left - TickGap - labelWidth - YLabelGap - LabelFontSize / 2;
             double y = plot.CenterY;
             svg.Text(x, y, Svg.Fit(label, plot.Height, LabelFontSize),
                 ("class", "label"), ("text-anchor", "middle"), ("fill", Ink),
                 ("transform", $"rotate(-90 {Svg.Num(x)} {Svg.Num(y)})"));
         }
-        svg.CloseGroup();
     }
 
     /// <summary>Vertical grid lines with tick labels underneath, and the axis title below them.</summary>
@@ -96,12 +110,18 @@ internal static class ChartFrame
             svg.Text(plot.X(axis, axis.Ticks[i]), plot.Bottom + 16, axis.Labels[i]);
         }
         svg.CloseGroup();
+        XTitle(svg, plot, plot.Bottom + 38, label);
+        svg.CloseGroup();
+    }
+
+    /// <summary>The x axis title centred under the plot with its baseline at <paramref name="y"/>; nothing when empty.</summary>
+    public static void XTitle(Svg svg, PlotArea plot, double y, string label)
+    {
         if (label.Length > 0)
         {
-            svg.Text(plot.CenterX, plot.Bottom + 38, Svg.Fit(label, plot.Width, LabelFontSize),
+            svg.Text(plot.CenterX, y, Svg.Fit(label, plot.Width, LabelFontSize),
                 ("class", "label"), ("text-anchor", "middle"), ("fill", Ink));
         }
-        svg.CloseGroup();
     }
 
     /// <summary>A darker rule along the value axis origin (or the plot floor), drawn over the grid.</summary>

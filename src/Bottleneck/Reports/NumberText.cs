@@ -33,6 +33,21 @@ internal static class NumberText
     }
 
     /// <summary>
+    /// <see cref="Significant"/>, or the exponent form when that is shorter ("1.33e-4" rather than
+    /// "0.000133"), for labels that must fit a small space.
+    /// </summary>
+    public static string Compact(double value, int digits)
+    {
+        string plain = Significant(value, digits);
+        if (value == 0)
+        {
+            return plain;
+        }
+        string scientific = Scientific(value, digits);
+        return scientific.Length < plain.Length ? scientific : plain;
+    }
+
+    /// <summary>
     /// Labels for evenly spaced ticks. One style for the whole axis: every label gets the decimals
     /// the step needs ("0.0", "0.5", "1.0"), or all switch to exponent form together.
     /// </summary>

@@ -8,6 +8,9 @@ var root = new RootCommand("Bottleneck: train, tune and study autoencoders on th
     OptimizersCommand.Create(),
     TrainCommand.Create(),
     DatasetsCommand.Create(),
+    TuneCommand.Create(),
+    SweepCommand.Create(),
+    RunCommand.Create(),
 };
 TrainingDisplay.ConfigureConsole();
 return Cli.Run(root, args);

@@ -16,14 +16,17 @@ public static class DataOptions
 
     public static Option<int?> Limit() => new("--limit") { Description = "Use only the first N training samples (quick runs)" };
 
+    public static Option<int?> TestLimit() => new("--test-limit") { Description = "Use only the first N test samples (quick runs)" };
+
     /// <summary>
     /// Train and test splits: the published ones for the MNIST family (pixels already in [0, 1]),
     /// otherwise a seeded split (test fraction 0.25) of digits or a CSV file, min-max scaled to
     /// [0, 1] by the training split's ranges so a sigmoid output can reach every value.
     /// </summary>
-    public static (Dataset Train, Dataset Test) Load(string spec, string? dataDir, int? limit, uint seed)
+    public static (Dataset Train, Dataset Test) Load(string spec, string? dataDir, int? limit, uint seed, int? testLimit = null)
     {
         if (limit is < 1) throw new UsageException($"--limit must be at least 1, got {limit}");
+        if (testLimit is < 1) throw new UsageException($"--test-limit must be at least 1, got {testLimit}");
         Dataset train, test;
         if (spec == "digits" || spec.StartsWith("csv:", StringComparison.Ordinal))
         {
@@ -34,6 +37,7 @@ public static class DataOptions
         else
             (train, test) = DatasetCatalog.LoadSplit(spec, dataDir, allowDownload: true, log: line => Console.Error.WriteLine(line));
         if (limit is { } n && n < train.Count) train = train.Subset([.. Enumerable.Range(0, n)]);
+        if (testLimit is { } m && m < test.Count) test = test.Subset([.. Enumerable.Range(0, m)]);
         return (train, test);
     }
 }

@@ -67,44 +67,19 @@ public static class TrainCommand
             if (codeSize < 1) throw new UsageException($"--code-size must be at least 1, got {codeSize}");
             var hiddenSizes = CommonOptions.IntList(parsed.GetValue(hidden), "--hidden");
             // An unknown preset or a bad model file is bad usage, found before data is loaded (or downloaded).
-            var modelFor = ResolveModel(modelName, codeSize, hiddenSizes);
+            var modelFor = ModelCatalog.Resolve(modelName, codeSize, hiddenSizes);
             if (!Presets.Names.Contains(modelName))
                 foreach (var option in new Option[] { code, hidden })
                     if (parsed.GetResult(option) is { Implicit: false })
                         Console.Error.WriteLine($"warning: {option.Name} is ignored: the model file {modelName} sets the architecture");
 
             var (train, test) = DataOptions.Load(parsed.GetValue(dataset)!, parsed.GetValue(dataDir), parsed.GetValue(limit), seedValue);
-            var settings = partial with { Model = Fitted(modelFor(train), modelName, train) };
+            var settings = partial with { Model = modelFor(train.SampleShape) };
             var started = DateTimeOffset.Now;
             var dir = CommonOptions.CreateRunDirectory(parsed.GetValue(outDir), "train", started);
             return Run(settings, train, test, dir, new Provenance(CommonOptions.CommandLine(parsed), started, settings.Threads));
         });
         return command;
-    }
-
-    /// <summary>The architecture for the training data: the lab preset, the dense preset sized to it, or a model file.</summary>
-    private static Func<Dataset, ModelSpec> ResolveModel(string name, int codeSize, IReadOnlyList<int> hidden)
-    {
-        switch (name)
-        {
-            case "lab":
-                return _ => Presets.Lab(codeSize);
-            case "dense":
-                return train => Presets.Dense(train.SampleShape, codeSize, hidden, OutputActivation.Sigmoid, InitScheme.KaimingUniform);
-            case var _ when File.Exists(name):
-                var spec = ModelSpec.Load(name);
-                return _ => spec;
-            default:
-                throw new UsageException($"--model: '{name}' is neither a preset ({string.Join(", ", Presets.Names)}) nor a model file");
-        }
-    }
-
-    private static ModelSpec Fitted(ModelSpec spec, string name, Dataset train)
-    {
-        if (Tensors.Tensor.ElementCount(spec.Input) != train.FeatureCount)
-            throw new UsageException($"--model {name} takes [{string.Join(", ", spec.Input)}] inputs, but {train.Name} samples are [{string.Join(", ", train.SampleShape)}]" +
-                                     (name == "lab" ? " (lab is for 28×28 images: mnist, fashion-mnist, kmnist)" : ""));
-        return spec;
     }
 
     private static int Run(TrainSettings settings, Dataset train, Dataset test, RunDirectory dir, Provenance provenance)

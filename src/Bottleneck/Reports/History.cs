@@ -16,9 +16,10 @@ public static class History
             ["val_loss"] = Json.Number(e.ValLoss),
             ["seconds"] = e.Seconds,
             ["train_seconds"] = e.TrainSeconds,
+            ["lr"] = e.LearningRate,
         })]);
 
-    public static readonly string[] CsvHeader = ["epoch", "train_loss", "val_loss", "seconds", "train_seconds"];
+    public static readonly string[] CsvHeader = ["epoch", "train_loss", "val_loss", "seconds", "train_seconds", "lr"];
 
     public static void WriteCsvFields(CsvWriter csv, EpochRecord e)
     {
@@ -27,6 +28,7 @@ public static class History
         csv.WriteField(Number(e.ValLoss));
         csv.WriteField(Number(e.Seconds));
         csv.WriteField(Number(e.TrainSeconds));
+        csv.WriteField(Number(e.LearningRate));
     }
 
     /// <summary>Round-trip format, empty for non-finite values so spreadsheets read them as missing.</summary>

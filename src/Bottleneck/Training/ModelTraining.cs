@@ -30,7 +30,7 @@ public static class ModelTraining
         using var workers = settings.Threads > 1 ? new WorkerPool(settings.Threads) : null;
         model.Workers = workers ?? WorkerPool.Serial;
         var trainer = new Trainer(model, Loss.Create(settings.Loss), settings.Optimizer.Create(model.Parameters),
-                                  new TrainingOptions { Epochs = settings.Epochs, BatchSize = settings.BatchSize }, rng);
+                                  settings.Options, rng);
         var result = trainer.Fit(train, test, progress, cancel);
         double testMse = result.Status == RunStatus.Diverged ? double.NaN : trainer.Evaluate(test, new MSELoss());
         double trainSeconds = result.Epochs.Sum(e => e.TrainSeconds);

@@ -13,12 +13,16 @@ public sealed record TrainSettings
     public string Loss { get; init; } = "mse";
     public int Epochs { get; init; } = 10;
     public int BatchSize { get; init; } = 256;
+    public string? Schedule { get; init; }
+    public int? EarlyStopping { get; init; }
     public uint Seed { get; init; }
     public int Threads { get; init; } = Environment.ProcessorCount;
 
+    public TrainingOptions Options => new() { Epochs = Epochs, BatchSize = BatchSize, Schedule = Schedule, EarlyStopping = EarlyStopping };
+
     public void Validate()
     {
-        new TrainingOptions { Epochs = Epochs, BatchSize = BatchSize }.Validate();
+        Options.Validate();
         if (Threads < 1) throw new ArgumentException($"threads must be at least 1, got {Threads}");
         if (Loss is not ("mse" or "bce")) throw new ArgumentException($"unknown loss '{Loss}' (expected mse or bce)");
         if (!(Optimizer.LearningRate > 0 && double.IsFinite(Optimizer.LearningRate)))

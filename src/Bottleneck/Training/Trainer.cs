@@ -26,6 +26,8 @@ public sealed class Trainer(Model model, Loss loss, Optimizer optimizer, Trainin
         int batches = (train.Count + options.BatchSize - 1) / options.BatchSize;
         var history = new List<EpochRecord>(options.Epochs);
         var clock = new Stopwatch();
+        var schedule = options.Schedule is null ? null : Schedules.ScheduleSpec.Parse(options.Schedule).Create(optimizer, options.Epochs);
+        var stopping = options.EarlyStopping is { } patience ? new EarlyStopping(patience) : null;
 
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
@@ -56,11 +58,16 @@ public sealed class Trainer(Model model, Loss loss, Optimizer optimizer, Trainin
             }
             double trainSeconds = clock.Elapsed.TotalSeconds;
             double valLoss = validation is null ? double.NaN : Evaluate(validation, loss);
-            var record = new EpochRecord(epoch, lossSum / train.Count, valLoss, clock.Elapsed.TotalSeconds, trainSeconds);
+            var record = new EpochRecord(epoch, lossSum / train.Count, valLoss, clock.Elapsed.TotalSeconds, trainSeconds, optimizer.LearningRate);
             history.Add(record);
             progress?.Invoke(new TrainingProgress(epoch, options.Epochs, batches, batches, record));
             if (validation is not null && !double.IsFinite(valLoss))
                 return new TrainingResult(RunStatus.Diverged, history, $"validation loss became {valLoss} in epoch {epoch}");
+            // Schedules and early stopping watch the validation loss, or the training loss when there is none.
+            double watched = validation is null ? record.TrainLoss : valLoss;
+            schedule?.Step(watched);
+            if (stopping?.Step(watched) == true)
+                return new TrainingResult(RunStatus.Completed, history, $"stopped early after epoch {epoch}: no improvement in {options.EarlyStopping} epochs");
         }
         return new TrainingResult(RunStatus.Completed, history, null);
     }

@@ -1,0 +1,162 @@
+using System.Globalization;
+using Bottleneck.Data;
+using Bottleneck.Optimizers;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Bottleneck.Search;
+
+/// <summary>One step of a pipeline: a tune, a sweep or a final train, its own settings, and the earlier phases whose best parameters it starts from.</summary>
+public sealed record PhaseSpec(string Name, string Kind, IReadOnlyDictionary<string, string> Settings, IReadOnlyList<string> UseBestOf);
+
+/// <summary>
+/// A whole study from one YAML file, in the command line's own words: settings shared by every
+/// phase, then the phases in order. A phase's best parameters (its winning trial's) flow into the
+/// phases that name it in <c>use_best_of</c>:
+/// <code>
+/// dataset: fashion-mnist
+/// seed: 0
+/// phases:
+///   - name: phase1
+///     tune: {grid: "lr=1e-2,5e-3;weight-decay=1e-5,5e-6", folds: 3, epochs: 20}
+///   - name: phase2
+///     sweep: {param: "code-size=2,4,8,20", epochs: 50, scheduler: "plateau:patience=5", use_best_of: [phase1]}
+///   - name: final
+///     train: {epochs: 50, use_best_of: [phase1, phase2]}
+/// </code>
+/// </summary>
+public sealed record PipelineSpec(IReadOnlyDictionary<string, string> Shared, IReadOnlyList<PhaseSpec> Phases)
+{
+    public static IReadOnlyList<string> Keys { get; } =
+    [
+        "dataset", "limit", "test-limit", "model", "code-size", "hidden", "optimizer", "defaults", "lr", "weight-decay", "loss", "epochs",
+        "batch-size", "scheduler", "early-stopping", "folds", "score", "seed", "jobs", "threads", "pruner", "eta", "min-epochs",
+        "grid", "random", "trials", "param",
+    ];
+
+    public static PipelineSpec Load(string path)
+    {
+        if (!File.Exists(path)) throw new DataFormatException($"{path}: no such pipeline file");
+        string source = Path.GetFileName(path);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(File.ReadAllText(path)));
+        }
+        catch (YamlException e)
+        {
+            throw new DataFormatException($"{source} line {e.Start.Line}: {e.Message}");
+        }
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+            throw new DataFormatException($"{source}: expected shared settings and a list of phases");
+
+        var shared = new Dictionary<string, string>();
+        YamlSequenceNode? phases = null;
+        foreach (var (keyNode, value) in root.Children)
+        {
+            string key = Name(source, keyNode);
+            if (key == "phases") phases = value as YamlSequenceNode ?? throw Error(source, value, "phases must be a list");
+            else shared[Key(source, keyNode)] = Scalar(source, value);
+        }
+        if (phases is null || phases.Children.Count == 0) throw new DataFormatException($"{source}: 'phases' is missing or empty");
+
+        var parsed = new List<PhaseSpec>();
+        foreach (var item in phases)
+        {
+            if (item is not YamlMappingNode phase) throw Error(source, item, "a phase is a mapping with a name and one of tune, sweep or train");
+            string? name = null;
+            (string Kind, YamlMappingNode Body)? body = null;
+            foreach (var (keyNode, value) in phase.Children)
+            {
+                string key = Name(source, keyNode);
+                if (key == "name") name = Scalar(source, value);
+                else if (key is "tune" or "sweep" or "train")
+                    body = body is null ? (key, value as YamlMappingNode ?? throw Error(source, value, $"{key} takes settings, e.g. {key}: {{epochs: 20}}"))
+                                        : throw Error(source, keyNode, "a phase is one of tune, sweep or train, not several");
+                else throw Error(source, keyNode, $"unknown phase key '{key}' (expected name and one of tune, sweep, train)");
+            }
+            if (name is null) throw Error(source, phase, "the phase has no name");
+            if (body is null) throw Error(source, phase, $"phase {name} is none of tune, sweep or train");
+            if (parsed.Any(p => p.Name == name)) throw Error(source, phase, $"two phases are called {name}");
+            var settings = new Dictionary<string, string>();
+            var useBestOf = new List<string>();
+            foreach (var (keyNode, value) in body.Value.Body.Children)
+            {
+                if (Name(source, keyNode) == "use_best_of")
+                {
+                    var names = value is YamlSequenceNode list ? list.Select(n => Scalar(source, n)).ToList() : [Scalar(source, value)];
+                    foreach (var earlier in names)
+                        if (parsed.All(p => p.Name != earlier)) throw Error(source, value, $"use_best_of names '{earlier}', which is not an earlier phase");
+                    useBestOf.AddRange(names);
+                }
+                else settings[Key(source, keyNode)] = Scalar(source, value);
+            }
+            parsed.Add(new PhaseSpec(name, body.Value.Kind, settings, useBestOf));
+        }
+        return new PipelineSpec(shared, parsed);
+    }
+
+    /// <summary>Shared settings, then the best parameters of the phases named, then the phase's own (later wins).</summary>
+    public IReadOnlyDictionary<string, string> SettingsFor(PhaseSpec phase, IReadOnlyDictionary<string, TrialParams> bests)
+    {
+        var merged = new Dictionary<string, string>(Shared);
+        foreach (var earlier in phase.UseBestOf)
+            if (bests.TryGetValue(earlier, out var best))
+                foreach (var (key, value) in best.Values) merged[key] = value;
+        foreach (var (key, value) in phase.Settings) merged[key] = value;
+        return merged;
+    }
+
+    /// <summary>Study settings from merged settings: dataset required, everything else as on the command line.</summary>
+    public static StudySettings ToStudySettings(StudyKind kind, IReadOnlyDictionary<string, string> s)
+    {
+        int Int(string key, int fallback) => s.TryGetValue(key, out var v) ? (int)Number(key, v) : fallback;
+        double Double(string key, double fallback) => s.TryGetValue(key, out var v) ? Number(key, v) : fallback;
+        string Text(string key, string fallback) => s.TryGetValue(key, out var v) ? v : fallback;
+        string score = Text("score", "last:5");
+        return new StudySettings
+        {
+            Kind = kind,
+            Dataset = s.TryGetValue("dataset", out var dataset) ? dataset : throw new ArgumentException("the pipeline names no dataset"),
+            Limit = s.ContainsKey("limit") ? Int("limit", 0) : null,
+            Model = Text("model", "lab"),
+            CodeSize = Int("code-size", 20),
+            Hidden = s.TryGetValue("hidden", out var hidden) ? [.. hidden.Split(',').Select(h => (int)Number("hidden", h))] : [],
+            Optimizer = Text("optimizer", "adam").ToLowerInvariant(),
+            Convention = Text("defaults", "pytorch") == "keras" ? OptimizerConvention.Keras : OptimizerConvention.PyTorch,
+            LearningRate = Double("lr", 1e-3),
+            WeightDecay = Double("weight-decay", 0),
+            Loss = Text("loss", "mse"),
+            Epochs = Int("epochs", 20),
+            BatchSize = Int("batch-size", 256),
+            Schedule = s.TryGetValue("scheduler", out var schedule) && schedule != "none" ? schedule : null,
+            EarlyStopping = s.ContainsKey("early-stopping") ? Int("early-stopping", 0) : null,
+            Folds = Int("folds", 3),
+            ScoreBest = score == "best",
+            LastEpochs = score.StartsWith("last:", StringComparison.Ordinal) ? (int)Number("score", score[5..]) : 5,
+            Seed = (uint)Int("seed", 0),
+            Jobs = Int("jobs", 1),
+            Threads = Int("threads", Environment.ProcessorCount),
+            Halving = Text("pruner", "none") == "halving",
+            Eta = Int("eta", 3),
+            MinEpochs = Int("min-epochs", 0),
+        };
+    }
+
+    private static double Number(string key, string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v)
+            ? v : throw new ArgumentException($"{key}: '{text}' is not a number");
+
+    private static string Name(string source, YamlNode node) => Scalar(source, node).Replace('-', '_');
+
+    private static string Key(string source, YamlNode node)
+    {
+        string key = Scalar(source, node).Replace('_', '-');
+        return Keys.Contains(key) ? key : throw Error(source, node, $"unknown setting '{key}' (expected one of {string.Join(", ", Keys)})");
+    }
+
+    private static string Scalar(string source, YamlNode node) =>
+        node is YamlScalarNode { Value: { } v } ? v : throw Error(source, node, "expected a single value");
+
+    private static DataFormatException Error(string source, YamlNode node, string message) => new($"{source} line {node.Start.Line}: {message}");
+}

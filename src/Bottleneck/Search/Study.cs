@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using Bottleneck.Data;
+using Bottleneck.Training;
+
+namespace Bottleneck.Search;
+
+/// <summary>Progress of a study: a trial's training, or a trial just finished.</summary>
+public readonly record struct StudyProgress(TrialParams Trial, int Budget, TrainingProgress? Training, TrialResult? Finished);
+
+/// <summary>
+/// Runs a study's trials through a store. Without pruning, workers (threads here, and any other
+/// process on the same store) claim trials one at a time, so each runs exactly once; with the
+/// halving pruner this process runs synchronous successive halving: every trial at the first
+/// rung's budget, the best 1/η of them at the next, and so on up to the full budget. Promoted
+/// trials restart from scratch, which costs more epochs than continuing but keeps memory flat and
+/// makes each rung's result the trial's own result at that budget, whatever ran before it.
+/// </summary>
+public static class Study
+{
+    public static StudyResult Run(StudySettings settings, IReadOnlyList<TrialParams> trials, Dataset train, Dataset test,
+                                  IStudyStore store, bool verify = false, Action<StudyProgress>? progress = null, CancellationToken cancel = default)
+    {
+        settings.Validate();
+        if (trials.Count == 0) throw new ArgumentException("the study has no trials");
+        if (settings.Halving && trials.Any(t => t.Has("epochs")))
+            throw new ArgumentException("the halving pruner sets each trial's epochs itself: do not search 'epochs' with it");
+        var clock = Stopwatch.StartNew();
+        var runner = new TrialRunner(settings, train, test, store);
+        store.AddTrials([.. trials.Select(t => t.Key)]);
+        int threadsPerTrial = Math.Max(1, settings.Threads / settings.Jobs);
+        string worker = WorkerId.ForThisProcess();
+        using var heartbeat = new Timer(_ => store.Heartbeat(worker), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
+        bool cancelled = false;
+        TrialResult? fullWinner = null;
+        long? trainedByHalving = null;
+        try
+        {
+            if (settings.Halving)
+            {
+                Halve(settings, trials, runner, store, threadsPerTrial, progress, cancel);
+                trainedByHalving = EpochsInStore(store);
+                if (verify)
+                {
+                    var everyTrial = RunAll(settings, trials, t => runner.FullBudget(t), runner, threadsPerTrial, progress, cancel);
+                    fullWinner = StudyResult.Rank(everyTrial)[0];
+                }
+            }
+            else
+                Claim(settings, runner, store, worker, threadsPerTrial, progress, cancel);
+        }
+        catch (OperationCanceledException)
+        {
+            cancelled = true;
+        }
+
+        var results = store.Trials().Where(t => t.ResultJson is not null).Select(t => TrialResult.FromJson(t.ResultJson!)).ToList();
+        long trained = trainedByHalving ?? EpochsInStore(store);
+        long full = trials.Sum(t => (long)runner.FullBudget(t)) * (settings.Kind == StudyKind.Tune ? settings.Folds : 1);
+        return new StudyResult(settings, StudyResult.Rank(results), trials.Count - results.Count, trained, full, fullWinner,
+                               cancelled, clock.Elapsed.TotalSeconds);
+    }
+
+    // Workers claim trials from the store until none is left; each finished trial is committed at once.
+    private static void Claim(StudySettings settings, TrialRunner runner, IStudyStore store, string worker, int threads,
+                              Action<StudyProgress>? progress, CancellationToken cancel)
+    {
+        var workers = Enumerable.Range(0, settings.Jobs).Select(_ => Task.Run(() =>
+        {
+            while (!cancel.IsCancellationRequested && store.ClaimNext(worker) is { } key)
+            {
+                var trial = TrialParams.FromJson(key);
+                int budget = runner.FullBudget(trial);
+                try
+                {
+                    var result = runner.Run(trial, budget, threads, p => progress?.Invoke(new(trial, budget, p, null)), cancel);
+                    store.Complete(key, result.ToJson().ToJsonString());
+                    progress?.Invoke(new(trial, budget, null, result));
+                }
+                catch
+                {
+                    store.Release(key, worker);
+                    throw;
+                }
+            }
+        }, CancellationToken.None)).ToArray();
+        Wait(workers);
+        cancel.ThrowIfCancellationRequested();
+    }
+
+    private static void Halve(StudySettings settings, IReadOnlyList<TrialParams> trials, TrialRunner runner, IStudyStore store,
+                              int threads, Action<StudyProgress>? progress, CancellationToken cancel)
+    {
+        var alive = trials.ToList();
+        var rungs = settings.Rungs();
+        for (int r = 0; r < rungs.Count; r++)
+        {
+            int budget = rungs[r];
+            var results = RunAll(settings, alive, _ => budget, runner, threads, progress, cancel);
+            bool last = r == rungs.Count - 1;
+            var ranked = StudyResult.Rank(results);
+            int keep = last ? ranked.Count : Math.Max(1, (int)Math.Ceiling(ranked.Count / (double)settings.Eta));
+            for (int i = keep; i < ranked.Count; i++)
+                store.Complete(ranked[i].Params.Key, (ranked[i] with { Status = ranked[i].Status == TrialStatus.Diverged ? TrialStatus.Diverged : TrialStatus.Pruned }).ToJson().ToJsonString());
+            if (last)
+                foreach (var t in ranked) store.Complete(t.Params.Key, t.ToJson().ToJsonString());
+            alive = [.. ranked.Take(keep).Where(t => t.Status != TrialStatus.Diverged).Select(t => t.Params)];
+            if (alive.Count == 0) break;
+        }
+    }
+
+    // Runs trials at their budgets, Jobs at a time; the results come back in the trials' order.
+    private static List<TrialResult> RunAll(StudySettings settings, IReadOnlyList<TrialParams> trials, Func<TrialParams, int> budget,
+                                            TrialRunner runner, int threads, Action<StudyProgress>? progress, CancellationToken cancel)
+    {
+        var results = new TrialResult[trials.Count];
+        int next = -1;
+        var workers = Enumerable.Range(0, settings.Jobs).Select(_ => Task.Run(() =>
+        {
+            int i;
+            while (!cancel.IsCancellationRequested && (i = Interlocked.Increment(ref next)) < trials.Count)
+            {
+                var trial = trials[i];
+                int b = budget(trial);
+                results[i] = runner.Run(trial, b, threads, p => progress?.Invoke(new(trial, b, p, null)), cancel);
+                progress?.Invoke(new(trial, b, null, results[i]));
+            }
+        }, CancellationToken.None)).ToArray();
+        Wait(workers);
+        cancel.ThrowIfCancellationRequested();
+        return [.. results];
+    }
+
+    private static long EpochsInStore(IStudyStore store) =>
+        store.Trials().Sum(t => store.Stages(t.Key).Values.Sum(s => (long)FoldResult.FromJson(s).Epochs.Count));
+
+    private static void Wait(Task[] workers)
+    {
+        try
+        {
+            Task.WaitAll(workers);
+        }
+        catch (AggregateException e) when (e.Flatten().InnerExceptions.All(x => x is OperationCanceledException))
+        {
+            throw new OperationCanceledException();
+        }
+    }
+}

@@ -1,0 +1,24 @@
+namespace Bottleneck.Search;
+
+/// <summary>
+/// A study's trials, ranked (completed by score, then pruned by how far they got, diverged last),
+/// with the epochs it trained and those the full grid would have. With verification, the winner
+/// of the full grid as well.
+/// </summary>
+public sealed record StudyResult(
+    StudySettings Settings,
+    IReadOnlyList<TrialResult> Ranked,
+    int Unfinished,
+    long EpochsTrained,
+    long FullGridEpochs,
+    TrialResult? FullGridWinner,
+    bool Cancelled,
+    double Seconds)
+{
+    public TrialResult? Best => Ranked.Count > 0 && Ranked[0].Status == TrialStatus.Completed ? Ranked[0] : null;
+
+    public static IReadOnlyList<TrialResult> Rank(IEnumerable<TrialResult> trials) =>
+        [.. trials.OrderBy(t => t.Status switch { TrialStatus.Completed => 0, TrialStatus.Pruned => 1, _ => 2 })
+                  .ThenByDescending(t => t.Budget)
+                  .ThenBy(t => t.Score)];
+}

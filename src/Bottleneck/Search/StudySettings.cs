@@ -1,0 +1,138 @@
+using System.Text.Json.Nodes;
+using Bottleneck.Optimizers;
+
+namespace Bottleneck.Search;
+
+/// <summary>
+/// Tune: each trial is cross-validated with k folds of the training set and scored by its mean
+/// validation loss. Sweep: each trial trains on the whole training set, is tested after every
+/// epoch, and is scored by the mean test loss of its last epochs (or its best).
+/// </summary>
+public enum StudyKind { Tune, Sweep }
+
+/// <summary>A study: the base training settings every trial starts from, and how trials are run and scored.</summary>
+public sealed record StudySettings
+{
+    public StudyKind Kind { get; init; } = StudyKind.Tune;
+    public required string Dataset { get; init; }
+    public int? Limit { get; init; }
+    public string Model { get; init; } = "lab";
+    public int CodeSize { get; init; } = 20;
+    public IReadOnlyList<int> Hidden { get; init; } = [];
+    public string Optimizer { get; init; } = "adam";
+    public OptimizerConvention Convention { get; init; } = OptimizerConvention.PyTorch;
+    public double LearningRate { get; init; } = 1e-3;
+    public double WeightDecay { get; init; }
+    public string Loss { get; init; } = "mse";
+    public int Epochs { get; init; } = 20;
+    public int BatchSize { get; init; } = 256;
+    /// <summary>A schedule as on the command line (<c>plateau:patience=5</c>); null for a constant rate.</summary>
+    public string? Schedule { get; init; }
+    /// <summary>Stop a run after this many epochs without improvement of its validation loss; null never stops early.</summary>
+    public int? EarlyStopping { get; init; }
+    public int Folds { get; init; } = 3;
+    /// <summary>Sweeps: the score is the mean test loss of the last <see cref="LastEpochs"/> epochs, or the best epoch's.</summary>
+    public int LastEpochs { get; init; } = 5;
+    public bool ScoreBest { get; init; }
+    public uint Seed { get; init; }
+    public bool Halving { get; init; }
+    public int Eta { get; init; } = 3;
+    /// <summary>Epochs of the first halving rung; 0 picks epochs / η².</summary>
+    public int MinEpochs { get; init; }
+    /// <summary>Trials in parallel, and threads in all; neither changes any result.</summary>
+    public int Jobs { get; init; } = 1;
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    public void Validate()
+    {
+        if (Epochs < 1) throw new ArgumentException($"epochs must be at least 1, got {Epochs}");
+        if (BatchSize < 1) throw new ArgumentException($"batch size must be at least 1, got {BatchSize}");
+        if (Kind == StudyKind.Tune && Folds < 2) throw new ArgumentException($"--folds must be at least 2, got {Folds}");
+        if (LastEpochs < 1) throw new ArgumentException($"the score needs at least one epoch, got last:{LastEpochs}");
+        if (Jobs < 1) throw new ArgumentException($"--jobs must be at least 1, got {Jobs}");
+        if (Threads < 1) throw new ArgumentException($"--threads must be at least 1, got {Threads}");
+        if (Eta < 2) throw new ArgumentException($"--eta must be at least 2, got {Eta}");
+        if (MinEpochs < 0 || MinEpochs > Epochs) throw new ArgumentException($"--min-epochs must lie in [1, epochs], got {MinEpochs}");
+        if (Limit is < 1) throw new ArgumentException($"--limit must be at least 1, got {Limit}");
+        if (!(LearningRate > 0)) throw new ArgumentException($"learning rate must be positive, got {LearningRate}");
+        if (!(WeightDecay >= 0)) throw new ArgumentException($"weight decay must be ≥ 0, got {WeightDecay}");
+        if (Schedule is not null) Schedules.ScheduleSpec.Parse(Schedule);
+    }
+
+    /// <summary>Epoch budgets of the halving rungs, ending at the full budget: b₀, b₀·η, …, epochs.</summary>
+    public IReadOnlyList<int> Rungs()
+    {
+        if (!Halving) return [Epochs];
+        int first = MinEpochs > 0 ? MinEpochs : Math.Max(1, (int)Math.Round(Epochs / (double)(Eta * Eta)));
+        var rungs = new List<int>();
+        for (double b = first; b < Epochs; b *= Eta) rungs.Add((int)Math.Round(b));
+        rungs.Add(Epochs);
+        return [.. rungs.Distinct()];
+    }
+
+    /// <summary>Everything that decides a study's numbers (not jobs or threads): a resumed study must match it.</summary>
+    public JsonObject ToJson() => new()
+    {
+        ["kind"] = Kind.ToString().ToLowerInvariant(),
+        ["dataset"] = Dataset,
+        ["limit"] = Limit,
+        ["model"] = Model,
+        ["code_size"] = CodeSize,
+        ["hidden"] = new JsonArray([.. Hidden.Select(h => (JsonNode)h)]),
+        ["optimizer"] = Optimizer,
+        ["defaults"] = Convention.ToString().ToLowerInvariant(),
+        ["lr"] = LearningRate,
+        ["weight_decay"] = WeightDecay,
+        ["loss"] = Loss,
+        ["epochs"] = Epochs,
+        ["batch_size"] = BatchSize,
+        ["schedule"] = Schedule,
+        ["early_stopping"] = EarlyStopping,
+        ["folds"] = Kind == StudyKind.Tune ? Folds : 0,
+        ["score"] = Kind == StudyKind.Tune ? "mean_val_loss" : ScoreBest ? "best" : $"last:{LastEpochs}",
+        ["last_epochs"] = LastEpochs,
+        ["score_best"] = ScoreBest,
+        ["seed"] = Seed,
+        ["pruner"] = Halving ? $"halving:eta={Eta},rungs={string.Join("/", Rungs())}" : "none",
+        ["halving"] = Halving,
+        ["eta"] = Eta,
+        ["min_epochs"] = MinEpochs,
+    };
+
+    /// <summary>The settings <see cref="ToJson"/> recorded (jobs and threads are the caller's to choose again).</summary>
+    public static StudySettings FromJson(JsonObject j) => new()
+    {
+        Kind = Enum.Parse<StudyKind>(j["kind"]!.GetValue<string>(), ignoreCase: true),
+        Dataset = j["dataset"]!.GetValue<string>(),
+        Limit = j["limit"]?.GetValue<int>(),
+        Model = j["model"]!.GetValue<string>(),
+        CodeSize = j["code_size"]!.GetValue<int>(),
+        Hidden = [.. j["hidden"]!.AsArray().Select(h => h!.GetValue<int>())],
+        Optimizer = j["optimizer"]!.GetValue<string>(),
+        Convention = Enum.Parse<OptimizerConvention>(j["defaults"]!.GetValue<string>(), ignoreCase: true),
+        LearningRate = j["lr"]!.GetValue<double>(),
+        WeightDecay = j["weight_decay"]!.GetValue<double>(),
+        Loss = j["loss"]!.GetValue<string>(),
+        Epochs = j["epochs"]!.GetValue<int>(),
+        BatchSize = j["batch_size"]!.GetValue<int>(),
+        Schedule = j["schedule"]?.GetValue<string>(),
+        EarlyStopping = j["early_stopping"]?.GetValue<int>(),
+        Folds = j["folds"]!.GetValue<int>() is > 0 and var folds ? folds : 3,
+        LastEpochs = j["last_epochs"]!.GetValue<int>(),
+        ScoreBest = j["score_best"]!.GetValue<bool>(),
+        Seed = j["seed"]!.GetValue<uint>(),
+        Halving = j["halving"]!.GetValue<bool>(),
+        Eta = j["eta"]!.GetValue<int>(),
+        MinEpochs = j["min_epochs"]!.GetValue<int>(),
+    };
+
+    /// <summary>The study store's definition: these settings and the trials, in order.</summary>
+    public string Definition(IReadOnlyList<TrialParams> trials) =>
+        new JsonObject { ["settings"] = ToJson(), ["trials"] = new JsonArray([.. trials.Select(t => (JsonNode)t.ToJson())]) }.ToJsonString();
+
+    public static (StudySettings Settings, IReadOnlyList<TrialParams> Trials) FromDefinition(string definition)
+    {
+        var json = JsonNode.Parse(definition)!.AsObject();
+        return (FromJson(json["settings"]!.AsObject()), [.. json["trials"]!.AsArray().Select(t => TrialParams.FromJson(t!.ToJsonString()))]);
+    }
+}

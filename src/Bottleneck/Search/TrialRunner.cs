@@ -1,0 +1,102 @@
+using System.Globalization;
+using Bottleneck.Data;
+using Bottleneck.Models;
+using Bottleneck.Optimizers;
+using Bottleneck.Tensors;
+using Bottleneck.Training;
+
+namespace Bottleneck.Search;
+
+/// <summary>
+/// Trains one trial at one epoch budget: every fold of the training set (tune) or the whole
+/// training set tested on the test set (sweep). Each finished fold is saved in the store before
+/// the next starts, and folds already there are read back instead of retrained, which is how an
+/// interrupted study resumes. A trial's seed comes from the study seed and its parameters only.
+/// </summary>
+public sealed class TrialRunner
+{
+    private readonly StudySettings _study;
+    private readonly Dataset _train, _test;
+    private readonly IStudyStore? _store;
+    private readonly Func<int[], ModelSpec> _model;
+    private readonly Lazy<IReadOnlyList<(Dataset Train, Dataset Validation)>> _folds;
+
+    /// <param name="store">Where folds are saved and found again; null when only <see cref="SettingsFor"/> is needed.</param>
+    public TrialRunner(StudySettings study, Dataset train, Dataset test, IStudyStore? store)
+    {
+        (_study, _train, _test, _store) = (study, train, test, store);
+        _model = ModelCatalog.Resolve(study.Model, study.CodeSize, study.Hidden);
+        // One set of folds for every trial (from the study seed), so trials are compared on the same splits.
+        _folds = new(() => [.. KFold.Split(train.Count, study.Folds, study.Seed)
+            .Select((f, i) => (train.Subset(f.Train, train.Name), train.Subset(f.Validation, train.Name)))]);
+    }
+
+    /// <summary>The training settings of a trial: the study's, changed by the trial's parameters.</summary>
+    public TrainSettings SettingsFor(TrialParams trial, int budget, int threads)
+    {
+        string Get(string name, string fallback) => trial.Has(name) ? trial[name] : fallback;
+        double Number(string name, double fallback) => trial.Has(name) ? double.Parse(trial[name], CultureInfo.InvariantCulture) : fallback;
+        string modelName = Get("model", _study.Model);
+        int codeSize = (int)Number("code-size", _study.CodeSize);
+        var model = modelName == _study.Model && codeSize == _study.CodeSize
+            ? _model(_train.SampleShape) : ModelCatalog.Resolve(modelName, codeSize, _study.Hidden)(_train.SampleShape);
+        var optimizer = OptimizerSettings.Defaults(Get("optimizer", _study.Optimizer), _study.Convention) with
+        {
+            LearningRate = Number("lr", _study.LearningRate),
+            WeightDecay = Number("weight-decay", _study.WeightDecay),
+        };
+        return new TrainSettings
+        {
+            Model = model,
+            ModelName = modelName,
+            Optimizer = optimizer,
+            Loss = _study.Loss,
+            Epochs = budget,
+            BatchSize = (int)Number("batch-size", _study.BatchSize),
+            Schedule = _study.Schedule,
+            EarlyStopping = _study.EarlyStopping,
+            Seed = RandomState.Derive(_study.Seed, trial.Key),
+            Threads = threads,
+        };
+    }
+
+    /// <summary>The epochs a trial trains for at full budget: its own "epochs" parameter, or the study's.</summary>
+    public int FullBudget(TrialParams trial) =>
+        trial.Has("epochs") ? int.Parse(trial["epochs"], CultureInfo.InvariantCulture) : _study.Epochs;
+
+    public TrialResult Run(TrialParams trial, int budget, int threads, Action<TrainingProgress>? progress, CancellationToken cancel)
+    {
+        var store = _store ?? throw new InvalidOperationException("this runner has no study store");
+        var settings = SettingsFor(trial, budget, threads);
+        var stages = store.Stages(trial.Key);
+        var folds = new List<FoldResult>();
+        var parts = _study.Kind == StudyKind.Tune ? _folds.Value : [(_train, _test)];
+        for (int f = 0; f < parts.Count; f++)
+        {
+            string stage = _study.Kind == StudyKind.Tune ? $"b{budget}/fold{f}" : $"b{budget}/full";
+            if (stages.TryGetValue(stage, out var saved))
+            {
+                folds.Add(FoldResult.FromJson(saved));
+                continue;
+            }
+            cancel.ThrowIfCancellationRequested();
+            var outcome = ModelTraining.Run(settings with { Seed = RandomState.Derive(settings.Seed, stage) }, parts[f].Train, parts[f].Validation, progress, cancel);
+            if (outcome.Training.Status == RunStatus.Cancelled) throw new OperationCanceledException(cancel);
+            var fold = new FoldResult(outcome.Training.Status, outcome.Training.Epochs);
+            store.SaveStage(trial.Key, stage, fold.ToJson().ToJsonString());
+            folds.Add(fold);
+            if (fold.Status == RunStatus.Diverged) break;
+        }
+        bool diverged = folds.Any(f => f.Status == RunStatus.Diverged);
+        return new TrialResult(trial, diverged ? TrialStatus.Diverged : TrialStatus.Completed, budget, folds,
+                               diverged ? double.PositiveInfinity : Score(folds));
+    }
+
+    // Tune: the mean final validation loss over folds. Sweep: the mean test loss of the last K epochs, or the best epoch's.
+    private double Score(List<FoldResult> folds)
+    {
+        if (_study.Kind == StudyKind.Tune) return folds.Average(f => f.ValLoss);
+        var losses = folds[0].Epochs.Select(e => e.ValLoss).ToList();
+        return _study.ScoreBest ? losses.Min() : losses.TakeLast(_study.LastEpochs).Average();
+    }
+}

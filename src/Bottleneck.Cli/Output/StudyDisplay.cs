@@ -18,7 +18,9 @@ public static class StudyDisplay
         {
             int done = Interlocked.Increment(ref finished);
             var r = p.Finished!;
-            string score = r.Status == TrialStatus.Diverged ? "diverged" : $"score {r.Score:0.000000} (val {r.MeanValLoss:0.000000} ± {r.StdValLoss:0.000000})";
+            string score = r.Status == TrialStatus.Diverged ? "diverged"
+                : r.Folds.Count > 1 ? $"score {r.Score:0.000000} (validation {r.MeanValLoss:0.000000} ± {r.StdValLoss:0.000000} over {r.Folds.Count} folds)"
+                : $"score {r.Score:0.000000} (final test loss {r.MeanValLoss:0.000000})";
             return $"[{done}/{trials}] {p.Trial} at {p.Budget} epochs: {score}; {clock.Elapsed:h\\:mm\\:ss} elapsed";
         }
 

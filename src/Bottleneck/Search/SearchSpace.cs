@@ -75,8 +75,8 @@ public static class SearchSpace
         if (!(lo < hi)) throw new ArgumentException($"{name}: the lower bound {args[0]} must be below the upper bound {args[1]}");
         return kind switch
         {
-            "uniform" => rng => Canonical(name, Format(rng.Uniform(lo, hi))),
-            "loguniform" when lo > 0 => rng => Canonical(name, Format(Math.Exp(rng.Uniform(Math.Log(lo), Math.Log(hi))))),
+            "uniform" => rng => Canonical(name, SixDigits(rng.Uniform(lo, hi))),
+            "loguniform" when lo > 0 => rng => Canonical(name, SixDigits(Math.Exp(rng.Uniform(Math.Log(lo), Math.Log(hi))))),
             "loguniform" => throw new ArgumentException($"{name}: loguniform needs positive bounds"),
             "int" => rng => Canonical(name, ((long)lo + rng.Interval((int)(hi - lo))).ToString(CultureInfo.InvariantCulture)),
             _ => throw new ArgumentException($"{name}: unknown distribution '{kind}' (expected uniform, loguniform, int or choice)"),
@@ -85,7 +85,8 @@ public static class SearchSpace
 
     private static Func<RandomState, string> Choice(string name, List<string> values) => rng => values[rng.Interval(values.Count - 1)];
 
-    private static string Format(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+    // Random draws keep six significant digits: enough to tell trials apart, short enough to read.
+    private static string SixDigits(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
 
     // Validates a value for its setting and writes it one way, so equal values give equal trial keys.
     private static string Canonical(string name, string value)
@@ -94,10 +95,10 @@ public static class SearchSpace
         {
             case "lr":
                 double lr = Number(name, value);
-                return lr > 0 ? lr.ToString("R", CultureInfo.InvariantCulture) : throw new ArgumentException($"lr must be positive, got {value}");
+                return lr > 0 ? TrialParams.Format(lr) : throw new ArgumentException($"lr must be positive, got {value}");
             case "weight-decay":
                 double wd = Number(name, value);
-                return wd >= 0 ? wd.ToString("R", CultureInfo.InvariantCulture) : throw new ArgumentException($"weight-decay must be ≥ 0, got {value}");
+                return wd >= 0 ? TrialParams.Format(wd) : throw new ArgumentException($"weight-decay must be ≥ 0, got {value}");
             case "batch-size" or "code-size" or "epochs":
                 double whole = Number(name, value);
                 return whole >= 1 && whole == Math.Floor(whole) && whole <= int.MaxValue

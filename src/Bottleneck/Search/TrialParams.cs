@@ -33,8 +33,12 @@ public sealed class TrialParams(IReadOnlyList<KeyValuePair<string, string>> valu
         var json = JsonNode.Parse(key)!.AsObject();
         return new TrialParams([.. json.Select(kv => KeyValuePair.Create(kv.Key,
             kv.Value!.GetValueKind() == System.Text.Json.JsonValueKind.Number
-                ? kv.Value.GetValue<double>().ToString("R", CultureInfo.InvariantCulture) : kv.Value.GetValue<string>()))]);
+                ? Format(kv.Value.GetValue<double>()) : kv.Value.GetValue<string>()))]);
     }
+
+    /// <summary>The shortest text that reads back to the same number, with a lower-case exponent: 1e-5, 0.001, 20.</summary>
+    public static string Format(double v) =>
+        v.ToString("R", CultureInfo.InvariantCulture).Replace("E-0", "e-").Replace("E+0", "e+").Replace("E", "e");
 
     public override string ToString() => string.Join(" ", Values.Select(v => $"{v.Key}={v.Value}"));
 }

@@ -123,7 +123,7 @@ public sealed class StudyCommand
             if (settings.Halving) Console.WriteLine($"halving: rungs at {string.Join(", ", settings.Rungs())} epochs, keeping the best 1/{settings.Eta} at each");
 
             using var interrupt = new Interrupt();
-            long planned = trials.Count * (long)settings.Epochs * (settings.Kind == StudyKind.Tune ? settings.Folds : 1);
+            long planned = settings.PlannedEpochs(trials.Count);
             var result = StudyDisplay.Run(trials.Count, planned,
                 report => Study.Run(settings, trials, train, test, store, verify, report, interrupt.Token));
             StudyReport.Write(dir, result, trials, provenance);

@@ -29,7 +29,7 @@ public static class Study
         store.AddTrials([.. trials.Select(t => t.Key)]);
         int threadsPerTrial = Math.Max(1, settings.Threads / settings.Jobs);
         string worker = WorkerId.ForThisProcess();
-        using var heartbeat = new Timer(_ => store.Heartbeat(worker), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
+        var heartbeat = new Timer(_ => Heartbeat(store, worker), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
         bool cancelled = false;
         TrialResult? fullWinner = null;
         long? trainedByHalving = null;
@@ -51,6 +51,12 @@ public static class Study
         catch (OperationCanceledException)
         {
             cancelled = true;
+        }
+        finally
+        {
+            // Wait for a heartbeat in flight: none may touch the store once the caller disposes it.
+            using var stopped = new ManualResetEvent(false);
+            if (heartbeat.Dispose(stopped)) stopped.WaitOne();
         }
 
         var results = store.Trials().Where(t => t.ResultJson is not null).Select(t => TrialResult.FromJson(t.ResultJson!)).ToList();
@@ -128,6 +134,20 @@ public static class Study
         Wait(workers);
         cancel.ThrowIfCancellationRequested();
         return [.. results];
+    }
+
+    // A heartbeat that fails (the store busy for long) is skipped, not fatal: the worst case is that a
+    // claim goes stale and another worker repeats that one trial.
+    private static void Heartbeat(IStudyStore store, string worker)
+    {
+        try
+        {
+            store.Heartbeat(worker);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Console.Error.WriteLine($"warning: study store heartbeat failed ({e.Message}); continuing");
+        }
     }
 
     private static long EpochsInStore(IStudyStore store) =>

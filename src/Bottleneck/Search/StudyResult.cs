@@ -19,6 +19,6 @@ public sealed record StudyResult(
 
     public static IReadOnlyList<TrialResult> Rank(IEnumerable<TrialResult> trials) =>
         [.. trials.OrderBy(t => t.Status switch { TrialStatus.Completed => 0, TrialStatus.Pruned => 1, _ => 2 })
-                  .ThenByDescending(t => t.Budget)
+                  .ThenByDescending(t => t.Status == TrialStatus.Pruned ? t.Budget : 0)   // pruned later ranks above pruned sooner
                   .ThenBy(t => t.Score)];
 }

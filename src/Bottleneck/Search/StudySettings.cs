@@ -70,6 +70,19 @@ public sealed record StudySettings
         return [.. rungs.Distinct()];
     }
 
+    /// <summary>Epochs a study plans to train for <paramref name="trials"/> trials: every rung's survivors at its budget, every fold.</summary>
+    public long PlannedEpochs(int trials)
+    {
+        long epochs = 0;
+        int alive = trials;
+        foreach (int budget in Rungs())
+        {
+            epochs += (long)alive * budget;
+            alive = Math.Max(1, (int)Math.Ceiling(alive / (double)Eta));
+        }
+        return epochs * (Kind == StudyKind.Tune ? Folds : 1);
+    }
+
     /// <summary>Everything that decides a study's numbers (not jobs or threads): a resumed study must match it.</summary>
     public JsonObject ToJson() => new()
     {

@@ -82,6 +82,7 @@ public sealed class StudyTests : IDisposable
         result.Ranked.Count(t => t.Status == TrialStatus.Pruned && t.Budget == 3).Should().Be(2);
         result.Ranked.Count(t => t.Status == TrialStatus.Pruned && t.Budget == 1).Should().Be(6);
         result.EpochsTrained.Should().Be(9 * 3 * 1 + 3 * 3 * 3 + 1 * 3 * 9);
+        settings.PlannedEpochs(trials.Count).Should().Be(result.EpochsTrained);
         result.FullGridEpochs.Should().Be(9 * 3 * 9);
     }
 

@@ -83,6 +83,32 @@ public class TrainerTests
     }
 
     [Fact]
+    public void A_schedule_changes_the_learning_rate_after_every_epoch()
+    {
+        var (train, test) = Digits01();
+        var rng = new RandomState(3);
+        var model = Presets.Dense([64], 16, [], OutputActivation.Sigmoid, InitScheme.GlorotUniform).Build(rng);
+        var trainer = new Trainer(model, new MSELoss(), new Adam(model.Parameters, 1e-3),
+                                  new TrainingOptions { Epochs = 4, BatchSize = 64, Schedule = "step:step_size=1,gamma=0.5" }, rng);
+        trainer.Fit(train, test).Epochs.Select(e => e.LearningRate).Should().Equal(1e-3, 5e-4, 2.5e-4, 1.25e-4);
+    }
+
+    [Fact]
+    public void Early_stopping_ends_a_run_that_stopped_improving()
+    {
+        var (train, test) = Digits01();
+        var rng = new RandomState(3);
+        var model = Presets.Dense([64], 16, [], OutputActivation.Sigmoid, InitScheme.GlorotUniform).Build(rng);
+        // A rate so small that nothing improves: the run ends after its first epoch plus the patience.
+        var trainer = new Trainer(model, new MSELoss(), new SGD(model.Parameters, 1e-30),
+                                  new TrainingOptions { Epochs = 50, BatchSize = 64, EarlyStopping = 2 }, rng);
+        var result = trainer.Fit(train, test);
+        result.Status.Should().Be(RunStatus.Completed);
+        result.Epochs.Should().HaveCount(3);
+        result.Message.Should().Contain("stopped early");
+    }
+
+    [Fact]
     public void Same_seed_gives_identical_weights()
     {
         var (train, test) = Digits01();

@@ -12,7 +12,6 @@ public static class BarChart
     private const double BarFill = 0.62;
     private const double CategoryFontSize = 11;
     private const double MaxCategoryWidth = 150;
-    private const double LabelTilt = 35;
     private const double CapWidth = 0.3;
     // Extra range above the tallest bar (and below the deepest) so its value label stays inside.
     private const double Headroom = 0.1;
@@ -46,7 +45,7 @@ public static class BarChart
         double bottom = 30;
         if (tilt)
         {
-            double radians = LabelTilt * Math.PI / 180;
+            double radians = ChartFrame.LabelTilt * Math.PI / 180;
             bottom = 22 + widest * Math.Sin(radians);
             // A tilted label reaches left of its slot; the first one must not leave the canvas.
             double overhang = Svg.TextWidth(categories[0], CategoryFontSize) * Math.Cos(radians) - band / 2;
@@ -75,16 +74,7 @@ public static class BarChart
             ("text-anchor", tilt ? "end" : "middle"));
         for (int i = 0; i < bars.Count; i++)
         {
-            double x = plot.Left + band * (i + 0.5);
-            double y = plot.Bottom + (tilt ? 12 : 16);
-            if (tilt)
-            {
-                svg.Text(x, y, categories[i], ("transform", $"rotate({Svg.Num(-LabelTilt)} {Svg.Num(x)} {Svg.Num(y)})"));
-            }
-            else
-            {
-                svg.Text(x, y, categories[i]);
-            }
+            ChartFrame.CategoryLabel(svg, plot, plot.Left + band * (i + 0.5), categories[i], tilt);
         }
         svg.CloseGroup();
         return svg.ToString();

@@ -25,6 +25,17 @@ internal static class ChartFrame
     private const double YLabelGap = 10;
 
     /// <summary>A white canvas with the title; <paramref name="height"/> for charts that need more room than the default.</summary>
+    /// <summary>Category labels that do not fit side by side are tilted by this many degrees.</summary>
+    public const double LabelTilt = 35;
+
+    /// <summary>One category's label under the plot at x, tilted when the labels are crowded.</summary>
+    public static void CategoryLabel(Svg svg, PlotArea plot, double x, string text, bool tilt)
+    {
+        double y = plot.Bottom + (tilt ? 12 : 16);
+        if (tilt) svg.Text(x, y, text, ("transform", $"rotate({Svg.Num(-LabelTilt)} {Svg.Num(x)} {Svg.Num(y)})"));
+        else svg.Text(x, y, text);
+    }
+
     public static Svg Begin(string title, double height = Height)
     {
         var svg = new Svg(Width, height, title);

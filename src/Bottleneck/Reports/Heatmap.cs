@@ -13,7 +13,6 @@ public static class Heatmap
     private const double CategoryFontSize = 11;
     private const double MaxXCategoryWidth = 150;
     private const double MaxYCategoryWidth = 120;
-    private const double LabelTilt = 35;
     private const double RightMargin = 12;
     private const string CellGap = "#FFFFFF";
     // Diverged cells are hatched light grey: no colour of the ramp, so they cannot pass for a result.
@@ -81,7 +80,7 @@ public static class Heatmap
         double headingsDepth = 20;
         if (tilt)
         {
-            double radians = LabelTilt * Math.PI / 180;
+            double radians = ChartFrame.LabelTilt * Math.PI / 180;
             headingsDepth = 16 + widestX * Math.Sin(radians);
             // A tilted heading reaches left of its column; the first one must not leave the canvas.
             double overhang = Svg.TextWidth(xCategories[0], CategoryFontSize) * Math.Cos(radians) - band / 2;
@@ -123,16 +122,7 @@ public static class Heatmap
             ("text-anchor", tilt ? "end" : "middle"));
         for (int column = 0; column < columns; column++)
         {
-            double x = plot.Left + cellWidth * (column + 0.5);
-            double y = plot.Bottom + (tilt ? 12 : 16);
-            if (tilt)
-            {
-                svg.Text(x, y, xCategories[column], ("transform", $"rotate({Svg.Num(-LabelTilt)} {Svg.Num(x)} {Svg.Num(y)})"));
-            }
-            else
-            {
-                svg.Text(x, y, xCategories[column]);
-            }
+            ChartFrame.CategoryLabel(svg, plot, plot.Left + cellWidth * (column + 0.5), xCategories[column], tilt);
         }
         svg.CloseGroup();
         ChartFrame.XTitle(svg, plot, plot.Bottom + xTitleDepth, xLabel);

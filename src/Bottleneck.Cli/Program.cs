@@ -11,6 +11,7 @@ var root = new RootCommand("Bottleneck: train, tune and study autoencoders on th
     TuneCommand.Create(),
     SweepCommand.Create(),
     RunCommand.Create(),
+    RobustnessCommand.Create(),
 };
 TrainingDisplay.ConfigureConsole();
 return Cli.Run(root, args);

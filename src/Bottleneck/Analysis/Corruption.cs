@@ -1,0 +1,103 @@
+using Bottleneck.Tensors;
+
+namespace Bottleneck.Analysis;
+
+/// <summary>
+/// Damages images at a level in the way of study B's robustness test:
+/// <list type="bullet">
+/// <item><see cref="CorruptionKind.Noise"/>: x ← x + α·N(0, 1), then clamped to [0, 1] when <see cref="Clip"/> is set;</item>
+/// <item><see cref="CorruptionKind.Pixels"/>: round(level·H·W) pixel positions, drawn without replacement per image, set to 0 in every channel;</item>
+/// <item><see cref="CorruptionKind.Block"/>: a side×side square, side = round(√(level·H·W)) (at most min(H, W)), at a uniform random position, set to 0.</item>
+/// </list>
+/// Images are [C, H, W] rows of a [N, C·H·W] matrix; data without an image shape is one row of pixels (1×1×F).
+/// Randomness comes from a <see cref="RandomState"/> used image by image in order, so a seed gives the same damage every time.
+/// Level 0 leaves every image exactly as it was.
+/// </summary>
+public sealed record Corruption(CorruptionKind Kind, bool Clip = false)
+{
+    public static Corruption Noise(bool clip = false) => new(CorruptionKind.Noise, clip);
+    public static Corruption Pixels() => new(CorruptionKind.Pixels);
+    public static Corruption Block() => new(CorruptionKind.Block);
+
+    /// <summary>"noise", "pixels" or "block", as results name it.</summary>
+    public string Name => Kind.ToString().ToLowerInvariant();
+
+    /// <summary>Throws when <paramref name="level"/> makes no sense for this kind (a fraction outside [0, 1], a negative α).</summary>
+    public void ValidateLevel(double level)
+    {
+        if (!double.IsFinite(level) || level < 0)
+            throw new ArgumentException($"{Name} level must be a number ≥ 0, got {level}");
+        if (Kind != CorruptionKind.Noise && level > 1)
+            throw new ArgumentException($"{Name} level is a fraction of the image and must be at most 1, got {level}");
+    }
+
+    /// <summary>A corrupted copy of <paramref name="images"/> ([N, features]); the clean images are untouched.</summary>
+    public Tensor Apply(Tensor images, int[]? imageShape, double level, RandomState rng)
+    {
+        ValidateLevel(level);
+        var (height, width) = Plane(imageShape, images.RowSize);
+        var corrupted = images.Clone();
+        var order = Kind == CorruptionKind.Pixels ? new int[height * width] : [];
+        for (int i = 0; i < images.Rows; i++)
+        {
+            var image = corrupted.Row(i);
+            switch (Kind)
+            {
+                case CorruptionKind.Noise: AddNoise(image, level, rng); break;
+                case CorruptionKind.Pixels: DeletePixels(image, height * width, level, rng, order); break;
+                case CorruptionKind.Block: DeleteBlock(image, height, width, level, rng); break;
+            }
+        }
+        return corrupted;
+    }
+
+    /// <summary>The side of the square block for <paramref name="level"/> on an H×W image.</summary>
+    public static int BlockSide(int height, int width, double level) =>
+        Math.Min(Math.Min(height, width), (int)Math.Round(Math.Sqrt(level * height * width), MidpointRounding.AwayFromZero));
+
+    private void AddNoise(Span<float> image, double alpha, RandomState rng)
+    {
+        for (int j = 0; j < image.Length; j++)
+        {
+            float value = (float)(image[j] + alpha * rng.NextGaussian());
+            image[j] = Clip ? Math.Clamp(value, 0f, 1f) : value;
+        }
+    }
+
+    // A partial Fisher–Yates shuffle of the pixel positions: the first `count` are deleted.
+    private static void DeletePixels(Span<float> image, int plane, double fraction, RandomState rng, int[] order)
+    {
+        int count = (int)Math.Round(fraction * plane, MidpointRounding.AwayFromZero);
+        for (int p = 0; p < plane; p++) order[p] = p;
+        int channels = image.Length / plane;
+        for (int k = 0; k < count; k++)
+        {
+            int pick = k + rng.Interval(plane - 1 - k);
+            (order[k], order[pick]) = (order[pick], order[k]);
+            for (int c = 0; c < channels; c++) image[c * plane + order[k]] = 0;
+        }
+    }
+
+    private static void DeleteBlock(Span<float> image, int height, int width, double fraction, RandomState rng)
+    {
+        int side = BlockSide(height, width, fraction);
+        if (side == 0) return;
+        int top = rng.Interval(height - side), left = rng.Interval(width - side);
+        int plane = height * width, channels = image.Length / plane;
+        for (int c = 0; c < channels; c++)
+            for (int y = top; y < top + side; y++)
+                image.Slice(c * plane + y * width + left, side).Clear();
+    }
+
+    private static (int Height, int Width) Plane(int[]? imageShape, int features)
+    {
+        if (imageShape is null) return (1, features);
+        if (Tensor.ElementCount(imageShape) != features)
+            throw new ArgumentException($"image shape [{string.Join(", ", imageShape)}] does not hold {features} values");
+        return imageShape.Length switch
+        {
+            >= 2 => (imageShape[^2], imageShape[^1]),
+            _ => (1, features),
+        };
+    }
+}

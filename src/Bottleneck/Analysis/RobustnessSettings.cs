@@ -1,0 +1,30 @@
+namespace Bottleneck.Analysis;
+
+/// <summary>What one robustness run was asked to do, for its run directory.</summary>
+public sealed record RobustnessSettings
+{
+    public required string Checkpoint { get; init; }
+    public required string Dataset { get; init; }
+    public required int Samples { get; init; }
+    public required IReadOnlyList<double> NoiseLevels { get; init; }
+    public required IReadOnlyList<double> OcclusionLevels { get; init; }
+    public bool Block { get; init; }
+    public bool Clip { get; init; }
+    public uint Seed { get; init; }
+    /// <summary>The seed of the train/test split of digits and CSV data (the checkpoint's training seed, so its test images stay unseen).</summary>
+    public uint SplitSeed { get; init; }
+    public int Threads { get; init; } = Environment.ProcessorCount;
+    public int BatchSize { get; init; } = Robustness.DefaultBatchSize;
+
+    public Corruption Noise => Corruption.Noise(Clip);
+    public Corruption Occlusion => Block ? Corruption.Block() : Corruption.Pixels();
+
+    public void Validate()
+    {
+        if (Samples < 1) throw new ArgumentException($"samples must be at least 1, got {Samples}");
+        if (Threads < 1) throw new ArgumentException($"threads must be at least 1, got {Threads}");
+        if (NoiseLevels.Count == 0 && OcclusionLevels.Count == 0) throw new ArgumentException("no noise or occlusion levels to test");
+        foreach (double level in NoiseLevels) Noise.ValidateLevel(level);
+        foreach (double level in OcclusionLevels) Occlusion.ValidateLevel(level);
+    }
+}

@@ -1,0 +1,166 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using Bottleneck.Layers;
+using Bottleneck.Models;
+using Bottleneck.Reports;
+using Bottleneck.Tensors;
+using FluentAssertions;
+using Xunit;
+using static Bottleneck.Tests.Cli.CliAssertions;
+
+namespace Bottleneck.Tests.Cli;
+
+/// <summary>
+/// End-to-end tests of <c>bottleneck robustness</c> on the embedded 8×8 digits: a checkpoint from
+/// <c>bottleneck train</c> (or one written in-process), then the curves, charts and example grids.
+/// </summary>
+public sealed class RobustnessCommandTests : IDisposable
+{
+    private static readonly string[] RunFiles =
+        ["robustness.csv", "noise.svg", "occlusion.svg", "noise-examples.png", "occlusion-examples.png", "results.json"];
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("bottleneck-robustness-cli-").FullName;
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    [Fact]
+    public void Robustness_of_a_trained_digits_model_writes_curves_charts_examples_and_results()
+    {
+        var train = Run("train", "--dataset", "digits", "--model", "dense", "--epochs", "2", "--seed", "5", "--out", Path.Combine(_dir, "model"));
+        train.ExitCode.Should().Be(0, train.ToString());
+        string outDir = OutDir();
+
+        var result = Run("robustness", "--checkpoint", Path.Combine(_dir, "model", "model.safetensors"), "--dataset", "digits",
+                         "--samples", "200", "--noise", "0:1:0.25", "--occlusion", "0,0.5", "--out", outDir);
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        result.StandardError.Should().BeEmpty();
+        AssertNoStackTrace(result);
+        foreach (var file in RunFiles)
+            File.Exists(Path.Combine(outDir, file)).Should().BeTrue($"{file} should be written\n{result}");
+        Directory.GetFiles(outDir, "*.partial").Should().BeEmpty();
+
+        // One progress line per level.
+        result.StandardOutputLines.Where(l => Regex.IsMatch(l, @"^noise [\d.]+: reconstruction MSE \d\.\d+ ± \d\.\d+, corrupted input \d\.\d+$")).Should().HaveCount(5, result.ToString());
+        result.StandardOutputLines.Where(l => Regex.IsMatch(l, @"^occlusion [\d.]+: reconstruction MSE")).Should().HaveCount(2, result.ToString());
+
+        var csv = File.ReadAllLines(Path.Combine(outDir, "robustness.csv")).Where(l => l.Length > 0).ToList();
+        csv[0].Should().Be("corruption,level,mse_mean,mse_std,input_mse_mean");
+        var rows = csv.Skip(1).Select(l => l.Split(',')).ToList();
+        rows.Select(r => $"{r[0]} {r[1]}").Should().Equal("noise 0", "noise 0.25", "noise 0.5", "noise 0.75", "noise 1", "occlusion 0", "occlusion 0.5");
+        double Cell(int row, int column) => double.Parse(rows[row][column], CultureInfo.InvariantCulture);
+        Cell(0, 4).Should().Be(0, "level 0 leaves the input clean");
+        Cell(4, 4).Should().BeApproximately(1.0, 0.05, "unclipped noise of α = 1 has input MSE ≈ α²");
+        Cell(0, 2).Should().Be(Cell(5, 2), "level 0 of both corruptions is the plain reconstruction error");
+
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!;
+        json["schema"]!.GetValue<string>().Should().Be(RobustnessReport.Schema);
+        json["settings"]!["samples"]!.GetValue<int>().Should().Be(200);
+        json["settings"]!["occlusion"]!.GetValue<string>().Should().Be("pixels");
+        json["settings"]!["split_seed"]!.GetValue<uint>().Should().Be(5, "digits are split as the checkpoint's training run split them");
+        var jsonRows = json["rows"]!.AsArray();
+        jsonRows.Should().HaveCount(7);
+        jsonRows[3]!["mse_mean"]!.GetValue<double>().Should().Be(Cell(3, 2));
+
+        foreach (var chart in new[] { "noise.svg", "occlusion.svg" })
+            XDocument.Load(Path.Combine(outDir, chart)).Root!.Name.LocalName.Should().Be("svg");
+        // Three example images × (clean, corrupted, reconstructed) rows; one column per level.
+        PngSize(File.ReadAllBytes(Path.Combine(outDir, "noise-examples.png"))).Should().Be(GridSize(columns: 5, rows: 9, groups: 3));
+        PngSize(File.ReadAllBytes(Path.Combine(outDir, "occlusion-examples.png"))).Should().Be(GridSize(columns: 2, rows: 9, groups: 3));
+    }
+
+    [Fact]
+    public void Block_occlusion_and_clipped_noise_are_recorded_and_the_same_seed_repeats_the_numbers()
+    {
+        string checkpoint = WriteCheckpoint([1, 8, 8]);
+        string[] args = ["robustness", "--checkpoint", checkpoint, "--dataset", "digits", "--samples", "50",
+                         "--noise", "0.5", "--occlusion", "0.25,1", "--block", "--clip", "--seed", "3"];
+
+        var first = Run([.. args, "--threads", "2", "--out", OutDir("a")]);
+        var second = Run([.. args, "--threads", "1", "--out", OutDir("b")]);
+
+        first.ExitCode.Should().Be(0, first.ToString());
+        second.ExitCode.Should().Be(0, second.ToString());
+        File.ReadAllText(Path.Combine(OutDir("a"), "robustness.csv")).Should().Be(File.ReadAllText(Path.Combine(OutDir("b"), "robustness.csv")));
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(OutDir("a"), "results.json")))!;
+        json["settings"]!["occlusion"]!.GetValue<string>().Should().Be("block");
+        json["settings"]!["clip"]!.GetValue<bool>().Should().BeTrue();
+        var occluded = json["rows"]!.AsArray().Last()!;
+        occluded["level"]!.GetValue<double>().Should().Be(1);
+        occluded["kind"]!.GetValue<string>().Should().Be("block");
+        json["rows"]!.AsArray()[0]!["input_mse_mean"]!.GetValue<double>().Should().BeLessThan(0.25, "clipping removes part of α = 0.5 noise");
+    }
+
+    [Fact]
+    public void A_missing_checkpoint_is_one_line_exit_2()
+    {
+        string line = Rejected(Run("robustness", "--checkpoint", Path.Combine(_dir, "nope.safetensors"), "--dataset", "digits", "--out", OutDir()), 2);
+        line.Should().Contain("nope.safetensors").And.Contain("does not exist");
+    }
+
+    [Fact]
+    public void A_checkpoint_for_other_images_is_one_line_exit_2()
+    {
+        string checkpoint = WriteCheckpoint([1, 28, 28]);
+        string line = Rejected(Run("robustness", "--checkpoint", checkpoint, "--dataset", "digits", "--out", OutDir()), 2);
+        line.Should().Contain("[1, 28, 28]").And.Contain("[1, 8, 8]");
+    }
+
+    [Theory]
+    [InlineData("--noise", "1:0:0.1", "below start")]
+    [InlineData("--noise", "0:1:0", "step must be positive")]
+    [InlineData("--occlusion", "0,x", "'x' is not a number")]
+    [InlineData("--occlusion", "0:1.5:0.5", "at most 1")]
+    [InlineData("--samples", "0", "at least 1")]
+    public void Bad_options_are_one_line_exit_2(string option, string value, string reason)
+    {
+        string checkpoint = WriteCheckpoint([1, 8, 8]);
+        string line = Rejected(Run("robustness", "--checkpoint", checkpoint, "--dataset", "digits", option, value, "--out", OutDir()), 2);
+        line.Should().Contain(reason);
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    private ProcessResult Run(params string[] args) => BottleneckProcess.Run(_dir, args);
+
+    private string OutDir(string name = "out") => Path.Combine(_dir, name);
+
+    /// <summary>A dense autoencoder with random weights for images of <paramref name="input"/>, saved as train would.</summary>
+    private string WriteCheckpoint(int[] input)
+    {
+        var spec = Presets.Dense(input, 6, [16], OutputActivation.Sigmoid, InitScheme.KaimingUniform);
+        string path = Path.Combine(_dir, $"model-{string.Join("x", input)}.safetensors");
+        Checkpoint.Save(path, spec.Build(new RandomState(1)), spec);
+        return path;
+    }
+
+    private string Rejected(ProcessResult result, int exitCode)
+    {
+        result.ExitCode.Should().Be(exitCode, result.ToString());
+        result.StandardErrorLines.Should().ContainSingle($"a refusal is one line on stderr\n{result}");
+        string line = result.StandardErrorLines[0];
+        line.Should().StartWith("error: ", result.ToString());
+        AssertNoStackTrace(result);
+        if (Directory.Exists(OutDir()))
+            Directory.GetFiles(OutDir(), "*", SearchOption.AllDirectories).Should().BeEmpty("a refused run writes nothing");
+        return line;
+    }
+
+    private static (int Width, int Height) PngSize(byte[] png)
+    {
+        System.Text.Encoding.ASCII.GetString(png, 12, 4).Should().Be("IHDR");
+        return (BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)), BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)));
+    }
+
+    // ImageGrid's layout for 8×8 images at scale 2, with a wider gap between groups of rows.
+    private static (int Width, int Height) GridSize(int columns, int rows, int groups) =>
+        (ImageGrid.Gap + columns * (16 + ImageGrid.Gap), ImageGrid.Gap + rows * (16 + ImageGrid.Gap) + (groups - 1) * (ImageGrid.GroupGap - ImageGrid.Gap));
+}

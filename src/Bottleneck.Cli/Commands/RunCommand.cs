@@ -43,7 +43,8 @@ public static class RunCommand
             var started = DateTimeOffset.Now;
             var dir = CommonOptions.CreateRunDirectory(parsed.GetValue(outDir), "run", started);
             File.Copy(path, dir.File("pipeline.yaml"), overwrite: true);
-            return Run(plans, parsed.GetValue(dataDir), dir, new Provenance(CommonOptions.CommandLine(parsed), started, 0));
+            int threadCount = parsed.GetValue(threads) ?? (pipeline.Shared.TryGetValue("threads", out var shared) ? int.Parse(shared, CultureInfo.InvariantCulture) : Environment.ProcessorCount);
+            return Run(plans, parsed.GetValue(dataDir), dir, new Provenance(CommonOptions.CommandLine(parsed), started, threadCount));
         });
         return command;
     }

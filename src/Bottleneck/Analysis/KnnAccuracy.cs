@@ -1,0 +1,40 @@
+using Bottleneck.Tensors;
+
+namespace Bottleneck.Analysis;
+
+/// <summary>
+/// Leave-one-out k-nearest-neighbour accuracy: each point's label is predicted by the majority
+/// label of its k nearest other points (Euclidean; distance ties to the smaller index; vote ties
+/// to the smallest label), and the fraction predicted right is returned.
+/// </summary>
+public static class KnnAccuracy
+{
+    public const int DefaultNeighbours = 5;
+
+    public static double Compute(Tensor x, int[] labels, int k = DefaultNeighbours, int threads = 1) =>
+        Compute(Points.From(x), labels, k, threads);
+
+    public static double Compute(double[,] points, int[] labels, int k = DefaultNeighbours, int threads = 1)
+    {
+        int n = points.GetLength(0);
+        if (labels.Length != n) throw new ArgumentException($"{labels.Length} labels for {n} points");
+        if (k < 1 || k > n - 1) throw new ArgumentOutOfRangeException(nameof(k), $"k must be in 1..{n - 1}, got {k}");
+        var partial = new int[Chunks.ChunkCount(n)];
+        Chunks.ForChunks(n, threads, (chunk, start, end) =>
+        {
+            var distances = new double[n];
+            var votes = new Dictionary<int, int>();
+            int right = 0;
+            for (int i = start; i < end; i++)
+            {
+                votes.Clear();
+                foreach (int j in Points.Neighbours(points, i, k, distances))
+                    votes[labels[j]] = votes.GetValueOrDefault(labels[j]) + 1;
+                int predicted = votes.OrderByDescending(v => v.Value).ThenBy(v => v.Key).First().Key;
+                if (predicted == labels[i]) right++;
+            }
+            partial[chunk] = right;
+        });
+        return (double)partial.Sum() / n;
+    }
+}

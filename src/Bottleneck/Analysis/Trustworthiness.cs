@@ -1,0 +1,50 @@
+using Bottleneck.Tensors;
+
+namespace Bottleneck.Analysis;
+
+/// <summary>
+/// Trustworthiness of a low-dimensional map (Venna &amp; Kaski), as scikit-learn's
+/// <c>sklearn.manifold.trustworthiness</c>: T(k) = 1 − 2 / (n·k·(2n − 3k − 1)) · Σ_i Σ_{j ∈ U_i(k)} (r(i, j) − k),
+/// where U_i(k) are i's k nearest neighbours in the map and r(i, j) is j's rank among i's
+/// neighbours in the original space (1 = nearest); only ranks beyond k count. 1 means every
+/// map neighbour is a true neighbour. Euclidean distances; ties go to the smaller index.
+/// </summary>
+public static class Trustworthiness
+{
+    public const int DefaultNeighbours = 5;
+
+    public static double Compute(Tensor x, double[,] embedded, int k = DefaultNeighbours, int threads = 1) =>
+        Compute(Points.From(x), embedded, k, threads);
+
+    public static double Compute(double[,] x, double[,] embedded, int k = DefaultNeighbours, int threads = 1)
+    {
+        int n = x.GetLength(0);
+        if (embedded.GetLength(0) != n) throw new ArgumentException($"the map has {embedded.GetLength(0)} points, the data {n}");
+        if (k < 1 || k >= n / 2.0) throw new ArgumentOutOfRangeException(nameof(k), $"k must be in 1..{(n - 1) / 2} (below n / 2) for {n} points, got {k}");
+        var partial = new double[Chunks.ChunkCount(n)];
+        Chunks.ForChunks(n, threads, (chunk, start, end) =>
+        {
+            var distances = new double[n];
+            var original = new double[n];
+            double sum = 0;
+            for (int i = start; i < end; i++)
+            {
+                var mapNeighbours = Points.Neighbours(embedded, i, k, distances);
+                for (int j = 0; j < n; j++) original[j] = j == i ? double.PositiveInfinity : Points.SquaredDistance(x, i, j);
+                foreach (int j in mapNeighbours)
+                {
+                    // r(i, j) = 1 + the number of points before j in i's original-space order.
+                    int rank = 1;
+                    double dj = original[j];
+                    for (int m = 0; m < n; m++)
+                        if (m != i && m != j && (original[m] < dj || (original[m] == dj && m < j))) rank++;
+                    if (rank > k) sum += rank - k;
+                }
+            }
+            partial[chunk] = sum;
+        });
+        double total = 0;
+        foreach (double s in partial) total += s;
+        return 1 - total * (2.0 / (n * k * (2.0 * n - 3.0 * k - 1.0)));
+    }
+}

@@ -1,0 +1,247 @@
+using Bottleneck.Tensors;
+
+namespace Bottleneck.Analysis;
+
+/// <summary>
+/// t-SNE (van der Maaten &amp; Hinton 2008) to two dimensions, following scikit-learn 1.2's
+/// <c>TSNE</c> step for step: affinities P by perplexity calibration (<see cref="Affinities"/>);
+/// a Student-t (one degree of freedom) kernel in the map, q_ij = w_ij / Σ w with
+/// w_ij = 1 / (1 + ‖y_i − y_j‖²); gradient ∂KL/∂y_i = 4 Σ_j (p_ij − q_ij) w_ij (y_i − y_j).
+/// Optimisation: P × early exaggeration for 250 iterations at momentum 0.5, then P at momentum 0.8
+/// up to the iteration limit; per-coordinate gains (+0.2 when the gradient changes sign against
+/// the update, ×0.8 otherwise, at least 0.01); update ← momentum·update − lr·gains·grad. Every 50
+/// iterations the KL divergence is checked; 300 iterations without improvement stop a stage.
+/// Barnes-Hut replaces the repulsion by a quadtree walk with opening angle θ and P by its
+/// nearest-neighbour form. Deterministic for a given seed, on any number of threads.
+/// </summary>
+public static class Tsne
+{
+    private const double MinGain = 0.01;
+    private const double Float32Tiny = 1.1754943508222875e-38;
+
+    /// <summary>Embeds the rows of <paramref name="x"/> [n, d] in two dimensions.</summary>
+    /// <param name="progress">Called after each iteration with its index (0-based).</param>
+    public static TsneResult Fit(Tensor x, TsneSettings settings, Action<int>? progress = null, CancellationToken cancel = default)
+    {
+        int n = x.Rows;
+        settings.Validate(n);
+        var method = settings.MethodFor(n);
+        double learningRate = settings.LearningRateFor(n);
+        var y = Initialise(x, settings);
+
+        Objective objective;
+        if (method == TsneMethod.Exact)
+        {
+            var p = Affinities.Exact(x, settings.Perplexity, settings.Threads);
+            objective = new ExactObjective(p, n, settings.Threads);
+        }
+        else
+        {
+            var p = Affinities.Sparse(x, settings.Perplexity, settings.Threads);
+            objective = new BarnesHutObjective(p, n, settings.Theta, settings.Threads);
+        }
+
+        var history = new List<(int, double)>();
+        objective.Exaggeration = settings.EarlyExaggeration;
+        var (_, last) = Descend(objective, y, 0, TsneSettings.ExplorationIterations, 0.5, learningRate,
+            TsneSettings.ExplorationIterations, settings.MinGradNorm, history, progress, cancel);
+        objective.Exaggeration = 1;
+        double kl = double.NaN;
+        if (last < TsneSettings.ExplorationIterations - 1 || settings.Iterations > TsneSettings.ExplorationIterations)
+            (kl, last) = Descend(objective, y, last + 1, settings.Iterations, 0.8, learningRate,
+                settings.IterationsWithoutProgress, settings.MinGradNorm, history, progress, cancel);
+
+        var embedding = new double[n, 2];
+        for (int i = 0; i < n; i++)
+        {
+            embedding[i, 0] = y[2 * i];
+            embedding[i, 1] = y[2 * i + 1];
+        }
+        return new TsneResult(embedding, kl, history, last, method, learningRate);
+    }
+
+    /// <summary>PCA: the first two components scaled so that the first has (population) std 1e-4; or 1e-4·N(0, 1).</summary>
+    private static double[] Initialise(Tensor x, TsneSettings settings)
+    {
+        int n = x.Rows;
+        var y = new double[2 * n];
+        if (settings.Init == TsneInit.Random || x.RowSize < 2)
+        {
+            var random = new RandomState(settings.Seed);
+            for (int i = 0; i < y.Length; i++) y[i] = 1e-4 * random.NextGaussian();
+            return y;
+        }
+        var scores = Pca.FitTransform(x, 2);
+        double mean = 0, variance = 0;
+        for (int i = 0; i < n; i++) mean += scores[i, 0];
+        mean /= n;
+        for (int i = 0; i < n; i++) variance += (scores[i, 0] - mean) * (scores[i, 0] - mean);
+        double std = Math.Sqrt(variance / n);
+        double scale = std > 0 ? 1e-4 / std : 1;
+        for (int i = 0; i < n; i++)
+        {
+            y[2 * i] = scores[i, 0] * scale;
+            y[2 * i + 1] = scores[i, 1] * scale;
+        }
+        return y;
+    }
+
+    /// <summary>scikit-learn's <c>_gradient_descent</c> for iterations [start, end). Returns the last KL and iteration.</summary>
+    private static (double Kl, int Last) Descend(Objective objective, double[] y, int start, int end, double momentum,
+        double learningRate, int withoutProgress, double minGradNorm, List<(int, double)> history, Action<int>? progress, CancellationToken cancel)
+    {
+        var update = new double[y.Length];
+        var gains = new double[y.Length];
+        Array.Fill(gains, 1.0);
+        var grad = new double[y.Length];
+        double error = double.MaxValue, bestError = double.MaxValue;
+        int bestIteration = start, i = start;
+        for (; i < end; i++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            bool check = (i + 1) % TsneSettings.CheckEvery == 0;
+            error = objective.Gradient(y, grad, check || i == end - 1);
+            double norm = 0;
+            for (int e = 0; e < y.Length; e++)
+            {
+                bool increase = update[e] * grad[e] < 0;
+                gains[e] = increase ? gains[e] + 0.2 : gains[e] * 0.8;
+                if (gains[e] < MinGain) gains[e] = MinGain;
+                double g = grad[e] * gains[e];
+                norm += g * g;
+                update[e] = momentum * update[e] - learningRate * g;
+                y[e] += update[e];
+            }
+            progress?.Invoke(i);
+            if (check)
+            {
+                history.Add((i + 1, error));
+                if (error < bestError)
+                {
+                    bestError = error;
+                    bestIteration = i;
+                }
+                else if (i - bestIteration > withoutProgress) break;
+                if (Math.Sqrt(norm) <= minGradNorm) break;
+            }
+        }
+        return (error, Math.Min(i, end - 1));
+    }
+
+    /// <summary>KL(P ‖ Q) and its gradient for the map y [2n]; P is scaled by <see cref="Exaggeration"/>.</summary>
+    private abstract class Objective
+    {
+        public double Exaggeration { get; set; } = 1;
+
+        /// <summary>Writes ∂KL/∂y into <paramref name="grad"/>; returns KL when asked (else NaN).</summary>
+        public abstract double Gradient(double[] y, double[] grad, bool computeError);
+    }
+
+    // Exact: Z = Σ_{i≠j} w_ij; q_ij = max(w_ij / Z, ε); KL = Σ_{i≠j} p_ij ln(p_ij / q_ij).
+    private sealed class ExactObjective(double[] p, int n, int threads) : Objective
+    {
+        private readonly double[] _partialZ = new double[Chunks.ChunkCount(n)];
+        private readonly double[] _partialKl = new double[Chunks.ChunkCount(n)];
+
+        public override double Gradient(double[] y, double[] grad, bool computeError)
+        {
+            Chunks.ForChunks(n, threads, (chunk, start, end) =>
+            {
+                double z = 0;
+                for (int i = start; i < end; i++)
+                    for (int j = 0; j < n; j++)
+                    {
+                        if (j == i) continue;
+                        double dx = y[2 * i] - y[2 * j], dy = y[2 * i + 1] - y[2 * j + 1];
+                        z += 1 / (1 + dx * dx + dy * dy);
+                    }
+                _partialZ[chunk] = z;
+            });
+            double sum = 0;
+            foreach (double z in _partialZ) sum += z;
+            double exaggeration = Exaggeration;
+            Chunks.ForChunks(n, threads, (chunk, start, end) =>
+            {
+                double kl = 0;
+                for (int i = start; i < end; i++)
+                {
+                    double gx = 0, gy = 0;
+                    for (int j = 0; j < n; j++)
+                    {
+                        if (j == i) continue;
+                        double dx = y[2 * i] - y[2 * j], dy = y[2 * i + 1] - y[2 * j + 1];
+                        double w = 1 / (1 + dx * dx + dy * dy);
+                        double q = Math.Max(w / sum, Affinities.MachineEpsilon);
+                        double pij = p[i * n + j] * exaggeration;
+                        double f = (pij - q) * w;
+                        gx += f * dx;
+                        gy += f * dy;
+                        if (computeError) kl += pij * Math.Log(Math.Max(pij, Affinities.MachineEpsilon) / q);
+                    }
+                    grad[2 * i] = 4 * gx;
+                    grad[2 * i + 1] = 4 * gy;
+                }
+                _partialKl[chunk] = kl;
+            });
+            if (!computeError) return double.NaN;
+            double total = 0;
+            foreach (double kl in _partialKl) total += kl;
+            return total;
+        }
+    }
+
+    // Barnes-Hut: ∂KL/∂y_i = 4 (Σ_j p_ij w_ij (y_i − y_j) − Σ_j w_ij² (y_i − y_j) / Z), the second sum by the quadtree.
+    private sealed class BarnesHutObjective(SparseAffinities p, int n, double theta, int threads) : Objective
+    {
+        private readonly QuadTree _tree = new();
+        private readonly double[] _negative = new double[2 * n];
+        private readonly double[] _partialQ = new double[Chunks.ChunkCount(n)];
+        private readonly double[] _partialKl = new double[Chunks.ChunkCount(n)];
+
+        public override double Gradient(double[] y, double[] grad, bool computeError)
+        {
+            _tree.Build(y);
+            Chunks.ForChunks(n, threads, (chunk, start, end) =>
+            {
+                var stack = new Stack<int>();
+                double sumQ = 0;
+                for (int i = start; i < end; i++)
+                {
+                    var (q, fx, fy) = _tree.Repulsion(y[2 * i], y[2 * i + 1], theta, stack);
+                    sumQ += q;
+                    _negative[2 * i] = fx;
+                    _negative[2 * i + 1] = fy;
+                }
+                _partialQ[chunk] = sumQ;
+            });
+            double z = 0;
+            foreach (double q in _partialQ) z += q;
+            double exaggeration = Exaggeration;
+            Chunks.ForChunks(n, threads, (chunk, start, end) =>
+            {
+                double kl = 0;
+                for (int i = start; i < end; i++)
+                {
+                    double px = 0, py = 0;
+                    for (int e = p.RowStart[i]; e < p.RowStart[i + 1]; e++)
+                    {
+                        int j = p.Columns[e];
+                        double dx = y[2 * i] - y[2 * j], dy = y[2 * i + 1] - y[2 * j + 1];
+                        double w = 1 / (1 + dx * dx + dy * dy);
+                        double pij = p.Values[e] * exaggeration;
+                        px += pij * w * dx;
+                        py += pij * w * dy;
+                        if (computeError) kl += pij * Math.Log(Math.Max(pij, Float32Tiny) / Math.Max(w / z, Float32Tiny));
+                    }
+                    grad[2 * i] = 4 * (px - _negative[2 * i] / z);
+                    grad[2 * i + 1] = 4 * (py - _negative[2 * i + 1] / z);
+                }
+                _partialKl[chunk] = kl;
+            });
+            if (!computeError) return double.NaN;
+            double total = 0;
+            foreach (double kl in _partialKl) total += kl;
+            return total;
+        }
+    }
+}

@@ -1,0 +1,49 @@
+namespace Bottleneck.Analysis;
+
+/// <summary>
+/// t-SNE settings; the defaults are scikit-learn 1.2's <c>TSNE(n_components=2)</c>: perplexity 30,
+/// early exaggeration 12 for the first 250 iterations, learning rate "auto"
+/// (max(n / early_exaggeration / 4, 50)), 1000 iterations, PCA initialisation, θ = 0.5.
+/// </summary>
+public sealed record TsneSettings
+{
+    public const int ExplorationIterations = 250;
+    public const int CheckEvery = 50;
+
+    public double Perplexity { get; init; } = 30;
+    public double EarlyExaggeration { get; init; } = 12;
+    /// <summary>Step size; null for "auto".</summary>
+    public double? LearningRate { get; init; }
+    public int Iterations { get; init; } = 1000;
+    /// <summary>Stop when the KL divergence (checked every 50 iterations) has not improved for this many iterations.</summary>
+    public int IterationsWithoutProgress { get; init; } = 300;
+    public double MinGradNorm { get; init; } = 1e-7;
+    /// <summary>Barnes-Hut opening angle: a quadtree cell is summarised when its width / distance &lt; θ.</summary>
+    public double Theta { get; init; } = 0.5;
+    public TsneMethod Method { get; init; } = TsneMethod.Auto;
+    /// <summary>Largest n for which <see cref="TsneMethod.Auto"/> chooses the exact method.</summary>
+    public int ExactLimit { get; init; } = 1000;
+    public TsneInit Init { get; init; } = TsneInit.Pca;
+    public uint Seed { get; init; }
+    /// <summary>Threads for the per-point work; results do not depend on it.</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>The learning rate for <paramref name="n"/> points.</summary>
+    public double LearningRateFor(int n) => LearningRate ?? Math.Max(n / EarlyExaggeration / 4, 50);
+
+    /// <summary>The method used for <paramref name="n"/> points.</summary>
+    public TsneMethod MethodFor(int n) => Method != TsneMethod.Auto ? Method : n <= ExactLimit ? TsneMethod.Exact : TsneMethod.BarnesHut;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
+    public void Validate(int n)
+    {
+        if (!(Perplexity > 0)) throw new ArgumentException($"perplexity must be positive, got {Perplexity}");
+        if (n < 2) throw new ArgumentException($"t-SNE needs at least 2 points, got {n}");
+        if (Perplexity >= n) throw new ArgumentException($"perplexity ({Perplexity}) must be less than the number of points ({n})");
+        if (!(EarlyExaggeration >= 1)) throw new ArgumentException($"early exaggeration must be at least 1, got {EarlyExaggeration}");
+        if (LearningRate is { } lr && !(lr > 0)) throw new ArgumentException($"learning rate must be positive, got {lr}");
+        if (Iterations < ExplorationIterations) throw new ArgumentException($"iterations must be at least {ExplorationIterations}, got {Iterations}");
+        if (!(Theta >= 0)) throw new ArgumentException($"theta must be non-negative, got {Theta}");
+        if (Threads < 1) throw new ArgumentException($"threads must be at least 1, got {Threads}");
+    }
+}

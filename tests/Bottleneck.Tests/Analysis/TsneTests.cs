@@ -1,0 +1,97 @@
+using Bottleneck.Analysis;
+using Bottleneck.Data;
+using Bottleneck.Tensors;
+using FluentAssertions;
+using Xunit.Abstractions;
+
+namespace Bottleneck.Tests.Analysis;
+
+public class TsneTests(ITestOutputHelper output)
+{
+    /// <summary>Three Gaussian blobs (std 1) in 10-D, centres 10 apart on different axes, 50 points each.</summary>
+    private static (Tensor X, int[] Labels) Blobs(uint seed)
+    {
+        var random = new RandomState(seed);
+        const int perBlob = 50, d = 10;
+        var x = new Tensor(3 * perBlob, d);
+        var labels = new int[3 * perBlob];
+        for (int i = 0; i < 3 * perBlob; i++)
+        {
+            labels[i] = i % 3;
+            for (int j = 0; j < d; j++) x.Row(i)[j] = (float)random.NextGaussian() + (j == labels[i] ? 10f : 0f);
+        }
+        return (x, labels);
+    }
+
+    private static Tensor StandardizedDigits(int? count = null)
+    {
+        var x = new StandardScaler().FitTransform(Digits.Load().Features);
+        return count is { } n ? new Tensor(x.Data[..(n * 64)], n, 64) : x;
+    }
+
+    [Fact]
+    public void Tsne_keeps_three_separated_blobs_apart_and_its_KL_falls_after_exaggeration()
+    {
+        var (x, labels) = Blobs(3);
+        var result = Tsne.Fit(x, new TsneSettings { Seed = 3 });
+        result.Method.Should().Be(TsneMethod.Exact);
+        KnnAccuracy.Compute(result.Embedding, labels).Should().BeGreaterThanOrEqualTo(0.99);
+        double.IsFinite(result.KlDivergence).Should().BeTrue();
+        result.KlDivergence.Should().BeGreaterThan(0);
+        var after = result.KlHistory.Where(h => h.Iteration > TsneSettings.ExplorationIterations).ToArray();
+        after.Should().HaveCountGreaterThan(2);
+        after.All(h => double.IsFinite(h.Kl)).Should().BeTrue();
+        after[^1].Kl.Should().BeLessThan(after[0].Kl);
+        for (int i = 1; i < after.Length; i++)
+            after[i].Kl.Should().BeLessThanOrEqualTo(after[i - 1].Kl * 1.001, $"KL at iteration {after[i].Iteration} vs {after[i - 1].Iteration}");
+    }
+
+    [Fact]
+    public void Tsne_is_bit_identical_for_one_and_two_threads()
+    {
+        var (x, _) = Blobs(5);
+        foreach (var method in new[] { TsneMethod.Exact, TsneMethod.BarnesHut })
+        {
+            var one = Tsne.Fit(x, new TsneSettings { Method = method, Threads = 1, Iterations = 300 });
+            var two = Tsne.Fit(x, new TsneSettings { Method = method, Threads = 2, Iterations = 300 });
+            two.Embedding.Cast<double>().Should().Equal(one.Embedding.Cast<double>(), $"{method}");
+            two.KlDivergence.Should().Be(one.KlDivergence);
+        }
+    }
+
+    [Fact]
+    public void Exact_and_barnes_hut_agree_on_300_digits_and_match_sklearn()
+    {
+        var x = StandardizedDigits(300);
+        var exact = Tsne.Fit(x, new TsneSettings { Method = TsneMethod.Exact });
+        var bh = Tsne.Fit(x, new TsneSettings { Method = TsneMethod.BarnesHut });
+        double sklearnExact = Fixture.Case("analysis.json", "tsne_digits300_exact").GetProperty("kl_divergence").GetDouble();
+        double sklearnBh = Fixture.Case("analysis.json", "tsne_digits300_barnes_hut").GetProperty("kl_divergence").GetDouble();
+        output.WriteLine($"KL exact {exact.KlDivergence:F4} (sklearn {sklearnExact:F4}); Barnes-Hut {bh.KlDivergence:F4} (sklearn {sklearnBh:F4})");
+        Math.Abs(bh.KlDivergence - exact.KlDivergence).Should().BeLessThan(0.2 * exact.KlDivergence);
+        exact.KlDivergence.Should().BeApproximately(sklearnExact, 0.1 * sklearnExact);
+        bh.KlDivergence.Should().BeApproximately(sklearnBh, 0.1 * sklearnBh);
+    }
+
+    [Fact]
+    public void Barnes_hut_tsne_of_the_standardized_digits_is_within_15_percent_of_sklearns_KL()
+    {
+        var f = Fixture.Case("analysis.json", "tsne_digits_standardized");
+        double expected = f.GetProperty("kl_divergence").GetDouble();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var digits = Digits.Load();
+        var result = Tsne.Fit(StandardizedDigits(), new TsneSettings());
+        output.WriteLine($"KL {result.KlDivergence:F4} vs sklearn {expected:F4}; {started.Elapsed.TotalSeconds:F1} s (sklearn {f.GetProperty("seconds").GetDouble()} s)");
+        result.Method.Should().Be(TsneMethod.BarnesHut);
+        result.LastIteration.Should().Be(999);
+        result.KlDivergence.Should().BeApproximately(expected, 0.15 * expected);
+        KnnAccuracy.Compute(result.Embedding, digits.Labels!).Should().BeGreaterThan(0.9);
+    }
+
+    [Fact]
+    public void Tsne_rejects_a_perplexity_not_below_the_number_of_points()
+    {
+        var act = () => Tsne.Fit(new Tensor(10, 3), new TsneSettings { Perplexity = 30 });
+        act.Should().Throw<ArgumentException>().WithMessage("*perplexity (30) must be less than the number of points (10)*");
+    }
+}

@@ -1,0 +1,63 @@
+# Writes analysis.json: scikit-learn 1.2 references for Bottleneck.Analysis (PCA on the
+# digits, trustworthiness on a small random map, t-SNE KL divergence on the standardized
+# digits). Run with scikit-learn 1.2 and numpy: python3 generate_analysis_fixtures.py
+import json, time
+import numpy as np
+import sklearn
+from sklearn.datasets import load_digits
+from sklearn.decomposition import PCA
+from sklearn.manifold import TSNE, trustworthiness
+from sklearn.preprocessing import StandardScaler
+
+def r(a, digits=8):
+    return [float(f"{v:.{digits}g}") for v in np.asarray(a, dtype=np.float64).ravel()]
+
+digits = load_digits()
+x = digits.data.astype(np.float64)
+out = {"sklearn": sklearn.__version__, "cases": []}
+
+# PCA, full SVD solver: components after svd_flip (u-based in 1.2), explained variance.
+k = 10
+pca = PCA(n_components=k, svd_solver="full").fit(x)
+z = pca.transform(x[:5])
+out["cases"].append({
+    "name": "pca_digits", "components": k,
+    "explained_variance": r(pca.explained_variance_, 12),
+    "explained_variance_ratio": r(pca.explained_variance_ratio_, 12),
+    "mean": r(pca.mean_, 12),
+    "rows": {"shape": [k, 64], "data": r(pca.components_, 10)},
+    "transformed_first5": {"shape": [5, k], "data": r(z, 10)},
+})
+
+# Trustworthiness of a noisy 2-D map of 60 points in 6-D, for k = 5 (default) and k = 3.
+rng = np.random.RandomState(7)
+tx = rng.normal(size=(60, 6))
+te = tx[:, :2] + 0.5 * rng.normal(size=(60, 2))
+out["cases"].append({
+    "name": "trustworthiness_small",
+    "x": {"shape": [60, 6], "data": r(tx, 12)},
+    "embedded": {"shape": [60, 2], "data": r(te, 12)},
+    "k5": float(trustworthiness(tx, te, n_neighbors=5)),
+    "k3": float(trustworthiness(tx, te, n_neighbors=3)),
+})
+
+# t-SNE of the standardized digits: Barnes-Hut (the default), perplexity 30, PCA init, lr auto.
+xs = StandardScaler().fit_transform(x)
+t0 = time.perf_counter()
+ts = TSNE(2, perplexity=30, init="pca", learning_rate="auto", random_state=0, method="barnes_hut")
+ts.fit_transform(xs)
+bh_s = time.perf_counter() - t0
+out["cases"].append({
+    "name": "tsne_digits_standardized", "method": "barnes_hut", "perplexity": 30,
+    "kl_divergence": float(ts.kl_divergence_), "n_iter": int(ts.n_iter_), "seconds": round(bh_s, 2),
+})
+# Exact t-SNE of the first 300 standardized digits (small enough for the O(n^2) method).
+for method in ("exact", "barnes_hut"):
+    ts = TSNE(2, perplexity=30, init="pca", learning_rate="auto", random_state=0, method=method)
+    ts.fit_transform(xs[:300])
+    out["cases"].append({"name": f"tsne_digits300_{method}", "method": method, "perplexity": 30,
+                         "kl_divergence": float(ts.kl_divergence_), "n_iter": int(ts.n_iter_)})
+
+with open("analysis.json", "w") as f:
+    json.dump(out, f, separators=(",", ":"))
+    f.write("\n")

@@ -7,6 +7,7 @@ var root = new RootCommand("Bottleneck: train, tune and study autoencoders on th
 {
     OptimizersCommand.Create(),
     TrainCommand.Create(),
+    EmbedCommand.Create(),
     DatasetsCommand.Create(),
     TuneCommand.Create(),
     SweepCommand.Create(),

@@ -23,6 +23,16 @@ internal static class Palette
 
     public static string Colour(int index) => Colours[index % Colours.Length];
 
+    // Markers cannot be dashed, so categories past the eighth get further colours before any repeats.
+    private static readonly string[] ExtraMarkerColours = ["#8C564B", "#7F7F7F", "#17BECF", "#882255"];
+
+    /// <summary>Fill for the n-th category of a scatter plot: the line colours, then four more, then again.</summary>
+    public static string MarkerColour(int index)
+    {
+        int i = index % (Colours.Length + ExtraMarkerColours.Length);
+        return i < Colours.Length ? Colours[i] : ExtraMarkerColours[i - Colours.Length];
+    }
+
     /// <summary>stroke-dasharray for the series, or null for a solid line.</summary>
     public static string? Dash(int index) => Dashes[index / Colours.Length % Dashes.Length];
 }

@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Bottleneck.Analysis;
+using Bottleneck.Data;
+using Bottleneck.Models;
+using Bottleneck.Reports;
+using Bottleneck.Tensors;
+
+namespace Bottleneck.Cli.Commands;
+
+/// <summary><c>bottleneck embed</c>: a 2-D t-SNE or PCA map of a checkpoint's code space, or of any points in a CSV file.</summary>
+public static class EmbedCommand
+{
+    public static Command Create()
+    {
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "A model.safetensors written by bottleneck train: embeds the codes of --dataset's test images" };
+        var points = new Option<string?>("--points") { Description = "A numeric CSV of vectors to embed (optional 'label' column)" };
+        var dataset = DataOptions.Dataset("fashion-mnist");
+        var dataDir = DataOptions.DataDir();
+        var samples = new Option<int>("--samples") { Description = "Embed the first N test images (with --checkpoint)", DefaultValueFactory = _ => 2000 };
+        var method = new Option<string>("--method") { Description = "tsne or pca", DefaultValueFactory = _ => "tsne" };
+        var perplexity = new Option<double>("--perplexity") { Description = "t-SNE perplexity (effective number of neighbours)", DefaultValueFactory = _ => 30 };
+        var seed = CommonOptions.Seed(0);
+        var threads = CommonOptions.Threads();
+        var outDir = CommonOptions.Out();
+
+        var command = new Command("embed", "2-D t-SNE or PCA map of a checkpoint's code space (embedding.csv, embedding.svg, results.json)")
+        {
+            checkpoint, points, dataset, dataDir, samples, method, perplexity, seed, threads, outDir,
+        };
+        command.SetAction(parsed =>
+        {
+            string methodName = parsed.GetValue(method)!.ToLowerInvariant();
+            if (methodName is not ("tsne" or "pca")) throw new UsageException($"unknown --method '{methodName}' (expected tsne or pca)");
+            string? checkpointPath = parsed.GetValue(checkpoint), pointsPath = parsed.GetValue(points);
+            if ((checkpointPath is null) == (pointsPath is null))
+                throw new UsageException("give exactly one of --checkpoint FILE or --points FILE.csv");
+            if (pointsPath is not null)
+                foreach (var option in new Option[] { dataset, samples })
+                    if (parsed.GetResult(option) is { Implicit: false })
+                        throw new UsageException($"{option.Name} goes with --checkpoint, not --points");
+            int sampleCount = parsed.GetValue(samples);
+            if (sampleCount < 2) throw new UsageException($"--samples must be at least 2, got {sampleCount}");
+            double perplexityValue = parsed.GetValue(perplexity);
+            if (!(perplexityValue > 0) || !double.IsFinite(perplexityValue)) throw new UsageException($"--perplexity must be positive, got {perplexityValue.ToString(CultureInfo.InvariantCulture)}");
+            int threadCount = parsed.GetValue(threads);
+            if (threadCount < 1) throw new UsageException($"--threads must be at least 1, got {threadCount}");
+            var settings = new EmbedSettings
+            {
+                Method = methodName == "pca" ? EmbedMethod.Pca : EmbedMethod.Tsne,
+                Perplexity = perplexityValue,
+                Seed = parsed.GetValue(seed),
+                Threads = threadCount,
+            };
+
+            Tensor vectors;
+            int[]? labels;
+            JsonObject source;
+            if (pointsPath is not null)
+            {
+                var data = CsvDataset.Load(pointsPath);
+                (vectors, labels) = (data.Features, data.Labels);
+                source = new JsonObject { ["points"] = pointsPath };
+            }
+            else
+            {
+                if (!File.Exists(checkpointPath)) throw new UsageException($"{checkpointPath}: no such checkpoint file");
+                var (model, _, _) = Checkpoint.Load(checkpointPath!);
+                string datasetName = parsed.GetValue(dataset)!;
+                var (_, test) = DataOptions.Load(datasetName, parsed.GetValue(dataDir), null, settings.Seed, sampleCount);
+                if (test.FeatureCount != Tensor.ElementCount(model.InputShape))
+                    throw new UsageException($"{checkpointPath} takes inputs of shape {string.Join("×", model.InputShape)}, but {test.Name} has {test.FeatureCount} values per sample");
+                using var pool = new WorkerPool(threadCount);
+                model.Workers = pool;
+                vectors = CodeSpace.Encode(model, test.Features);
+                labels = test.Labels;
+                source = new JsonObject { ["checkpoint"] = checkpointPath, ["dataset"] = test.Name, ["code_size"] = model.CodeSize };
+            }
+            if (vectors.Rows < 2) throw new UsageException($"need at least 2 points to embed, got {vectors.Rows}");
+            if (settings.Method == EmbedMethod.Tsne && perplexityValue >= vectors.Rows)
+                throw new UsageException($"--perplexity ({perplexityValue.ToString(CultureInfo.InvariantCulture)}) must be less than the number of points ({vectors.Rows})");
+            if (settings.Method == EmbedMethod.Pca && vectors.RowSize < 2)
+                throw new UsageException($"PCA to 2-D needs at least 2 values per point, got {vectors.RowSize}");
+
+            var started = DateTimeOffset.Now;
+            var dir = CommonOptions.CreateRunDirectory(parsed.GetValue(outDir), "embed", started);
+            Console.WriteLine($"{settings.MethodName} of {vectors.Rows:N0} points × {vectors.RowSize} values; {threadCount} threads");
+            var outcome = CodeSpaceEmbedding.Run(vectors, labels, settings);
+            EmbedReport.Write(dir, settings, source, labels, outcome, new Provenance(CommonOptions.CommandLine(parsed), started, threadCount));
+
+            var summary = new List<string>();
+            if (outcome.KlDivergence is { } kl) summary.Add($"KL divergence {kl.ToString("0.0000", CultureInfo.InvariantCulture)}");
+            if (outcome.Trustworthiness is { } t) summary.Add($"trustworthiness {t.ToString("0.0000", CultureInfo.InvariantCulture)}");
+            if (outcome.KnnAccuracy is { } a) summary.Add($"5-NN accuracy of the codes {a.ToString("0.0000", CultureInfo.InvariantCulture)}");
+            summary.Add($"{outcome.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s");
+            Console.WriteLine(string.Join("; ", summary));
+            Console.WriteLine($"results: {dir.Path}");
+            return Cli.Success;
+        });
+        return command;
+    }
+}

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Bottleneck.Analysis;
 using Bottleneck.Data;
 using Bottleneck.Models;
 using Bottleneck.Optimizers;
@@ -10,6 +11,7 @@ using Bottleneck.Training;
 // Side-by-side benchmarks against the PyTorch peers in ../shared/peers, ours and theirs in one run.
 //   dotnet run -c Release --project bench/Bottleneck.Bench -- study-a [threads] [repeats]
 //   dotnet run -c Release --project bench/Bottleneck.Bench -- lab-epoch [threads] [epochs]
+//   dotnet run -c Release --project bench/Bottleneck.Bench -- tsne [threads] [n]
 // The peers time their own loops in-process (after importing torch), so no figure includes start-up.
 string which = args.Length > 0 ? args[0] : "study-a";
 int threads = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
@@ -17,12 +19,13 @@ return which switch
 {
     "study-a" => StudyA(threads, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5),
     "lab-epoch" => LabEpoch(threads, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2),
+    "tsne" => TsneBench(threads, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2000),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Bottleneck.Bench study-a [threads] [repeats] | lab-epoch [threads] [epochs]");
+    Console.Error.WriteLine("usage: Bottleneck.Bench study-a [threads] [repeats] | lab-epoch [threads] [epochs] | tsne [threads] [n]");
     return 2;
 }
 
@@ -80,6 +83,34 @@ static int LabEpoch(int threads, int epochs)
     Console.WriteLine($"ratio, first epoch: {ours[0] / theirs[0]:0.00}x; best epoch: {ours.Max() / theirs.Max():0.00}x " +
                       $"({ours.Max():N0} vs {theirs.Max():N0} images/s, threads={threads})");
     return 0;
+}
+
+// t-SNE of n × 20-D points (PCA-20 of the first n Fashion-MNIST test images, standing in for codes):
+// the peer computes them, embeds them with scikit-learn and saves them; ours embeds the same file.
+static int TsneBench(int threads, int n)
+{
+    string points = Path.Combine(Path.GetTempPath(), $"bottleneck-tsne-{n}-{Environment.ProcessId}.csv");
+    try
+    {
+        var peer = Peer.Run("sklearn_tsne.py", ["/usr/share/datasets/fashion-mnist", n.ToString(CultureInfo.InvariantCulture), "--save", points]);
+        if (peer is null) return 0;
+        var x = CsvDataset.Load(points).Features;
+        var settings = new TsneSettings { Threads = threads };
+        var clock = Stopwatch.StartNew();
+        var ours = Tsne.Fit(x, settings);
+        double seconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"bottleneck: tsne n={x.Rows} wall_s={seconds:0.00} kl={ours.KlDivergence:0.0000} " +
+                          $"({(ours.Method == TsneMethod.Exact ? "exact" : "barnes-hut")}, threads={threads}, first run, JIT included)");
+        Console.Write("sklearn:    " + peer);
+        double theirs = Peer.Number(peer, @"wall_s=([0-9.]+)"), theirKl = Peer.Number(peer, @"kl=([0-9.]+)");
+        double relative = 100 * (ours.KlDivergence / theirKl - 1);
+        Console.WriteLine($"ratio: sklearn / Bottleneck = {theirs / seconds:0.0}x wall; KL {(relative < 0 ? "-" : "+")}{Math.Abs(relative):0.00}% vs sklearn's");
+        return 0;
+    }
+    finally
+    {
+        File.Delete(points);
+    }
 }
 
 static class Peer

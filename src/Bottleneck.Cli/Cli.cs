@@ -16,7 +16,9 @@ public static class Cli
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            Console.Error.WriteLine($"error: {parsed.Errors[0].Message}");
+            // The parser lists allowed values on lines of their own; the contract is one line.
+            string message = string.Join(" ", parsed.Errors[0].Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+            Console.Error.WriteLine($"error: {message}");
             return Usage;
         }
         try

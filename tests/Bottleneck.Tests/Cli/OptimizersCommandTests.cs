@@ -323,6 +323,13 @@ public sealed class OptimizersCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_value_outside_the_allowed_list_is_one_line_naming_the_choices()
+    {
+        string message = Rejected(Run("optimizers", "--out", OutDir(), "--loss", "huber"), 2);
+        message.Should().Contain("'huber'").And.Contain("'mse'").And.Contain("'bce'");
+    }
+
+    [Fact]
     public void Unwritable_out_is_rejected_before_training()
     {
         // Tests run as root, so permissions would not stop the program: a parent that is a file does.

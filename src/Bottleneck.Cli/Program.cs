@@ -13,6 +13,7 @@ var root = new RootCommand("Bottleneck: train, tune and study autoencoders on th
     SweepCommand.Create(),
     RunCommand.Create(),
     RobustnessCommand.Create(),
+    ReportCommand.Create(),
 };
 TrainingDisplay.ConfigureConsole();
 return Cli.Run(root, args);

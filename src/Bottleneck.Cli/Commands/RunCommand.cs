@@ -15,7 +15,7 @@ namespace Bottleneck.Cli.Commands;
 /// </summary>
 public static class RunCommand
 {
-    public const string Schema = "bottleneck/pipeline/v1";
+    public const string Schema = HtmlReport.PipelineSchema;
 
     public static Command Create()
     {
@@ -131,6 +131,8 @@ public static class RunCommand
             ["provenance"] = provenance.ToJson(),
             ["phases"] = phases,
         }));
+        // The pipeline's page links each phase's own report.html (written by the phase's report writer).
+        HtmlReport.Write(dir);
         Console.WriteLine($"results: {dir.Path}");
         return failed ? Cli.Failed : Cli.Success;
     }

@@ -9,7 +9,7 @@ namespace Bottleneck.Reports;
 
 /// <summary>
 /// Writes study A's run directory: results.json (schema <see cref="Schema"/>), results.csv
-/// (one row per run), epochs.csv (one row per run and epoch), optimizers.svg and curves.svg.
+/// (one row per run), epochs.csv (one row per run and epoch), optimizers.svg, curves.svg and, after results.json, report.html.
 /// </summary>
 public static class OptimizerStudyReport
 {
@@ -23,6 +23,7 @@ public static class OptimizerStudyReport
         dir.WriteText("optimizers.svg", BarChartSvg(result));
         dir.WriteText("curves.svg", CurvesSvg(result));
         dir.WriteText("results.json", Json.Serialize(ToJson(result, provenance)));
+        HtmlReport.Write(dir);
     }
 
     public static JsonObject ToJson(OptimizerStudyResult result, Provenance provenance)

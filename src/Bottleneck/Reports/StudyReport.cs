@@ -9,7 +9,8 @@ namespace Bottleneck.Reports;
 /// Writes a tune or sweep run directory: results.json (schema <see cref="Schema"/>, top-level
 /// <c>trials</c> in rank order), trials.csv, heatmap.svg (a grid over two settings), score.svg
 /// (score against the one searched setting), curves.svg (every trial's validation or test loss
-/// per epoch) and best-curves.svg (the best trial's curves, fold by fold).
+/// per epoch), best-curves.svg (the best trial's curves, fold by fold) and, after results.json,
+/// report.html.
 /// </summary>
 public static class StudyReport
 {
@@ -24,6 +25,7 @@ public static class StudyReport
         dir.WriteText("curves.svg", Curves(result));
         if (result.Best is { } best) dir.WriteText("best-curves.svg", BestCurves(best));
         dir.WriteText("results.json", Json.Serialize(ToJson(result, provenance)));
+        HtmlReport.Write(dir);
     }
 
     public static JsonObject ToJson(StudyResult result, Provenance provenance) => new()

@@ -11,7 +11,8 @@ namespace Bottleneck.Reports;
 /// <summary>
 /// Writes a training run's directory: model.safetensors (architecture and settings in its
 /// metadata), epochs.csv, curves.svg, reconstructions.png (test images above their
-/// reconstructions, for image data) and results.json (schema <see cref="Schema"/>), last.
+/// reconstructions, for image data) results.json (schema <see cref="Schema"/>) and
+/// report.html, built from those files.
 /// </summary>
 public static class TrainReport
 {
@@ -56,6 +57,7 @@ public static class TrainReport
             ["seconds"] = outcome.Seconds,
             ["epochs"] = History.ToJson(outcome.Training.Epochs),
         }));
+        HtmlReport.Write(dir);
     }
 
     private static JsonObject SettingsToJson(TrainSettings s, Dataset train, Dataset test) => new()

@@ -57,6 +57,7 @@ public static class EmbedReport
         if (outcome.ExplainedVarianceRatio is { } ratio)
             json["explained_variance_ratio"] = new JsonArray([.. ratio.Select(r => Json.Number(r))]);
         dir.WriteText("results.json", Json.Serialize(json));
+        HtmlReport.Write(dir);
     }
 
     private static double[] Column(double[,] map, int column, Func<int, bool> take) =>

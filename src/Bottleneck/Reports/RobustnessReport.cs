@@ -54,6 +54,7 @@ public static class RobustnessReport
                 ["input_mse_mean"] = Json.Number(l.InputMseMean),
             }))]),
         }));
+        HtmlReport.Write(dir);
     }
 
     /// <summary>"noise" or "occlusion": the name of the curve's files and of its rows in the CSV.</summary>

@@ -43,6 +43,7 @@ public sealed class EmbedCommandTests : IDisposable
         result.ExitCode.Should().Be(0, result.ToString());
         result.StandardError.Should().BeEmpty();
         AssertNoStackTrace(result);
+        File.Exists(Path.Combine(outDir, "report.html")).Should().BeTrue("every run directory gets its report");
         var csv = File.ReadAllLines(Path.Combine(outDir, "embedding.csv"));
         csv[0].Should().Be("x,y,label");
         csv.Should().HaveCount(91);

@@ -20,7 +20,7 @@ namespace Bottleneck.Tests.Cli;
 public sealed class RobustnessCommandTests : IDisposable
 {
     private static readonly string[] RunFiles =
-        ["robustness.csv", "noise.svg", "occlusion.svg", "noise-examples.png", "occlusion-examples.png", "results.json"];
+        ["robustness.csv", "noise.svg", "occlusion.svg", "noise-examples.png", "occlusion-examples.png", "results.json", "report.html"];
 
     private readonly string _dir = Directory.CreateTempSubdirectory("bottleneck-robustness-cli-").FullName;
 

@@ -45,11 +45,8 @@ public static class BarChart
         double bottom = 30;
         if (tilt)
         {
-            double radians = ChartFrame.LabelTilt * Math.PI / 180;
-            bottom = 22 + widest * Math.Sin(radians);
-            // A tilted label reaches left of its slot; the first one must not leave the canvas.
-            double overhang = Svg.TextWidth(categories[0], CategoryFontSize) * Math.Cos(radians) - band / 2;
-            left = Math.Max(left, overhang + 4);
+            (double depth, left) = ChartFrame.TiltedCategories(categories[0], widest, band, left, CategoryFontSize);
+            bottom = 22 + depth;
             band = (ChartFrame.Width - left - right) / bars.Count;
         }
         var plot = ChartFrame.Plot(left, right, bottom);

@@ -28,6 +28,17 @@ internal static class ChartFrame
     /// <summary>Category labels that do not fit side by side are tilted by this many degrees.</summary>
     public const double LabelTilt = 35;
 
+    /// <summary>
+    /// Where tilted category labels reach: how far below the plot (the widest label's drop), and the
+    /// left margin that keeps the first label, which reaches left of its slot, on the canvas.
+    /// </summary>
+    public static (double Depth, double Left) TiltedCategories(string first, double widest, double band, double left, double fontSize)
+    {
+        double radians = LabelTilt * Math.PI / 180;
+        double overhang = Svg.TextWidth(first, fontSize) * Math.Cos(radians) - band / 2;
+        return (widest * Math.Sin(radians), Math.Max(left, overhang + 4));
+    }
+
     /// <summary>One category's label under the plot at x, tilted when the labels are crowded.</summary>
     public static void CategoryLabel(Svg svg, PlotArea plot, double x, string text, bool tilt)
     {

@@ -80,11 +80,8 @@ public static class Heatmap
         double headingsDepth = 20;
         if (tilt)
         {
-            double radians = ChartFrame.LabelTilt * Math.PI / 180;
-            headingsDepth = 16 + widestX * Math.Sin(radians);
-            // A tilted heading reaches left of its column; the first one must not leave the canvas.
-            double overhang = Svg.TextWidth(xCategories[0], CategoryFontSize) * Math.Cos(radians) - band / 2;
-            left = Math.Max(left, overhang + 4);
+            (double depth, left) = ChartFrame.TiltedCategories(xCategories[0], widestX, band, left, CategoryFontSize);
+            headingsDepth = 16 + depth;
         }
         double xTitleDepth = headingsDepth + 18;
         double bottom = xLabel.Length > 0 ? xTitleDepth + 12 : headingsDepth + 10;

@@ -65,39 +65,59 @@ public static class EmbedCommand
             }
             else
             {
-                if (!File.Exists(checkpointPath)) throw new UsageException($"{checkpointPath}: no such checkpoint file");
-                var (model, _, _) = Checkpoint.Load(checkpointPath!);
-                string datasetName = parsed.GetValue(dataset)!;
-                var (_, test) = DataOptions.Load(datasetName, parsed.GetValue(dataDir), null, settings.Seed, sampleCount);
-                if (test.FeatureCount != Tensor.ElementCount(model.InputShape))
-                    throw new UsageException($"{checkpointPath} takes inputs of shape {string.Join("×", model.InputShape)}, but {test.Name} has {test.FeatureCount} values per sample");
-                using var pool = new WorkerPool(threadCount);
-                model.Workers = pool;
-                vectors = CodeSpace.Encode(model, test.Features);
-                labels = test.Labels;
-                source = new JsonObject { ["checkpoint"] = checkpointPath, ["dataset"] = test.Name, ["code_size"] = model.CodeSize };
+                (vectors, labels, source) = Codes(checkpointPath!, parsed.GetValue(dataset)!, parsed.GetValue(dataDir), sampleCount, settings.Seed, threadCount);
             }
-            if (vectors.Rows < 2) throw new UsageException($"need at least 2 points to embed, got {vectors.Rows}");
-            if (settings.Method == EmbedMethod.Tsne && perplexityValue >= vectors.Rows)
-                throw new UsageException($"--perplexity ({perplexityValue.ToString(CultureInfo.InvariantCulture)}) must be less than the number of points ({vectors.Rows})");
-            if (settings.Method == EmbedMethod.Pca && vectors.RowSize < 2)
-                throw new UsageException($"PCA to 2-D needs at least 2 values per point, got {vectors.RowSize}");
-
+            Check(settings, vectors);
             var started = DateTimeOffset.Now;
             var dir = CommonOptions.CreateRunDirectory(parsed.GetValue(outDir), "embed", started);
-            Console.WriteLine($"{settings.MethodName} of {vectors.Rows:N0} points × {vectors.RowSize} values; {threadCount} threads");
-            var outcome = CodeSpaceEmbedding.Run(vectors, labels, settings);
-            EmbedReport.Write(dir, settings, source, labels, outcome, new Provenance(CommonOptions.CommandLine(parsed), started, threadCount));
-
-            var summary = new List<string>();
-            if (outcome.KlDivergence is { } kl) summary.Add($"KL divergence {kl.ToString("0.0000", CultureInfo.InvariantCulture)}");
-            if (outcome.Trustworthiness is { } t) summary.Add($"trustworthiness {t.ToString("0.0000", CultureInfo.InvariantCulture)}");
-            if (outcome.KnnAccuracy is { } a) summary.Add($"5-NN accuracy of the codes {a.ToString("0.0000", CultureInfo.InvariantCulture)}");
-            summary.Add($"{outcome.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s");
-            Console.WriteLine(string.Join("; ", summary));
-            Console.WriteLine($"results: {dir.Path}");
-            return Cli.Success;
+            return Run(settings, vectors, labels, source, dir, new Provenance(CommonOptions.CommandLine(parsed), started, threadCount));
         });
         return command;
+    }
+
+    /// <summary>
+    /// The codes of the first <paramref name="samples"/> test images of <paramref name="dataset"/> under a checkpoint,
+    /// their labels, and the run's source: what the command and a pipeline's embed phase both embed.
+    /// </summary>
+    public static (Tensor Codes, int[]? Labels, JsonObject Source) Codes(string checkpointPath, string dataset, string? dataDir, int samples, uint splitSeed, int threads)
+    {
+        if (!File.Exists(checkpointPath)) throw new UsageException($"{checkpointPath}: no such checkpoint file");
+        var (model, _, _) = Checkpoint.Load(checkpointPath);
+        var (_, test) = DataOptions.Load(dataset, dataDir, null, splitSeed, samples);
+        if (test.FeatureCount != Tensor.ElementCount(model.InputShape))
+            throw new UsageException($"{checkpointPath} takes inputs of shape {string.Join("×", model.InputShape)}, but {test.Name} has {test.FeatureCount} values per sample");
+        using var pool = new WorkerPool(threads);
+        model.Workers = pool;
+        var codes = CodeSpace.Encode(model, test.Features);
+        model.Workers = WorkerPool.Serial;
+        return (codes, test.Labels, new JsonObject { ["checkpoint"] = checkpointPath, ["dataset"] = test.Name, ["code_size"] = model.CodeSize });
+    }
+
+    /// <summary>Throws unless the points suit the method (checked before the run directory is made).</summary>
+    public static void Check(EmbedSettings settings, Tensor vectors)
+    {
+        string perplexity = settings.Perplexity.ToString(CultureInfo.InvariantCulture);
+        if (vectors.Rows < 2) throw new UsageException($"need at least 2 points to embed, got {vectors.Rows}");
+        if (settings.Method == EmbedMethod.Tsne && settings.Perplexity >= vectors.Rows)
+            throw new UsageException($"--perplexity ({perplexity}) must be less than the number of points ({vectors.Rows})");
+        if (settings.Method == EmbedMethod.Pca && vectors.RowSize < 2)
+            throw new UsageException($"PCA to 2-D needs at least 2 values per point, got {vectors.RowSize}");
+    }
+
+    /// <summary>Maps the points and writes the run directory, with a summary line on stdout.</summary>
+    public static int Run(EmbedSettings settings, Tensor vectors, int[]? labels, JsonObject source, RunDirectory dir, Provenance provenance)
+    {
+        Check(settings, vectors);
+        Console.WriteLine($"{settings.MethodName} of {vectors.Rows:N0} points × {vectors.RowSize} values; {settings.Threads} threads");
+        var outcome = EmbedReport.Run(dir, settings, source, vectors, labels, provenance);
+
+        var summary = new List<string>();
+        if (outcome.KlDivergence is { } kl) summary.Add($"KL divergence {kl.ToString("0.0000", CultureInfo.InvariantCulture)}");
+        if (outcome.Trustworthiness is { } t) summary.Add($"trustworthiness {t.ToString("0.0000", CultureInfo.InvariantCulture)}");
+        if (outcome.KnnAccuracy is { } a) summary.Add($"5-NN accuracy of the codes {a.ToString("0.0000", CultureInfo.InvariantCulture)}");
+        summary.Add($"{outcome.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s");
+        Console.WriteLine(string.Join("; ", summary));
+        Console.WriteLine($"results: {dir.Path}");
+        return Cli.Success;
     }
 }

@@ -45,21 +45,7 @@ public static class RobustnessCommand
                 Seed = parsed.GetValue(seed),
                 Threads = parsed.GetValue(threads),
             };
-            partial.Validate();
-            if (Directory.Exists(path)) throw new UsageException($"--checkpoint {path} is a directory; give its model.safetensors");
-            if (!File.Exists(path)) throw new UsageException($"--checkpoint {path} does not exist");
-            var (model, _, metadata) = Checkpoint.Load(path);
-            var settings = partial with { SplitSeed = TrainingSeed(metadata) ?? partial.Seed };
-
-            var (_, test) = DataOptions.Load(settings.Dataset, parsed.GetValue(dataDir), limit: null, settings.SplitSeed, testLimit: settings.Samples);
-            try
-            {
-                Robustness.CheckFits(model, test);
-            }
-            catch (ArgumentException e)
-            {
-                throw new UsageException($"{path} does not fit {test.Name}: {e.Message}");
-            }
+            var (settings, model, test) = Prepare(partial, parsed.GetValue(dataDir), "--checkpoint ");
             var started = DateTimeOffset.Now;
             var dir = CommonOptions.CreateRunDirectory(parsed.GetValue(outDir), "robustness", started);
             return Run(settings, model, test, dir, new Provenance(CommonOptions.CommandLine(parsed), started, settings.Threads));
@@ -67,23 +53,38 @@ public static class RobustnessCommand
         return command;
     }
 
-    private static int Run(RobustnessSettings settings, Autoencoder model, Dataset test, RunDirectory dir, Provenance provenance)
+    /// <summary>
+    /// Checks the settings, loads the checkpoint and the first <c>Samples</c> test images of its dataset (split with the
+    /// checkpoint's training seed), and checks they fit: what the command and a pipeline's robustness phase both do first.
+    /// </summary>
+    public static (RobustnessSettings Settings, Autoencoder Model, Dataset Test) Prepare(RobustnessSettings partial, string? dataDir, string what = "")
+    {
+        string path = partial.Checkpoint;
+        partial.Validate();
+        if (Directory.Exists(path)) throw new UsageException($"{what}{path} is a directory; give its model.safetensors");
+        if (!File.Exists(path)) throw new UsageException($"{what}{path} does not exist");
+        var (model, _, metadata) = Checkpoint.Load(path);
+        var settings = partial with { SplitSeed = TrainingSeed(metadata) ?? partial.Seed };
+
+        var (_, test) = DataOptions.Load(settings.Dataset, dataDir, limit: null, settings.SplitSeed, testLimit: settings.Samples);
+        try
+        {
+            Robustness.CheckFits(model, test);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"{path} does not fit {test.Name}: {e.Message}");
+        }
+        return (settings, model, test);
+    }
+
+    /// <summary>The curves and files of a robustness run, with a line per level on stdout.</summary>
+    public static int Run(RobustnessSettings settings, Autoencoder model, Dataset test, RunDirectory dir, Provenance provenance)
     {
         Console.WriteLine($"{test.Name}: {test.Count:N0} test images; {model.ParameterCount:N0} parameters, code size {model.CodeSize}; {settings.Threads} threads");
-        using var workers = settings.Threads > 1 ? new WorkerPool(settings.Threads) : null;
-        model.Workers = workers ?? WorkerPool.Serial;
-        var curves = new List<RobustnessCurve>();
-        foreach (var (corruption, levels) in new[] { (settings.Noise, settings.NoiseLevels), (settings.Occlusion, settings.OcclusionLevels) })
-        {
-            if (levels.Count == 0) continue;
-            string name = RobustnessReport.FileStem(corruption);
-            curves.Add(Robustness.Run(model, test, corruption, levels, settings.Seed, settings.BatchSize, RobustnessReport.ExampleImages,
-                row => Console.WriteLine($"{name} {F(row.Level, "0.###")}: reconstruction MSE {F(row.MseMean, "0.000000")} ± {F(row.MseStd, "0.000000")}, " +
-                                         $"corrupted input {F(row.InputMseMean, "0.000000")}")));
-        }
-        model.Workers = WorkerPool.Serial;
-        var clean = Enumerable.Range(0, Math.Min(RobustnessReport.ExampleImages, test.Count)).Select(i => test.Features.Row(i).ToArray()).ToList();
-        RobustnessReport.Write(dir, settings, model, test.ImageShape, curves, clean, provenance);
+        RobustnessReport.Run(dir, settings, model, test, provenance,
+            (name, row) => Console.WriteLine($"{name} {F(row.Level, "0.###")}: reconstruction MSE {F(row.MseMean, "0.000000")} ± {F(row.MseStd, "0.000000")}, " +
+                                             $"corrupted input {F(row.InputMseMean, "0.000000")}"));
         Console.WriteLine($"results: {dir.Path}");
         return Cli.Success;
     }

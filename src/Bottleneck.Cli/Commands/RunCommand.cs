@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Bottleneck.Analysis;
 using Bottleneck.Data;
 using Bottleneck.Reports;
 using Bottleneck.Search;
@@ -11,7 +12,9 @@ namespace Bottleneck.Cli.Commands;
 /// <summary>
 /// <c>bottleneck run FILE.yaml</c>: every phase of a pipeline in order, each in its own folder of the
 /// run directory, the best parameters of each phase feeding the phases that use them. Running it
-/// again with the same --out resumes: finished trials and phases are read back, not redone.
+/// again with the same --out resumes: finished trials and phases are read back, not redone. A robustness or
+/// embed phase studies the model.safetensors of a train phase, through the same functions as
+/// <c>bottleneck robustness</c> and <c>bottleneck embed</c>.
 /// </summary>
 public static class RunCommand
 {
@@ -24,7 +27,7 @@ public static class RunCommand
         var outDir = CommonOptions.Out();
         var jobs = new Option<int?>("--jobs") { Description = "Trials in parallel (overrides the file)" };
         var threads = new Option<int?>("--threads") { Description = "Threads in all (overrides the file)" };
-        var command = new Command("run", "Run a whole study from a pipeline file (tune → sweep → train), resumable") { file, dataDir, outDir, jobs, threads };
+        var command = new Command("run", "Run a whole study from a pipeline file (tune → sweep → train → robustness, embed), resumable") { file, dataDir, outDir, jobs, threads };
         command.SetAction(parsed =>
         {
             string path = parsed.GetValue(file)!;
@@ -37,14 +40,16 @@ public static class RunCommand
             foreach (var phase in pipeline.Phases)
             {
                 var plan = Plan(pipeline, phase, overrides);
-                plan(new Dictionary<string, TrialParams>());
+                var (settings, _, _) = plan(new Dictionary<string, TrialParams>());
+                if (phase.Kind == "robustness") RobustnessFor(Values(pipeline, phase, new Dictionary<string, TrialParams>(), overrides), settings, "model.safetensors").Validate();
+                if (phase.Kind == "embed") EmbedFor(Values(pipeline, phase, new Dictionary<string, TrialParams>(), overrides), settings);
                 plans.Add((phase, plan));
             }
             var started = DateTimeOffset.Now;
             var dir = CommonOptions.CreateRunDirectory(parsed.GetValue(outDir), "run", started);
             File.Copy(path, dir.File("pipeline.yaml"), overwrite: true);
             int threadCount = parsed.GetValue(threads) ?? (pipeline.Shared.TryGetValue("threads", out var shared) ? int.Parse(shared, CultureInfo.InvariantCulture) : Environment.ProcessorCount);
-            return Run(plans, parsed.GetValue(dataDir), dir, new Provenance(CommonOptions.CommandLine(parsed), started, threadCount));
+            return Run(pipeline, overrides, plans, parsed.GetValue(dataDir), dir, new Provenance(CommonOptions.CommandLine(parsed), started, threadCount));
         });
         return command;
     }
@@ -52,8 +57,7 @@ public static class RunCommand
     private static Func<IReadOnlyDictionary<string, TrialParams>, (StudySettings, IReadOnlyList<TrialParams>, int?)> Plan(
         PipelineSpec pipeline, PhaseSpec phase, IReadOnlyDictionary<string, string> overrides) => bests =>
     {
-        var values = new Dictionary<string, string>(pipeline.SettingsFor(phase, bests));
-        foreach (var (key, value) in overrides) values[key] = value;
+        var values = Values(pipeline, phase, bests, overrides);
         var kind = phase.Kind == "tune" ? StudyKind.Tune : StudyKind.Sweep;
         var settings = PipelineSpec.ToStudySettings(kind, values);
         settings.Validate();
@@ -71,7 +75,58 @@ public static class RunCommand
         return (settings, trials, testLimit);
     };
 
-    private static int Run(List<(PhaseSpec Phase, Func<IReadOnlyDictionary<string, TrialParams>, (StudySettings Settings, IReadOnlyList<TrialParams> Trials, int? TestLimit)> Plan)> plans,
+    private static Dictionary<string, string> Values(PipelineSpec pipeline, PhaseSpec phase, IReadOnlyDictionary<string, TrialParams> bests,
+                                                     IReadOnlyDictionary<string, string> overrides)
+    {
+        var values = new Dictionary<string, string>(pipeline.SettingsFor(phase, bests));
+        foreach (var (key, value) in overrides) values[key] = value;
+        return values;
+    }
+
+    // A robustness phase's settings, as bottleneck robustness's options would give them (same defaults).
+    private static RobustnessSettings RobustnessFor(IReadOnlyDictionary<string, string> values, StudySettings settings, string checkpoint) => new()
+    {
+        Checkpoint = checkpoint,
+        Dataset = settings.Dataset,
+        Samples = Int(values, "samples", 1000),
+        NoiseLevels = RobustnessCommand.ParseLevels(values.GetValueOrDefault("noise", "0:1:0.1"), "noise"),
+        OcclusionLevels = RobustnessCommand.ParseLevels(values.GetValueOrDefault("occlusion", "0:1:0.1"), "occlusion"),
+        Block = Bool(values, "block"),
+        Clip = Bool(values, "clip"),
+        Seed = settings.Seed,
+        Threads = settings.Threads,
+    };
+
+    // An embed phase's settings, as bottleneck embed's options would give them (same defaults and checks).
+    private static (EmbedSettings Settings, int Samples) EmbedFor(IReadOnlyDictionary<string, string> values, StudySettings settings)
+    {
+        string method = values.GetValueOrDefault("method", "tsne").ToLowerInvariant();
+        if (method is not ("tsne" or "pca")) throw new UsageException($"embed: unknown method '{method}' (expected tsne or pca)");
+        string perplexityText = values.GetValueOrDefault("perplexity", "30");
+        if (!double.TryParse(perplexityText, NumberStyles.Float, CultureInfo.InvariantCulture, out double perplexity) || !(perplexity > 0) || !double.IsFinite(perplexity))
+            throw new UsageException($"embed: perplexity must be a positive number, got '{perplexityText}'");
+        int samples = Int(values, "samples", 2000);
+        if (samples < 2) throw new UsageException($"embed: samples must be at least 2, got {samples}");
+        return (new EmbedSettings
+        {
+            Method = method == "pca" ? EmbedMethod.Pca : EmbedMethod.Tsne,
+            Perplexity = perplexity,
+            Seed = settings.Seed,
+            Threads = settings.Threads,
+        }, samples);
+    }
+
+    private static int Int(IReadOnlyDictionary<string, string> values, string key, int fallback) =>
+        !values.TryGetValue(key, out var text) ? fallback
+        : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v
+        : throw new UsageException($"{key}: '{text}' is not a whole number");
+
+    private static bool Bool(IReadOnlyDictionary<string, string> values, string key) =>
+        !values.TryGetValue(key, out var text) ? false
+        : bool.TryParse(text, out bool v) ? v
+        : throw new UsageException($"{key}: '{text}' is not true or false");
+
+    private static int Run(PipelineSpec pipeline, IReadOnlyDictionary<string, string> overrides, List<(PhaseSpec Phase, Func<IReadOnlyDictionary<string, TrialParams>, (StudySettings Settings, IReadOnlyList<TrialParams> Trials, int? TestLimit)> Plan)> plans,
                            string? dataDir, RunDirectory dir, Provenance provenance)
     {
         var bests = new Dictionary<string, TrialParams>();
@@ -79,6 +134,11 @@ public static class RunCommand
         foreach (var (phase, plan) in plans)
         {
             var (settings, trials, testLimit) = plan(bests);
+            if (PipelineSpec.StudiesModel(phase.Kind))
+            {
+                summary.Add(ModelPhase(phase, Values(pipeline, phase, bests, overrides), settings, dataDir, dir, provenance));
+                continue;
+            }
             var (train, test) = DataOptions.Load(settings.Dataset, dataDir, settings.Limit, settings.Seed, testLimit);
             var phaseDir = CommonOptions.CreateRunDirectory(dir.File(phase.Name), phase.Name, DateTimeOffset.Now);
             Console.WriteLine($"== phase {phase.Name} ({phase.Kind}) ==");
@@ -107,6 +167,38 @@ public static class RunCommand
             Console.WriteLine($"best of {phase.Name}: {result.Best.Params}");
         }
         return Finish(dir, summary, provenance, failed: false);
+    }
+
+    // A robustness or embed phase: the model of its train phase, studied by the same functions as the commands, in the phase's folder.
+    private static JsonObject ModelPhase(PhaseSpec phase, IReadOnlyDictionary<string, string> values, StudySettings settings, string? dataDir,
+                                         RunDirectory dir, Provenance provenance)
+    {
+        string checkpoint = Path.Combine(dir.File(phase.UseModelOf!), "model.safetensors");
+        RunDirectory phaseDir;
+        Console.WriteLine($"== phase {phase.Name} ({phase.Kind} of {phase.UseModelOf}) ==");
+        if (phase.Kind == "robustness")
+        {
+            var (robustness, model, test) = RobustnessCommand.Prepare(RobustnessFor(values, settings, checkpoint), dataDir);
+            phaseDir = CommonOptions.CreateRunDirectory(dir.File(phase.Name), phase.Name, DateTimeOffset.Now);
+            RobustnessCommand.Run(robustness, model, test, phaseDir, provenance);
+        }
+        else
+        {
+            var (embed, samples) = EmbedFor(values, settings);
+            var (codes, labels, source) = EmbedCommand.Codes(checkpoint, settings.Dataset, dataDir, samples, settings.Seed, embed.Threads);
+            EmbedCommand.Check(embed, codes);
+            phaseDir = CommonOptions.CreateRunDirectory(dir.File(phase.Name), phase.Name, DateTimeOffset.Now);
+            EmbedCommand.Run(embed, codes, labels, source, phaseDir, provenance);
+        }
+        var results = JsonNode.Parse(File.ReadAllText(phaseDir.File("results.json")))!.AsObject();
+        var entry = new JsonObject
+        {
+            ["name"] = phase.Name, ["kind"] = phase.Kind, ["directory"] = phase.Name, ["model_of"] = phase.UseModelOf,
+            ["files"] = new JsonArray([.. Directory.GetFiles(phaseDir.Path).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).Select(f => JsonValue.Create(f))]),
+        };
+        foreach (var key in new[] { "method", "samples", "trustworthiness", "knn_accuracy", "kl_divergence" })
+            if (results[key] is JsonValue v) entry[key] = v.DeepClone();
+        return entry;
     }
 
     // The final model: the phase's settings with the best parameters folded in, trained on the whole training set.

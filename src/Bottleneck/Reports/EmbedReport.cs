@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Bottleneck.Analysis;
+using Bottleneck.Tensors;
 
 namespace Bottleneck.Reports;
 
@@ -12,6 +13,18 @@ namespace Bottleneck.Reports;
 public static class EmbedReport
 {
     public const string Schema = "bottleneck/embed/v1";
+
+    /// <summary>
+    /// The whole embedding run, for <c>bottleneck embed</c> and a pipeline's embed phase alike: maps the points to 2-D
+    /// (<see cref="CodeSpaceEmbedding.Run"/>), then writes the run directory's files.
+    /// </summary>
+    /// <param name="source">What was embedded: { "checkpoint", "dataset" } or { "points" }.</param>
+    public static EmbedOutcome Run(RunDirectory dir, EmbedSettings settings, JsonObject source, Tensor points, int[]? labels, Provenance provenance)
+    {
+        var outcome = CodeSpaceEmbedding.Run(points, labels, settings);
+        Write(dir, settings, source, labels, outcome, provenance);
+        return outcome;
+    }
 
     /// <param name="source">What was embedded: { "checkpoint", "dataset" } or { "points" }.</param>
     public static void Write(RunDirectory dir, EmbedSettings settings, JsonObject source, int[]? labels, EmbedOutcome outcome, Provenance provenance)

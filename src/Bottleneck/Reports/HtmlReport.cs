@@ -246,7 +246,8 @@ public static class HtmlReport
             h.Open("tr");
             h.Open("td").Element("a", name, ("href", "#" + Anchor(name))).Close("td");
             h.Element("td", Str(p["kind"]) ?? "");
-            h.Element("td", p["best"] is JsonObject b ? Params(b) : Str(p["kind"]) == "train" ? "final model" : "—");
+            h.Element("td", p["best"] is JsonObject b ? Params(b) : Str(p["kind"]) == "train" ? "final model"
+                          : Str(p["model_of"]) is { } of ? $"model of {of}" : "—");
             h.Element("td", Number(p["score"], 6) ?? Number(p["test_mse"], 6) ?? "—", ("class", "num"));
             h.Open("td");
             if (PhaseReport(directory, p) is { } link) h.Element("a", link, ("href", link));
@@ -264,7 +265,13 @@ public static class HtmlReport
             var phase = folder is null ? null : TryReadResults(Path.Combine(directory, folder));
             KeyValues(h,
             [
-                ("status", Str(phase?["status"]) ?? "not finished"),
+                ("status", Str(phase?["status"]) ?? (phase is null ? "not finished" : "completed")),
+                ("model of", Str(p["model_of"])),
+                ("method", Str(p["method"])),
+                ("samples", Str(p["samples"])),
+                ("trustworthiness", Number(p["trustworthiness"], 4)),
+                ("5-NN accuracy of the codes", Number(p["knn_accuracy"], 4)),
+                ("KL divergence", Number(p["kl_divergence"], 4)),
                 ("best parameters", p["best"] is JsonObject b ? Params(b) : null),
                 ("best score", Number(p["score"], 6)),
                 ("test MSE", Number(p["test_mse"], 6)),
@@ -273,6 +280,16 @@ public static class HtmlReport
             ]);
             if (PhaseReport(directory, p) is { } link)
                 h.Open("p").Text("Charts, trials and settings of this phase: ").Element("a", link, ("href", link)).Close("p").Line();
+            if (folder is not null && Array(p["files"]).Select(Str).OfType<string>().ToList() is { Count: > 0 } files)
+            {
+                h.Open("p", ("class", "files")).Text("Files: ");
+                for (int i = 0; i < files.Count; i++)
+                {
+                    if (i > 0) h.Text(", ");
+                    h.Element("a", files[i], ("href", $"{folder}/{files[i]}"));
+                }
+                h.Close("p").Line();
+            }
             h.Close("section").Line();
         }
     }

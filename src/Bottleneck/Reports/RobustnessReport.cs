@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Bottleneck.Analysis;
+using Bottleneck.Data;
 using Bottleneck.Models;
+using Bottleneck.Tensors;
 using CsvHelper;
 
 namespace Bottleneck.Reports;
@@ -17,6 +19,35 @@ public static class RobustnessReport
     public const string Schema = "bottleneck/robustness/v1";
     public const int ExampleImages = 3;
     public static readonly string[] CsvHeader = ["corruption", "level", "mse_mean", "mse_std", "input_mse_mean"];
+
+    /// <summary>
+    /// The whole robustness run, for <c>bottleneck robustness</c> and a pipeline's robustness phase alike: the noise
+    /// and occlusion curves of <paramref name="model"/> on <paramref name="test"/>, then the run directory's files.
+    /// </summary>
+    /// <param name="progress">Called after each level with the curve's name ("noise" or "occlusion").</param>
+    public static IReadOnlyList<RobustnessCurve> Run(RunDirectory dir, RobustnessSettings settings, Autoencoder model, Dataset test, Provenance provenance,
+                                                     Action<string, RobustnessLevel>? progress = null)
+    {
+        using var workers = settings.Threads > 1 ? new WorkerPool(settings.Threads) : null;
+        model.Workers = workers ?? WorkerPool.Serial;
+        var curves = new List<RobustnessCurve>();
+        try
+        {
+            foreach (var (corruption, levels) in new[] { (settings.Noise, settings.NoiseLevels), (settings.Occlusion, settings.OcclusionLevels) })
+            {
+                if (levels.Count == 0) continue;
+                string name = FileStem(corruption);
+                curves.Add(Robustness.Run(model, test, corruption, levels, settings.Seed, settings.BatchSize, ExampleImages, row => progress?.Invoke(name, row)));
+            }
+        }
+        finally
+        {
+            model.Workers = WorkerPool.Serial;
+        }
+        var clean = Enumerable.Range(0, Math.Min(ExampleImages, test.Count)).Select(i => test.Features.Row(i).ToArray()).ToList();
+        Write(dir, settings, model, test.ImageShape, curves, clean, provenance);
+        return curves;
+    }
 
     public static void Write(RunDirectory dir, RobustnessSettings settings, Autoencoder model, int[]? imageShape,
                              IReadOnlyList<RobustnessCurve> curves, IReadOnlyList<float[]> cleanExamples, Provenance provenance)

@@ -6,8 +6,15 @@ using YamlDotNet.RepresentationModel;
 
 namespace Bottleneck.Search;
 
-/// <summary>One step of a pipeline: a tune, a sweep or a final train, its own settings, and the earlier phases whose best parameters it starts from.</summary>
-public sealed record PhaseSpec(string Name, string Kind, IReadOnlyDictionary<string, string> Settings, IReadOnlyList<string> UseBestOf);
+/// <summary>
+/// One step of a pipeline: a tune, a sweep, a final train, or a robustness or embed study of a trained model; its own
+/// settings, the earlier phases whose best parameters it starts from, and (robustness and embed) the train phase whose model it studies.
+/// </summary>
+public sealed record PhaseSpec(string Name, string Kind, IReadOnlyDictionary<string, string> Settings, IReadOnlyList<string> UseBestOf)
+{
+    /// <summary>The train phase whose model.safetensors a robustness or embed phase studies; null for the other kinds.</summary>
+    public string? UseModelOf { get; init; }
+}
 
 /// <summary>
 /// A whole study from one YAML file, in the command line's own words: settings shared by every
@@ -23,7 +30,12 @@ public sealed record PhaseSpec(string Name, string Kind, IReadOnlyDictionary<str
 ///     sweep: {param: "code-size=2,4,8,20", epochs: 50, scheduler: "plateau:patience=5", use_best_of: [phase1]}
 ///   - name: final
 ///     train: {epochs: 50, use_best_of: [phase1, phase2]}
+///   - name: robustness
+///     robustness: {noise: "0:1:0.1", occlusion: "0:1:0.1", samples: 1000, use_model_of: final}
+///   - name: codes
+///     embed: {method: tsne, perplexity: 30, samples: 2000}
 /// </code>
+/// A robustness or embed phase studies the model of the train phase named in <c>use_model_of</c>, or of the last train phase before it.
 /// </summary>
 public sealed record PipelineSpec(IReadOnlyDictionary<string, string> Shared, IReadOnlyList<PhaseSpec> Phases)
 {
@@ -32,7 +44,14 @@ public sealed record PipelineSpec(IReadOnlyDictionary<string, string> Shared, IR
         "dataset", "limit", "test-limit", "model", "code-size", "hidden", "optimizer", "defaults", "lr", "weight-decay", "loss", "epochs",
         "batch-size", "scheduler", "early-stopping", "folds", "score", "seed", "jobs", "threads", "pruner", "eta", "min-epochs",
         "grid", "random", "trials", "param",
+        "noise", "occlusion", "block", "clip", "samples", "method", "perplexity",
     ];
+
+    /// <summary>The kinds of phase, in the order a study usually runs them.</summary>
+    public static IReadOnlyList<string> Kinds { get; } = ["tune", "sweep", "train", "robustness", "embed"];
+
+    /// <summary>The kinds that study the model of an earlier train phase.</summary>
+    public static bool StudiesModel(string kind) => kind is "robustness" or "embed";
 
     public static PipelineSpec Load(string path)
     {
@@ -63,26 +82,34 @@ public sealed record PipelineSpec(IReadOnlyDictionary<string, string> Shared, IR
         var parsed = new List<PhaseSpec>();
         foreach (var item in phases)
         {
-            if (item is not YamlMappingNode phase) throw Error(source, item, "a phase is a mapping with a name and one of tune, sweep or train");
+            if (item is not YamlMappingNode phase) throw Error(source, item, $"a phase is a mapping with a name and one of {KindList}");
             string? name = null;
             (string Kind, YamlMappingNode Body)? body = null;
             foreach (var (keyNode, value) in phase.Children)
             {
                 string key = Name(source, keyNode);
                 if (key == "name") name = Scalar(source, value);
-                else if (key is "tune" or "sweep" or "train")
+                else if (Kinds.Contains(key))
                     body = body is null ? (key, value as YamlMappingNode ?? throw Error(source, value, $"{key} takes settings, e.g. {key}: {{epochs: 20}}"))
-                                        : throw Error(source, keyNode, "a phase is one of tune, sweep or train, not several");
-                else throw Error(source, keyNode, $"unknown phase key '{key}' (expected name and one of tune, sweep, train)");
+                                        : throw Error(source, keyNode, $"a phase is one of {KindList}, not several");
+                else throw Error(source, keyNode, $"unknown phase key '{key}' (expected name and one of {string.Join(", ", Kinds)})");
             }
             if (name is null) throw Error(source, phase, "the phase has no name");
-            if (body is null) throw Error(source, phase, $"phase {name} is none of tune, sweep or train");
+            if (body is null) throw Error(source, phase, $"phase {name} is none of {KindList}");
             if (parsed.Any(p => p.Name == name)) throw Error(source, phase, $"two phases are called {name}");
             var settings = new Dictionary<string, string>();
             var useBestOf = new List<string>();
+            string? useModelOf = null;
             foreach (var (keyNode, value) in body.Value.Body.Children)
             {
-                if (Name(source, keyNode) == "use_best_of")
+                if (Name(source, keyNode) == "use_model_of")
+                {
+                    if (!StudiesModel(body.Value.Kind)) throw Error(source, keyNode, $"use_model_of goes with a robustness or embed phase, not a {body.Value.Kind}");
+                    useModelOf = Scalar(source, value);
+                    if (parsed.All(p => p.Name != useModelOf || p.Kind != "train"))
+                        throw Error(source, value, $"use_model_of names '{useModelOf}', which is not an earlier train phase");
+                }
+                else if (Name(source, keyNode) == "use_best_of")
                 {
                     var names = value is YamlSequenceNode list ? list.Select(n => Scalar(source, n)).ToList() : [Scalar(source, value)];
                     foreach (var earlier in names)
@@ -91,10 +118,15 @@ public sealed record PipelineSpec(IReadOnlyDictionary<string, string> Shared, IR
                 }
                 else settings[Key(source, keyNode)] = Scalar(source, value);
             }
-            parsed.Add(new PhaseSpec(name, body.Value.Kind, settings, useBestOf));
+            if (StudiesModel(body.Value.Kind))
+                useModelOf ??= parsed.LastOrDefault(p => p.Kind == "train")?.Name
+                               ?? throw Error(source, phase, $"phase {name} ({body.Value.Kind}) needs an earlier train phase whose model it studies");
+            parsed.Add(new PhaseSpec(name, body.Value.Kind, settings, useBestOf) { UseModelOf = useModelOf });
         }
         return new PipelineSpec(shared, parsed);
     }
+
+    private static string KindList => string.Join(", ", Kinds.Take(Kinds.Count - 1)) + " or " + Kinds[^1];
 
     /// <summary>Shared settings, then the best parameters of the phases named, then the phase's own (later wins).</summary>
     public IReadOnlyDictionary<string, string> SettingsFor(PhaseSpec phase, IReadOnlyDictionary<string, TrialParams> bests)

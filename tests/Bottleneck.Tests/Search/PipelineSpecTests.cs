@@ -21,7 +21,9 @@ public sealed class PipelineSpecTests : IDisposable
     public void The_shipped_examples_describe_study_B_phase_by_phase(string file)
     {
         var spec = PipelineSpec.Load(Example(file));
-        spec.Phases.Select(p => p.Kind).Should().Equal("tune", "sweep", "train");
+        spec.Phases.Select(p => p.Kind).Should().Equal("tune", "sweep", "train", "robustness", "embed");
+        spec.Phases[3].UseModelOf.Should().Be("final");
+        spec.Phases[4].UseModelOf.Should().Be("final");
         spec.Phases[1].UseBestOf.Should().Equal("phase1");
         spec.Phases[2].UseBestOf.Should().Equal("phase1", "phase2");
         var phase1 = PipelineSpec.ToStudySettings(StudyKind.Tune, spec.SettingsFor(spec.Phases[0], new Dictionary<string, TrialParams>()));
@@ -41,6 +43,58 @@ public sealed class PipelineSpecTests : IDisposable
         var phase2 = PipelineSpec.ToStudySettings(StudyKind.Sweep, spec.SettingsFor(spec.Phases[1], best));
         (phase2.LearningRate, phase2.WeightDecay, phase2.Epochs, phase2.Schedule, phase2.LastEpochs).Should().Be((0.01, 5e-6, 50, "plateau:patience=5", 5));
         SearchSpace.Grid(spec.SettingsFor(spec.Phases[1], best)["param"]).Should().HaveCount(10);
+    }
+
+    [Fact]
+    public void The_full_example_studies_the_final_model_as_published()
+    {
+        var spec = PipelineSpec.Load(Example("study-b.yaml"));
+        var robustness = spec.SettingsFor(spec.Phases[3], new Dictionary<string, TrialParams>());
+        (robustness["noise"], robustness["occlusion"]).Should().Be(("0:1:0.1", "0:1:0.1"));
+        var embed = spec.SettingsFor(spec.Phases[4], new Dictionary<string, TrialParams>());
+        (embed["method"], embed["samples"]).Should().Be(("tsne", "2000"));
+    }
+
+    [Fact]
+    public void Robustness_and_embed_phases_study_the_named_or_the_last_earlier_train_phase()
+    {
+        string path = Path.Combine(_dir, "pipe.yaml");
+        File.WriteAllText(path, """
+            dataset: digits
+            phases:
+              - name: first
+                train: {epochs: 2}
+              - name: second
+                train: {epochs: 3}
+              - name: noise
+                robustness: {noise: "0,0.5", occlusion: "", samples: 100, block: true, clip: true, use_model_of: first}
+              - name: map
+                embed: {method: pca, perplexity: 10, samples: 200}
+              - name: unnamed
+                robustness: {}
+            """);
+        var spec = PipelineSpec.Load(path);
+        spec.Phases.Select(p => p.Kind).Should().Equal("train", "train", "robustness", "embed", "robustness");
+        spec.Phases.Select(p => p.UseModelOf).Should().Equal(null, null, "first", "second", "second");
+        spec.Phases[2].Settings.Should().Contain(new Dictionary<string, string>
+        {
+            ["noise"] = "0,0.5", ["occlusion"] = "", ["samples"] = "100", ["block"] = "true", ["clip"] = "true",
+        });
+        spec.Phases[3].Settings.Should().Contain(new Dictionary<string, string> { ["method"] = "pca", ["perplexity"] = "10", ["samples"] = "200" });
+    }
+
+    [Theory]
+    [InlineData("dataset: digits\nphases:\n  - name: r\n    robustness: {noise: \"0,1\"}\n", "pipe.yaml line 3: phase r (robustness) needs an earlier train phase whose model it studies")]
+    [InlineData("dataset: digits\nphases:\n  - name: t\n    tune: {grid: \"lr=1e-2\"}\n  - name: e\n    embed: {method: pca}\n", "pipe.yaml line 5: phase e (embed) needs an earlier train phase whose model it studies")]
+    [InlineData("dataset: digits\nphases:\n  - name: t\n    tune: {grid: \"lr=1e-2\"}\n  - name: e\n    embed: {use_model_of: t}\n", "pipe.yaml line 6: use_model_of names 't', which is not an earlier train phase")]
+    [InlineData("dataset: digits\nphases:\n  - name: f\n    train: {epochs: 2, use_model_of: f}\n", "pipe.yaml line 4: use_model_of goes with a robustness or embed phase, not a train")]
+    public void A_robustness_or_embed_phase_needs_an_earlier_train_phase(string text, string message)
+    {
+        string path = Path.Combine(_dir, "pipe.yaml");
+        File.WriteAllText(path, text);
+        var error = FluentActions.Invoking(() => PipelineSpec.Load(path)).Should().Throw<DataFormatException>().Which;
+        error.Message.Should().Be(message);
+        error.Message.Should().NotContain("\n", "one line");
     }
 
     [Theory]

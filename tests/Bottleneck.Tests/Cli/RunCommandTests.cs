@@ -1,0 +1,85 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using FluentAssertions;
+using static Bottleneck.Tests.Cli.CliAssertions;
+
+namespace Bottleneck.Tests.Cli;
+
+/// <summary><c>bottleneck run</c> as a user runs it: a whole small study on the embedded digits, from data to report.</summary>
+public sealed class RunCommandTests : IDisposable
+{
+    private const string Pipeline = """
+        dataset: digits
+        model: dense
+        hidden: 16
+        code-size: 4
+        batch-size: 64
+        seed: 0
+        threads: 2
+        phases:
+          - name: phase1
+            tune: {grid: "lr=1e-2,1e-3", folds: 2, epochs: 2}
+          - name: final
+            train: {epochs: 2, use_best_of: [phase1]}
+          - name: robustness
+            robustness: {noise: "0,0.5", occlusion: "0,0.5", samples: 100}
+          - name: codes
+            embed: {method: pca, samples: 200, use_model_of: final}
+        """;
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("bottleneck-run-cli-").FullName;
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    [Fact]
+    public void A_pipeline_tunes_trains_and_studies_the_model_with_a_folder_and_a_report_section_per_phase()
+    {
+        string file = Path.Combine(_dir, "pipe.yaml"), run = Path.Combine(_dir, "run");
+        File.WriteAllText(file, Pipeline);
+
+        var result = BottleneckProcess.Run(_dir, TimeSpan.FromSeconds(120), "run", file, "--out", run);
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        AssertNoStackTrace(result);
+        result.StandardOutput.Should().Contain("== phase robustness (robustness of final) ==").And.Contain("== phase codes (embed of final) ==");
+        string[] phases = ["phase1", "final", "robustness", "codes"];
+        foreach (var phase in phases)
+        {
+            File.Exists(Path.Combine(run, phase, "results.json")).Should().BeTrue($"phase {phase} finished");
+            File.Exists(Path.Combine(run, phase, "report.html")).Should().BeTrue($"phase {phase} has its page");
+        }
+        // The phases write what the commands write.
+        foreach (var f in new[] { "robustness.csv", "noise.svg", "occlusion.svg" }) File.Exists(Path.Combine(run, "robustness", f)).Should().BeTrue(f);
+        foreach (var f in new[] { "embedding.csv", "embedding.svg" }) File.Exists(Path.Combine(run, "codes", f)).Should().BeTrue(f);
+        var robustness = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "robustness", "results.json")))!;
+        robustness["schema"]!.GetValue<string>().Should().Be("bottleneck/robustness/v1");
+        robustness["rows"]!.AsArray().Should().HaveCount(4, "2 noise and 2 occlusion levels");
+        robustness["settings"]!["checkpoint"]!.GetValue<string>().Should().EndWith(Path.Combine("final", "model.safetensors"));
+        var embed = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "codes", "results.json")))!;
+        (embed["schema"]!.GetValue<string>(), embed["method"]!.GetValue<string>(), embed["samples"]!.GetValue<int>()).Should().Be(("bottleneck/embed/v1", "pca", 200));
+
+        // The pipeline's results.json lists every phase, and the studies' files.
+        var results = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "results.json")))!;
+        results["status"]!.GetValue<string>().Should().Be("completed");
+        var listed = results["phases"]!.AsArray();
+        listed.Select(p => p!["name"]!.GetValue<string>()).Should().Equal(phases);
+        listed[2]!["model_of"]!.GetValue<string>().Should().Be("final");
+        listed[2]!["files"]!.AsArray().Select(f => f!.GetValue<string>()).Should().Contain(["robustness.csv", "noise.svg", "occlusion.svg", "results.json", "report.html"]);
+        listed[3]!["files"]!.AsArray().Select(f => f!.GetValue<string>()).Should().Contain(["embedding.csv", "embedding.svg", "results.json", "report.html"]);
+
+        // Its report has a section per phase, linking each phase's page and the studies' files.
+        string html = File.ReadAllText(Path.Combine(run, "report.html"));
+        Regex.Matches(html, "<section id=\"phase-[^\"]*\" class=\"phase\">").Count.Should().Be(phases.Length, html);
+        foreach (var phase in phases)
+        {
+            html.Should().Contain($"<section id=\"phase-{phase}\" class=\"phase\">");
+            html.Should().Contain($"href=\"{phase}/report.html\"");
+        }
+        html.Should().Contain("href=\"robustness/noise.svg\"").And.Contain("href=\"codes/embedding.svg\"").And.Contain("model of final");
+    }
+}

@@ -19,6 +19,9 @@ public static class Tsne
     private const double MinGain = 0.01;
     private const double Float32Tiny = 1.1754943508222875e-38;
 
+    /// <summary>When set (by the bench), Fit adds the seconds spent in each stage to it. Not for concurrent fits.</summary>
+    internal static TsneProfile? Profile { get; set; }
+
     /// <summary>Embeds the rows of <paramref name="x"/> [n, d] in two dimensions.</summary>
     /// <param name="progress">Called after each iteration with its index (0-based).</param>
     public static TsneResult Fit(Tensor x, TsneSettings settings, Action<int>? progress = null, CancellationToken cancel = default)
@@ -29,6 +32,8 @@ public static class Tsne
         double learningRate = settings.LearningRateFor(n);
         var y = Initialise(x, settings);
 
+        var profile = Profile;
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         Objective objective;
         if (method == TsneMethod.Exact)
         {
@@ -40,6 +45,8 @@ public static class Tsne
             var p = Affinities.Sparse(x, settings.Perplexity, settings.Threads);
             objective = new BarnesHutObjective(p, n, settings.Theta, settings.Threads);
         }
+        if (profile is not null) profile.Affinities += System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+        objective.Profile = profile;
 
         var history = new List<(int, double)>();
         objective.Exaggeration = settings.EarlyExaggeration;
@@ -101,6 +108,7 @@ public static class Tsne
             cancel.ThrowIfCancellationRequested();
             bool check = (i + 1) % TsneSettings.CheckEvery == 0;
             error = objective.Gradient(y, grad, check || i == end - 1);
+            long updateStarted = System.Diagnostics.Stopwatch.GetTimestamp();
             double norm = 0;
             for (int e = 0; e < y.Length; e++)
             {
@@ -112,6 +120,7 @@ public static class Tsne
                 update[e] = momentum * update[e] - learningRate * g;
                 y[e] += update[e];
             }
+            if (objective.Profile is { } profile) profile.Update += System.Diagnostics.Stopwatch.GetElapsedTime(updateStarted).TotalSeconds;
             progress?.Invoke(i);
             if (check)
             {
@@ -129,16 +138,18 @@ public static class Tsne
     }
 
     /// <summary>KL(P ‖ Q) and its gradient for the map y [2n]; P is scaled by <see cref="Exaggeration"/>.</summary>
-    private abstract class Objective
+    internal abstract class Objective
     {
         public double Exaggeration { get; set; } = 1;
+
+        public TsneProfile? Profile { get; set; }
 
         /// <summary>Writes ∂KL/∂y into <paramref name="grad"/>; returns KL when asked (else NaN).</summary>
         public abstract double Gradient(double[] y, double[] grad, bool computeError);
     }
 
     // Exact: Z = Σ_{i≠j} w_ij; q_ij = max(w_ij / Z, ε); KL = Σ_{i≠j} p_ij ln(p_ij / q_ij).
-    private sealed class ExactObjective(double[] p, int n, int threads) : Objective
+    internal sealed class ExactObjective(double[] p, int n, int threads) : Objective
     {
         private readonly double[] _partialZ = new double[Chunks.ChunkCount(n)];
         private readonly double[] _partialKl = new double[Chunks.ChunkCount(n)];
@@ -191,7 +202,7 @@ public static class Tsne
     }
 
     // Barnes-Hut: ∂KL/∂y_i = 4 (Σ_j p_ij w_ij (y_i − y_j) − Σ_j w_ij² (y_i − y_j) / Z), the second sum by the quadtree.
-    private sealed class BarnesHutObjective(SparseAffinities p, int n, double theta, int threads) : Objective
+    internal sealed class BarnesHutObjective(SparseAffinities p, int n, double theta, int threads) : Objective
     {
         private readonly QuadTree _tree = new();
         private readonly double[] _negative = new double[2 * n];
@@ -200,7 +211,9 @@ public static class Tsne
 
         public override double Gradient(double[] y, double[] grad, bool computeError)
         {
+            long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
             _tree.Build(y);
+            long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
             Chunks.ForChunks(n, threads, (chunk, start, end) =>
             {
                 var stack = new Stack<int>();
@@ -214,6 +227,7 @@ public static class Tsne
                 }
                 _partialQ[chunk] = sumQ;
             });
+            long t2 = System.Diagnostics.Stopwatch.GetTimestamp();
             double z = 0;
             foreach (double q in _partialQ) z += q;
             double exaggeration = Exaggeration;
@@ -238,10 +252,26 @@ public static class Tsne
                 }
                 _partialKl[chunk] = kl;
             });
+            if (Profile is { } profile)
+            {
+                long t3 = System.Diagnostics.Stopwatch.GetTimestamp();
+                profile.TreeBuild += System.Diagnostics.Stopwatch.GetElapsedTime(t0, t1).TotalSeconds;
+                profile.Repulsive += System.Diagnostics.Stopwatch.GetElapsedTime(t1, t2).TotalSeconds;
+                profile.Attractive += System.Diagnostics.Stopwatch.GetElapsedTime(t2, t3).TotalSeconds;
+            }
             if (!computeError) return double.NaN;
             double total = 0;
             foreach (double kl in _partialKl) total += kl;
             return total;
         }
     }
+}
+
+/// <summary>Seconds per stage of <see cref="Tsne.Fit"/> (Barnes-Hut stages only; the exact method adds to Affinities and Update).</summary>
+internal sealed class TsneProfile
+{
+    public double Affinities, TreeBuild, Repulsive, Attractive, Update;
+
+    public override string ToString() =>
+        FormattableString.Invariant($"affinities+kNN {Affinities:0.000} s, tree build {TreeBuild:0.000} s, repulsive {Repulsive:0.000} s, attractive {Attractive:0.000} s, update {Update:0.000} s");
 }

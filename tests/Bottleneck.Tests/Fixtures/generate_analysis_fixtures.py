@@ -58,6 +58,27 @@ for method in ("exact", "barnes_hut"):
     out["cases"].append({"name": f"tsne_digits300_{method}", "method": method, "perplexity": 30,
                          "kl_divergence": float(ts.kl_divergence_), "n_iter": int(ts.n_iter_)})
 
+# Perplexity calibration: scikit-learn's _binary_search_perplexity on the squared distances
+# (float32, as TSNE passes them) from 10 random 4-D points to their 7 nearest neighbours,
+# perplexity 3. It returns only the conditional P; the precisions are recovered from it as
+# beta_i = ln(p_i0 / p_iK) / (d_iK - d_i0) (nearest vs farthest neighbour).
+from sklearn.manifold._utils import _binary_search_perplexity
+rng = np.random.RandomState(11)
+px = rng.normal(size=(10, 4))
+pd = ((px[:, None, :] - px[None, :, :]) ** 2).sum(-1)
+np.fill_diagonal(pd, np.inf)
+order = np.argsort(pd, axis=1)[:, :7]
+sq = np.take_along_axis(pd, order, axis=1).astype(np.float32)
+pc = _binary_search_perplexity(sq, 3.0, 0)
+sq64 = sq.astype(np.float64)
+betas = np.log(pc[:, 0] / pc[:, -1]) / (sq64[:, -1] - sq64[:, 0])
+out["cases"].append({
+    "name": "perplexity_calibration", "perplexity": 3.0,
+    "squared_distances": {"shape": [10, 7], "data": [float(v) for v in sq64.ravel()]},
+    "conditional": {"shape": [10, 7], "data": [float(v) for v in pc.ravel()]},
+    "betas": [float(v) for v in betas],
+})
+
 with open("analysis.json", "w") as f:
     json.dump(out, f, separators=(",", ":"))
     f.write("\n")

@@ -14,15 +14,15 @@ public class BarChartTests
     {
         var root = Parse(BarChart.Render("Final loss", "MSE", [new("dense", 0.8), new("conv", 0.5), new("vae", 0.65)]));
 
-        root.Name.Should().Be(Svg + "svg");
+        root.Name.Should().Be(SvgNs + "svg");
         root.Attribute("version")!.Value.Should().Be("1.1");
         root.Attribute("viewBox")!.Value.Should().Be("0 0 640 400");
         root.Attribute("width")!.Value.Should().Be("640");
         root.Attribute("height")!.Value.Should().Be("400");
         var bars = Groups(root, "bar");
         bars.Should().HaveCount(3);
-        bars.Should().AllSatisfy(g => g.Elements(Svg + "rect").Should().ContainSingle());
-        root.Descendants(Svg + "script").Should().BeEmpty();
+        bars.Should().AllSatisfy(g => g.Elements(SvgNs + "rect").Should().ContainSingle());
+        root.Descendants(SvgNs + "script").Should().BeEmpty();
         root.Descendants().Attributes().Where(a => a.Name.LocalName == "href").Should().BeEmpty();
     }
 
@@ -31,7 +31,7 @@ public class BarChartTests
     {
         var root = Parse(BarChart.Render("t", "y", [new("a", 1), new("b", 2), new("c", 4)]));
 
-        var rects = Groups(root, "bar").Select(g => g.Element(Svg + "rect")!).ToList();
+        var rects = Groups(root, "bar").Select(g => g.Element(SvgNs + "rect")!).ToList();
         var heights = rects.Select(r => Number(r, "height")).ToList();
         heights[1].Should().BeApproximately(2 * heights[0], 0.05);
         heights[2].Should().BeApproximately(4 * heights[0], 0.05);
@@ -73,12 +73,12 @@ public class BarChartTests
             [new("with", 2, 0.5), new("without", 3), new("nan error", 1, double.NaN)]));
 
         var bars = Groups(root, "bar");
-        bars[0].Elements(Svg + "g").Where(g => HasClass(g, "error")).Should().ContainSingle();
-        bars[1].Descendants(Svg + "g").Should().BeEmpty();
-        bars[2].Descendants(Svg + "g").Should().BeEmpty();
+        bars[0].Elements(SvgNs + "g").Where(g => HasClass(g, "error")).Should().ContainSingle();
+        bars[1].Descendants(SvgNs + "g").Should().BeEmpty();
+        bars[2].Descendants(SvgNs + "g").Should().BeEmpty();
 
         // The whisker spans value ± error and has a cap at each end.
-        var lines = bars[0].Element(Svg + "g")!.Elements(Svg + "line").ToList();
+        var lines = bars[0].Element(SvgNs + "g")!.Elements(SvgNs + "line").ToList();
         lines.Should().HaveCount(3);
         var map = YMapping(root);
         var ends = new[] { Number(lines[0], "y1"), Number(lines[0], "y2") }.Order().ToArray();
@@ -92,7 +92,7 @@ public class BarChartTests
         var root = Parse(BarChart.Render("t", "y", [new("a", 2, 1)]));
 
         var bar = Groups(root, "bar").Single();
-        double label = Number(bar.Elements(Svg + "text").Single(t => HasClass(t, "value")), "y");
+        double label = Number(bar.Elements(SvgNs + "text").Single(t => HasClass(t, "value")), "y");
         label.Should().BeLessThan(YMapping(root)(3));
     }
 
@@ -107,10 +107,10 @@ public class BarChartTests
         diverged.Should().HaveCount(2);
         diverged.Should().AllSatisfy(g =>
         {
-            g.Elements(Svg + "rect").Should().BeEmpty();
-            g.Elements(Svg + "text").Select(t => t.Value).Should().Equal("diverged");
+            g.Elements(SvgNs + "rect").Should().BeEmpty();
+            g.Elements(SvgNs + "text").Select(t => t.Value).Should().Equal("diverged");
         });
-        root.Descendants(Svg + "rect").Where(r => r.Parent!.Attribute("class")?.Value == "bar").Should().HaveCount(2);
+        root.Descendants(SvgNs + "rect").Where(r => r.Parent!.Attribute("class")?.Value == "bar").Should().HaveCount(2);
         var ticks = TickValues(root);
         ticks[^1].Should().BeInRange(2, 3);
     }
@@ -122,7 +122,7 @@ public class BarChartTests
 
         TickValues(root)[0].Should().BeLessThanOrEqualTo(-1);
         var map = YMapping(root);
-        var down = Groups(root, "bar")[1].Element(Svg + "rect")!;
+        var down = Groups(root, "bar")[1].Element(SvgNs + "rect")!;
         Number(down, "y").Should().BeApproximately(map(0), 0.05);
         (Number(down, "y") + Number(down, "height")).Should().BeApproximately(map(-1), 0.05);
     }
@@ -134,8 +134,8 @@ public class BarChartTests
         const string label = "R&D 'v2' <b>";
         var root = Parse(BarChart.Render(title, "a<b & c", [new(label, 1)]));
 
-        root.Element(Svg + "title")!.Value.Should().Be(title);
-        root.Descendants(Svg + "text").Select(t => t.Value).Should().Contain([title, label, "a<b & c"]);
+        root.Element(SvgNs + "title")!.Value.Should().Be(title);
+        root.Descendants(SvgNs + "text").Select(t => t.Value).Should().Contain([title, label, "a<b & c"]);
     }
 
     [Fact]
@@ -144,7 +144,7 @@ public class BarChartTests
         var bars = Enumerable.Range(0, 12).Select(i => new Bar($"autoencoder variant number {i}", i + 1)).ToList();
         var root = Parse(BarChart.Render("t", "y", bars));
 
-        var labels = root.Descendants(Svg + "g").Single(g => HasClass(g, "categories")).Elements(Svg + "text").ToList();
+        var labels = root.Descendants(SvgNs + "g").Single(g => HasClass(g, "categories")).Elements(SvgNs + "text").ToList();
         labels.Should().HaveCount(12);
         labels.Select(t => t.Value).Should().OnlyHaveUniqueItems("the distinguishing end of each label is kept");
         labels.Should().AllSatisfy(t => t.Attribute("transform")!.Value.Should().StartWith("rotate(-35"));
@@ -156,25 +156,25 @@ public class BarChartTests
     {
         var root = Parse(BarChart.Render("nothing yet", "loss", []));
 
-        root.Name.Should().Be(Svg + "svg");
+        root.Name.Should().Be(SvgNs + "svg");
         Groups(root, "bar").Should().BeEmpty();
-        root.Descendants(Svg + "text").Should().Contain(t => t.Value == "no data");
+        root.Descendants(SvgNs + "text").Should().Contain(t => t.Value == "no data");
     }
 
     private static List<string> ValueLabels(XElement root) =>
-        root.Descendants(Svg + "text").Where(t => HasClass(t, "value")).Select(t => t.Value).ToList();
+        root.Descendants(SvgNs + "text").Where(t => HasClass(t, "value")).Select(t => t.Value).ToList();
 
     private static XElement YAxis(XElement root) => Groups(root, "y-axis").Single();
 
     private static List<double> TickValues(XElement root) =>
-        YAxis(root).Elements(Svg + "g").Single(g => HasClass(g, "ticks")).Elements(Svg + "text")
+        YAxis(root).Elements(SvgNs + "g").Single(g => HasClass(g, "ticks")).Elements(SvgNs + "text")
             .Select(t => double.Parse(t.Value, CultureInfo.InvariantCulture)).ToList();
 
     /// <summary>Value → SVG y, recovered from where the chart drew its first and last grid lines.</summary>
     private static Func<double, double> YMapping(XElement root)
     {
         var ticks = TickValues(root);
-        var grid = YAxis(root).Elements(Svg + "g").Single(g => HasClass(g, "grid")).Elements(Svg + "line")
+        var grid = YAxis(root).Elements(SvgNs + "g").Single(g => HasClass(g, "grid")).Elements(SvgNs + "line")
             .Select(l => Number(l, "y1")).ToList();
         grid.Should().HaveCount(ticks.Count);
         double perUnit = (grid[^1] - grid[0]) / (ticks[^1] - ticks[0]);

@@ -28,15 +28,15 @@ public class HeatmapTests
     {
         var root = Example();
 
-        root.Name.Should().Be(Svg + "svg");
+        root.Name.Should().Be(SvgNs + "svg");
         root.Attribute("version")!.Value.Should().Be("1.1");
         root.Attribute("viewBox")!.Value.Should().Be("0 0 640 480");
-        root.Descendants(Svg + "script").Should().BeEmpty();
+        root.Descendants(SvgNs + "script").Should().BeEmpty();
         root.Descendants().Attributes().Where(a => a.Name.LocalName == "href").Should().BeEmpty();
 
         var cells = Cells(root);
         cells.Should().HaveCount(36);
-        cells.Should().AllSatisfy(c => c.Elements(Svg + "rect").Should().ContainSingle());
+        cells.Should().AllSatisfy(c => c.Elements(SvgNs + "rect").Should().ContainSingle());
         var rects = cells.Select(CellRect).ToList();
         rects.Select(r => Number(r, "x")).Distinct().Should().HaveCount(6);
         rects.Select(r => Number(r, "y")).Distinct().Should().HaveCount(6);
@@ -53,9 +53,9 @@ public class HeatmapTests
         // Grid and colour bar share the canvas without overlapping.
         double gridRight = rects.Max(r => Number(r, "x") + Number(r, "width"));
         var bar = Groups(root, "colour-bar").Single();
-        var frame = bar.Elements(Svg + "rect").Single(r => HasClass(r, "frame"));
+        var frame = bar.Elements(SvgNs + "rect").Single(r => HasClass(r, "frame"));
         Number(frame, "x").Should().BeGreaterThan(gridRight);
-        bar.Descendants(Svg + "text").Should().AllSatisfy(t => Number(t, "x").Should().BeLessThan(640));
+        bar.Descendants(SvgNs + "text").Should().AllSatisfy(t => Number(t, "x").Should().BeLessThan(640));
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public class HeatmapTests
         cells.Should().AllSatisfy(c =>
         {
             var rect = CellRect(c);
-            var text = c.Elements(Svg + "text").Single();
+            var text = c.Elements(SvgNs + "text").Single();
             Number(text, "x").Should().BeApproximately(Number(rect, "x") + Number(rect, "width") / 2, 0.05);
             Number(text, "y").Should().BeInRange(Number(rect, "y"), Number(rect, "y") + Number(rect, "height"));
         });
@@ -82,7 +82,7 @@ public class HeatmapTests
 
         var best = Cells(root).Single(c => HasClass(c, "best"));
         ValueLabel(best).Should().Be("0.0213");
-        best.Element(Svg + "title")!.Value.Should().Be("weight decay = 1e-4, learning rate = 0.005: 0.0213 (best)");
+        best.Element(SvgNs + "title")!.Value.Should().Be("weight decay = 1e-4, learning rate = 0.005: 0.0213 (best)");
         ShouldBeOutlined(root, best);
         BestMarkIsAtEnd(root, bottom: true);
     }
@@ -112,10 +112,10 @@ public class HeatmapTests
         diverged.Should().AllSatisfy(c =>
         {
             ValueLabel(c).Should().Be("diverged");
-            c.Element(Svg + "title")!.Value.Should().Contain("diverged");
+            c.Element(SvgNs + "title")!.Value.Should().Contain("diverged");
             var (r, g, b) = Rgb(Fill(c));
             (r == g && g == b).Should().BeTrue("a diverged cell is grey, no colour of the scale");
-            Groups(c, "hatch").Single().Elements(Svg + "line").Should().NotBeEmpty();
+            Groups(c, "hatch").Single().Elements(SvgNs + "line").Should().NotBeEmpty();
         });
 
         // The finite values alone span the ramp: -∞ is not the best, and ±∞ do not squash the colours.
@@ -178,7 +178,7 @@ public class HeatmapTests
             double value = values[index / 12, index % 12];
             double.Parse(labels[i], CultureInfo.InvariantCulture).Should().BeApproximately(value, value * 0.006);
         }
-        finite.Select(c => Number(c.Elements(Svg + "text").Single(), "font-size")).Should().AllSatisfy(size => size.Should().BeGreaterThanOrEqualTo(7));
+        finite.Select(c => Number(c.Elements(SvgNs + "text").Single(), "font-size")).Should().AllSatisfy(size => size.Should().BeGreaterThanOrEqualTo(7));
         ValueLabel(Cells(root).Single(c => HasClass(c, "diverged"))).Should().Be("diverged");
     }
 
@@ -215,13 +215,13 @@ public class HeatmapTests
 
         Cells(root).Where(c => !HasClass(c, "diverged")).Should().AllSatisfy(c =>
         {
-            string text = c.Elements(Svg + "text").Single().Attribute("fill")!.Value;
+            string text = c.Elements(SvgNs + "text").Single().Attribute("fill")!.Value;
             Contrast(text, Fill(c)).Should().BeGreaterThanOrEqualTo(4.5, $"WCAG AA for the label on {Fill(c)}");
         });
         // Dark cells get light text and bright cells dark text.
         var fills = Cells(root).Where(c => !HasClass(c, "diverged")).ToList();
-        fills.MinBy(c => Lightness(Fill(c)))!.Elements(Svg + "text").Single().Attribute("fill")!.Value.Should().Be("#FFFFFF");
-        fills.MaxBy(c => Lightness(Fill(c)))!.Elements(Svg + "text").Single().Attribute("fill")!.Value.Should().Be("#000000");
+        fills.MinBy(c => Lightness(Fill(c)))!.Elements(SvgNs + "text").Single().Attribute("fill")!.Value.Should().Be("#FFFFFF");
+        fills.MaxBy(c => Lightness(Fill(c)))!.Elements(SvgNs + "text").Single().Attribute("fill")!.Value.Should().Be("#000000");
     }
 
     [Fact]
@@ -231,9 +231,9 @@ public class HeatmapTests
         var root = Parse(Heatmap.Render(title, "lr <x>", ["a&b", "<c>"], "wd 'y'", ["\"q\""],
             new double[,] { { 1, 2 } }, "v & w"));
 
-        root.Element(Svg + "title")!.Value.Should().Be(title);
-        root.Descendants(Svg + "text").Select(t => t.Value).Should().Contain([title, "lr <x>", "a&b", "<c>", "wd 'y'", "\"q\"", "v & w"]);
-        Cells(root)[0].Element(Svg + "title")!.Value.Should().Be("wd 'y' = \"q\", lr <x> = a&b: 1 (best)");
+        root.Element(SvgNs + "title")!.Value.Should().Be(title);
+        root.Descendants(SvgNs + "text").Select(t => t.Value).Should().Contain([title, "lr <x>", "a&b", "<c>", "wd 'y'", "\"q\"", "v & w"]);
+        Cells(root)[0].Element(SvgNs + "title")!.Value.Should().Be("wd 'y' = \"q\", lr <x> = a&b: 1 (best)");
     }
 
     [Fact]
@@ -251,7 +251,7 @@ public class HeatmapTests
         var rows = Categories(root, "y-axis");
         rows.Should().AllSatisfy(r => r.Should().Contain("…").And.StartWith("decoupled"));
         rows.Should().OnlyHaveUniqueItems("the distinguishing end of each label is kept");
-        var xTitle = Groups(root, "x-axis").Single().Elements(Svg + "text").Single(t => HasClass(t, "label"));
+        var xTitle = Groups(root, "x-axis").Single().Elements(SvgNs + "text").Single(t => HasClass(t, "label"));
         Number(xTitle, "y").Should().BeGreaterThan(columns.Max(t => Number(t, "y"))).And.BeLessThan(480);
     }
 
@@ -271,13 +271,13 @@ public class HeatmapTests
         var values = new[,] { { double.NaN, double.NaN, double.NaN }, { double.NaN, double.PositiveInfinity, double.NaN } };
         var root = Parse(Heatmap.Render("all diverged", "x", ["a", "b", "c"], "y", ["p", "q"], values, "loss"));
 
-        root.Name.Should().Be(Svg + "svg");
+        root.Name.Should().Be(SvgNs + "svg");
         var cells = Cells(root);
         cells.Should().HaveCount(6);
         cells.Should().AllSatisfy(c => HasClass(c, "diverged").Should().BeTrue());
         cells.Select(ValueLabel).Should().AllBeEquivalentTo("diverged");
         cells.Should().NotContain(c => HasClass(c, "best"));
-        root.Descendants(Svg + "rect").Should().NotContain(r => HasClass(r, "best-outline"));
+        root.Descendants(SvgNs + "rect").Should().NotContain(r => HasClass(r, "best-outline"));
         Groups(root, "colour-bar").Should().BeEmpty();
     }
 
@@ -287,7 +287,7 @@ public class HeatmapTests
         var root = Parse(Heatmap.Render("nothing yet", "x", [], "y", [], new double[0, 0], "loss"));
 
         Cells(root).Should().BeEmpty();
-        root.Descendants(Svg + "text").Should().Contain(t => t.Value == "no data");
+        root.Descendants(SvgNs + "text").Should().Contain(t => t.Value == "no data");
     }
 
     private static XElement Example(bool lowerIsBetter = true, bool logColor = false) =>
@@ -296,30 +296,30 @@ public class HeatmapTests
 
     private static List<XElement> Cells(XElement root) => Groups(root, "cell");
 
-    private static XElement CellRect(XElement cell) => cell.Elements(Svg + "rect").Single();
+    private static XElement CellRect(XElement cell) => cell.Elements(SvgNs + "rect").Single();
 
     private static string Fill(XElement cell) => CellRect(cell).Attribute("fill")!.Value;
 
     private static string ValueLabel(XElement cell) =>
-        cell.Elements(Svg + "text").Single(t => HasClass(t, "value")).Value;
+        cell.Elements(SvgNs + "text").Single(t => HasClass(t, "value")).Value;
 
     private static List<XElement> XAxisCategoryTexts(XElement root) =>
-        Groups(root, "x-axis").Single().Elements(Svg + "g").Single(g => HasClass(g, "categories")).Elements(Svg + "text").ToList();
+        Groups(root, "x-axis").Single().Elements(SvgNs + "g").Single(g => HasClass(g, "categories")).Elements(SvgNs + "text").ToList();
 
     private static List<string> Categories(XElement root, string axis) =>
-        Groups(root, axis).Single().Elements(Svg + "g").Single(g => HasClass(g, "categories"))
-            .Elements(Svg + "text").Select(t => t.Value).ToList();
+        Groups(root, axis).Single().Elements(SvgNs + "g").Single(g => HasClass(g, "categories"))
+            .Elements(SvgNs + "text").Select(t => t.Value).ToList();
 
     private static List<string> ColourBarTicks(XElement root) =>
-        Groups(root, "colour-bar").Single().Elements(Svg + "g").Single(g => HasClass(g, "ticks"))
-            .Elements(Svg + "text").Select(t => t.Value).ToList();
+        Groups(root, "colour-bar").Single().Elements(SvgNs + "g").Single(g => HasClass(g, "ticks"))
+            .Elements(SvgNs + "text").Select(t => t.Value).ToList();
 
     private static string ColourBarTitle(XElement root) =>
-        Groups(root, "colour-bar").Single().Elements(Svg + "text").Single(t => HasClass(t, "label")).Value;
+        Groups(root, "colour-bar").Single().Elements(SvgNs + "text").Single(t => HasClass(t, "label")).Value;
 
     private static void ShouldBeOutlined(XElement root, XElement cell)
     {
-        var outline = root.Descendants(Svg + "rect").Single(r => HasClass(r, "best-outline"));
+        var outline = root.Descendants(SvgNs + "rect").Single(r => HasClass(r, "best-outline"));
         var rect = CellRect(cell);
         Number(outline, "x").Should().BeGreaterThanOrEqualTo(Number(rect, "x"));
         Number(outline, "y").Should().BeGreaterThanOrEqualTo(Number(rect, "y"));
@@ -333,8 +333,8 @@ public class HeatmapTests
     private static void BestMarkIsAtEnd(XElement root, bool bottom)
     {
         var bar = Groups(root, "colour-bar").Single();
-        var frame = bar.Elements(Svg + "rect").Single(r => HasClass(r, "frame"));
-        double mark = Number(bar.Elements(Svg + "text").Single(t => HasClass(t, "best-mark")), "y");
+        var frame = bar.Elements(SvgNs + "rect").Single(r => HasClass(r, "frame"));
+        double mark = Number(bar.Elements(SvgNs + "text").Single(t => HasClass(t, "best-mark")), "y");
         if (bottom)
         {
             mark.Should().BeGreaterThan(Number(frame, "y") + Number(frame, "height"));

@@ -15,19 +15,19 @@ public class LineChartTests
         var root = Parse(LineChart.Render("Loss", "epoch", "MSE",
             [Decay("train", 1.0), Decay("validation", 1.2), Decay("test", 1.4)]));
 
-        root.Name.Should().Be(Svg + "svg");
+        root.Name.Should().Be(SvgNs + "svg");
         root.Attribute("viewBox").Should().NotBeNull();
         var series = Groups(root, "series");
         series.Should().HaveCount(3);
-        series.Should().AllSatisfy(g => g.Elements(Svg + "polyline").Should().ContainSingle());
-        series.Select(g => g.Element(Svg + "polyline")!.Attribute("points")!.Value.Split(' ').Length)
+        series.Should().AllSatisfy(g => g.Elements(SvgNs + "polyline").Should().ContainSingle());
+        series.Select(g => g.Element(SvgNs + "polyline")!.Attribute("points")!.Value.Split(' ').Length)
             .Should().AllBeEquivalentTo(50);
 
         var entries = Groups(root, "legend-entry");
-        entries.Select(e => e.Element(Svg + "text")!.Value).Should().Equal("train", "validation", "test");
-        var lineColours = series.Select(g => g.Element(Svg + "polyline")!.Attribute("stroke")!.Value).ToList();
+        entries.Select(e => e.Element(SvgNs + "text")!.Value).Should().Equal("train", "validation", "test");
+        var lineColours = series.Select(g => g.Element(SvgNs + "polyline")!.Attribute("stroke")!.Value).ToList();
         lineColours.Should().OnlyHaveUniqueItems();
-        entries.Select(e => e.Element(Svg + "line")!.Attribute("stroke")!.Value).Should().Equal(lineColours);
+        entries.Select(e => e.Element(SvgNs + "line")!.Attribute("stroke")!.Value).Should().Equal(lineColours);
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public class LineChartTests
     {
         var root = Parse(LineChart.Render("t", "x", "y", [new Series("s", [0, 10, 20], [0.5, 1.5, 2.5])]));
 
-        var points = Points(Groups(root, "series").Single().Element(Svg + "polyline")!);
+        var points = Points(Groups(root, "series").Single().Element(SvgNs + "polyline")!);
         var x = Mapping(root, "x-axis");
         var y = Mapping(root, "y-axis");
         points[1].X.Should().BeApproximately(x(10), 0.05);
@@ -52,7 +52,7 @@ public class LineChartTests
         y[12] = double.PositiveInfinity;
         var root = Parse(LineChart.Render("t", "epoch", "loss", [new Series("gappy", Epochs(20), y)]));
 
-        var lines = Groups(root, "series").Single().Elements(Svg + "polyline").ToList();
+        var lines = Groups(root, "series").Single().Elements(SvgNs + "polyline").ToList();
         lines.Select(l => Points(l).Count).Should().Equal(5, 6, 7);
     }
 
@@ -65,7 +65,7 @@ public class LineChartTests
             new Series("diverged", [1, 2, 3, 4], [1.0, 3.0, double.NaN, double.NaN]),
         ]));
 
-        var diverged = Groups(root, "series")[1].Elements(Svg + "polyline").Single();
+        var diverged = Groups(root, "series")[1].Elements(SvgNs + "polyline").Single();
         Points(diverged).Should().HaveCount(2);
         Groups(root, "legend-entry").Should().HaveCount(2);
     }
@@ -79,8 +79,8 @@ public class LineChartTests
         var root = Parse(LineChart.Render("t", "x", "y", [new Series("s", Epochs(40), y)]));
 
         var series = Groups(root, "series").Single();
-        series.Elements(Svg + "polyline").Should().HaveCount(2);
-        series.Elements(Svg + "circle").Should().ContainSingle();
+        series.Elements(SvgNs + "polyline").Should().HaveCount(2);
+        series.Elements(SvgNs + "circle").Should().ContainSingle();
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public class LineChartTests
         var root = Parse(LineChart.Render("t", "x", "y",
             [new Series("s", [1, 2, 3, 4, 5, 6], [1, 0.5, 0, -1, 0.1, 0.01])], logY: true));
 
-        var lines = Groups(root, "series").Single().Elements(Svg + "polyline").ToList();
+        var lines = Groups(root, "series").Single().Elements(SvgNs + "polyline").ToList();
         lines.Select(l => Points(l).Count).Should().Equal(2, 2);
         TickValues(root, "y-axis").Should().OnlyContain(t => t > 0);
     }
@@ -129,12 +129,12 @@ public class LineChartTests
     {
         var root = Parse(LineChart.Render("t", "epoch", "loss", [Decay("train", 1.0), Decay("validation", 1.3)]));
 
-        var box = Groups(root, "legend").Single().Element(Svg + "rect")!;
+        var box = Groups(root, "legend").Single().Element(SvgNs + "rect")!;
         var (left, top) = (Number(box, "x"), Number(box, "y"));
         var (right, bottom) = (left + Number(box, "width"), top + Number(box, "height"));
         var xGrid = GridPositions(root, "x-axis");
         right.Should().BeLessThanOrEqualTo(xGrid[^1], "a falling curve leaves the top right corner free");
-        Groups(root, "series").SelectMany(g => g.Elements(Svg + "polyline")).SelectMany(Points)
+        Groups(root, "series").SelectMany(g => g.Elements(SvgNs + "polyline")).SelectMany(Points)
             .Should().NotContain(p => p.X >= left && p.X <= right && p.Y >= top && p.Y <= bottom);
     }
 
@@ -150,7 +150,7 @@ public class LineChartTests
             new Series("high", x, x.Select(_ => 21.0).ToArray()),
         ]));
 
-        var box = Groups(root, "legend").Single().Element(Svg + "rect")!;
+        var box = Groups(root, "legend").Single().Element(SvgNs + "rect")!;
         Number(box, "x").Should().BeGreaterThan(GridPositions(root, "x-axis")[^1]);
         (Number(box, "x") + Number(box, "width")).Should().BeLessThanOrEqualTo(640);
     }
@@ -161,7 +161,7 @@ public class LineChartTests
         var series = Enumerable.Range(0, 9).Select(i => Decay($"run {i}", 1 + i * 0.1)).ToList();
         var root = Parse(LineChart.Render("t", "epoch", "loss", series));
 
-        var lines = Groups(root, "series").Select(g => g.Element(Svg + "polyline")!).ToList();
+        var lines = Groups(root, "series").Select(g => g.Element(SvgNs + "polyline")!).ToList();
         lines.Take(8).Select(l => l.Attribute("stroke")!.Value).Should().OnlyHaveUniqueItems();
         lines[8].Attribute("stroke")!.Value.Should().Be(lines[0].Attribute("stroke")!.Value);
         lines[0].Attribute("stroke-dasharray").Should().BeNull();
@@ -174,9 +174,9 @@ public class LineChartTests
         const string name = "β<0.9 & \"Adam's\"";
         var root = Parse(LineChart.Render("A & B <c>", "x & y", "\"y\"", [new Series(name, [1, 2], [1, 2])]));
 
-        root.Element(Svg + "title")!.Value.Should().Be("A & B <c>");
-        Groups(root, "series").Single().Element(Svg + "title")!.Value.Should().Be(name);
-        root.Descendants(Svg + "text").Select(t => t.Value).Should().Contain([name, "x & y", "\"y\""]);
+        root.Element(SvgNs + "title")!.Value.Should().Be("A & B <c>");
+        Groups(root, "series").Single().Element(SvgNs + "title")!.Value.Should().Be(name);
+        root.Descendants(SvgNs + "text").Select(t => t.Value).Should().Contain([name, "x & y", "\"y\""]);
     }
 
     [Fact]
@@ -188,7 +188,7 @@ public class LineChartTests
             new Series("dense autoencoder, 64 latent units, lr=1e-3, seed 2", [1, 2], [2, 1]),
         ]));
 
-        var names = Groups(root, "legend-entry").Select(e => e.Element(Svg + "text")!.Value).ToList();
+        var names = Groups(root, "legend-entry").Select(e => e.Element(SvgNs + "text")!.Value).ToList();
         names.Should().AllSatisfy(n => n.Should().Contain("…").And.StartWith("dense"));
         names.Should().OnlyHaveUniqueItems();
     }
@@ -204,10 +204,10 @@ public class LineChartTests
         })
         {
             var root = Parse(svg);
-            root.Name.Should().Be(Svg + "svg");
+            root.Name.Should().Be(SvgNs + "svg");
             root.Attribute("viewBox").Should().NotBeNull();
-            root.Descendants(Svg + "polyline").Should().BeEmpty();
-            root.Descendants(Svg + "text").Should().Contain(t => t.Value == "no data");
+            root.Descendants(SvgNs + "polyline").Should().BeEmpty();
+            root.Descendants(SvgNs + "text").Should().Contain(t => t.Value == "no data");
         }
     }
 
@@ -231,14 +231,14 @@ public class LineChartTests
             .ToList();
 
     private static XElement AxisGroup(XElement root, string axis, string part) =>
-        Groups(root, axis).Single().Elements(Svg + "g").Single(g => HasClass(g, part));
+        Groups(root, axis).Single().Elements(SvgNs + "g").Single(g => HasClass(g, part));
 
     private static List<double> TickValues(XElement root, string axis) =>
-        AxisGroup(root, axis, "ticks").Elements(Svg + "text")
+        AxisGroup(root, axis, "ticks").Elements(SvgNs + "text")
             .Select(t => double.Parse(t.Value, CultureInfo.InvariantCulture)).ToList();
 
     private static List<double> GridPositions(XElement root, string axis) =>
-        AxisGroup(root, axis, "grid").Elements(Svg + "line")
+        AxisGroup(root, axis, "grid").Elements(SvgNs + "line")
             .Select(l => Number(l, axis == "x-axis" ? "x1" : "y1")).ToList();
 
     /// <summary>Linear value → SVG coordinate, recovered from the first and last grid lines of an axis.</summary>

@@ -16,9 +16,9 @@ public class ScatterChartTests
 
         var series = Groups(root, "series");
         series.Should().HaveCount(10);
-        series.Should().AllSatisfy(g => g.Elements(Svg + "circle").Should().HaveCount(5));
+        series.Should().AllSatisfy(g => g.Elements(SvgNs + "circle").Should().HaveCount(5));
         series.Select(g => g.Attribute("fill")!.Value).Should().OnlyHaveUniqueItems("ten labels get ten colours");
-        Groups(root, "legend-entry").Select(e => e.Element(Svg + "text")!.Value).Should().Equal(groups.Select(g => g.Name));
+        Groups(root, "legend-entry").Select(e => e.Element(SvgNs + "text")!.Value).Should().Equal(groups.Select(g => g.Name));
     }
 
     [Fact]

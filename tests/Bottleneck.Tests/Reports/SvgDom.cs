@@ -6,7 +6,7 @@ namespace Bottleneck.Tests.Reports;
 /// <summary>Reading rendered charts back: elements by CSS class, numeric attributes.</summary>
 public static class SvgDom
 {
-    public static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
+    public static readonly XNamespace SvgNs = "http://www.w3.org/2000/svg";
 
     public static XElement Parse(string svg) => XDocument.Parse(svg).Root!;
 
@@ -14,7 +14,7 @@ public static class SvgDom
         (e.Attribute("class")?.Value ?? "").Split(' ').Contains(name);
 
     public static List<XElement> Groups(XElement root, string cls) =>
-        root.Descendants(Svg + "g").Where(g => HasClass(g, cls)).ToList();
+        root.Descendants(SvgNs + "g").Where(g => HasClass(g, cls)).ToList();
 
     public static double Number(XElement e, string attribute) =>
         double.Parse(e.Attribute(attribute)!.Value, CultureInfo.InvariantCulture);

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Bottleneck.Tensors;
 
 namespace Bottleneck.Analysis;
@@ -5,46 +6,81 @@ namespace Bottleneck.Analysis;
 /// <summary>
 /// Brute-force k nearest neighbours by squared Euclidean distance, excluding the point itself;
 /// ties go to the smaller index. O(n²·d), split over rows (the result does not depend on threads).
+/// Candidates are screened with single-precision SIMD distances, keeping a few more than k; the
+/// kept ones are then measured again in double precision and the k nearest of those returned, so
+/// the result is that of an all-double search unless rounding moves a point across several ranks.
 /// </summary>
 public static class NearestNeighbours
 {
+    /// <summary>Extra candidates kept by the single-precision screen.</summary>
+    private const int Slack = 8;
+
     /// <summary>Neighbours [n·k] (nearest first) and their squared distances [n·k].</summary>
     public static (int[] Indices, double[] SquaredDistances) Find(Tensor x, int k, int threads)
     {
-        int n = x.Rows;
+        int n = x.Rows, d = x.RowSize;
         if (k < 1 || k > n - 1) throw new ArgumentOutOfRangeException(nameof(k), $"k must be in 1..{n - 1}, got {k}");
+        int m = Math.Min(n - 1, k + Slack);
+        var data = x.Data;
         var indices = new int[n * k];
         var distances = new double[n * k];
         Chunks.For(n, threads, (start, end) =>
         {
-            var heap = new (double D, int J)[k];
+            var heap = new (float D, int J)[m];
+            var exact = new (double D, int J)[m];
             for (int i = start; i < end; i++)
             {
                 int size = 0;
-                var xi = x.Row(i);
+                var xi = new ReadOnlySpan<float>(data, i * d, d);
                 for (int j = 0; j < n; j++)
                 {
                     if (j == i) continue;
-                    double d = Affinities.SquaredDistance(xi, x.Row(j));
-                    if (size < k) { heap[size++] = (d, j); SiftUp(heap, size - 1); }
-                    else if (Before((d, j), heap[0])) { heap[0] = (d, j); SiftDown(heap, k); }
+                    float dist = SquaredDistance(xi, new ReadOnlySpan<float>(data, j * d, d));
+                    if (size < m) { heap[size++] = (dist, j); SiftUp(heap, size - 1); }
+                    else if (dist < heap[0].D || (dist == heap[0].D && j < heap[0].J)) { heap[0] = (dist, j); SiftDown(heap, m); }
                 }
-                // The heap holds the k nearest with the farthest on top; sort them nearest first.
-                Array.Sort(heap, 0, size, Comparer<(double D, int J)>.Create((a, b) => Before(a, b) ? -1 : Before(b, a) ? 1 : 0));
-                for (int m = 0; m < k; m++)
+                for (int c = 0; c < size; c++)
+                    exact[c] = (Affinities.SquaredDistance(xi, new ReadOnlySpan<float>(data, heap[c].J * d, d)), heap[c].J);
+                Array.Sort(exact, 0, size, Comparer<(double D, int J)>.Create((a, b) => Before(a, b) ? -1 : Before(b, a) ? 1 : 0));
+                for (int c = 0; c < k; c++)
                 {
-                    indices[i * k + m] = heap[m].J;
-                    distances[i * k + m] = heap[m].D;
+                    indices[i * k + c] = exact[c].J;
+                    distances[i * k + c] = exact[c].D;
                 }
             }
         });
         return (indices, distances);
     }
 
+    /// <summary>Σ (a − b)² in single precision, eight (or the vector width) lanes at a time.</summary>
+    private static float SquaredDistance(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        int i = 0;
+        float s = 0;
+        if (Vector.IsHardwareAccelerated && a.Length >= Vector<float>.Count)
+        {
+            var acc = Vector<float>.Zero;
+            for (; i <= a.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var diff = new Vector<float>(a[i..]) - new Vector<float>(b[i..]);
+                acc += diff * diff;
+            }
+            s = Vector.Sum(acc);
+        }
+        for (; i < a.Length; i++)
+        {
+            float diff = a[i] - b[i];
+            s += diff * diff;
+        }
+        return s;
+    }
+
     private static bool Before((double D, int J) a, (double D, int J) b) => a.D < b.D || (a.D == b.D && a.J < b.J);
 
+    private static bool Before((float D, int J) a, (float D, int J) b) => a.D < b.D || (a.D == b.D && a.J < b.J);
+
     // Max-heap on (distance, index): the root is the worst of the kept neighbours.
-    private static void SiftUp((double D, int J)[] heap, int i)
+    private static void SiftUp((float D, int J)[] heap, int i)
     {
         while (i > 0)
         {
@@ -55,7 +91,7 @@ public static class NearestNeighbours
         }
     }
 
-    private static void SiftDown((double D, int J)[] heap, int size)
+    private static void SiftDown((float D, int J)[] heap, int size)
     {
         int i = 0;
         while (true)

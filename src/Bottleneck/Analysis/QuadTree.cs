@@ -10,9 +10,20 @@ public sealed class QuadTree
     private const int NoChild = -1;
     private const int MaxDepth = 64;
 
-    private double[] _minX = [], _minY = [], _maxX = [], _maxY = [], _comX = [], _comY = [];
-    private int[] _count = [], _firstChild = [], _depth = [];
+    /// <summary>What the traversal reads, together in one 32-byte record per cell.</summary>
+    private struct Cell
+    {
+        public double ComX, ComY, Width2;
+        public int Count, FirstChild;
+    }
+
+    private Cell[] _node = [];
+    private double[] _minX = [], _minY = [], _maxX = [], _maxY = [];
+    private int[] _depth = [];
     private int _cells;
+
+    /// <summary>Room for the traversal's explicit stack: at most three siblings left per level plus the root.</summary>
+    public const int StackSize = 3 * (MaxDepth + 1) + 4;
 
     public int CellCount => _cells;
 
@@ -40,23 +51,22 @@ public sealed class QuadTree
     /// width over the squared distance is below θ². The point's own leaf is skipped (no self-interaction).
     /// Returns (Σ size·q, force x, force y).
     /// </summary>
-    public (double SumQ, double Fx, double Fy) Repulsion(double px, double py, double theta, Stack<int> stack)
+    public (double SumQ, double Fx, double Fy) Repulsion(double px, double py, double theta, Span<int> stack)
     {
         double sumQ = 0, fx = 0, fy = 0, theta2 = theta * theta;
-        stack.Clear();
-        stack.Push(0);
-        while (stack.Count > 0)
+        var node = _node;
+        int top = 0;
+        stack[top++] = 0;
+        while (top > 0)
         {
-            int c = stack.Pop();
-            int count = _count[c];
+            ref readonly var cell = ref node[stack[--top]];
+            int count = cell.Count;
             if (count == 0) continue;
-            double dx = px - _comX[c], dy = py - _comY[c];
+            double dx = px - cell.ComX, dy = py - cell.ComY;
             double d2 = dx * dx + dy * dy;
-            double wx = _maxX[c] - _minX[c], wy = _maxY[c] - _minY[c];
-            double width2 = Math.Max(wx * wx, wy * wy);
-            bool leaf = _firstChild[c] == NoChild;
+            bool leaf = cell.FirstChild == NoChild;
             if (leaf && d2 == 0) continue; // the point itself (and any exact duplicates): no self-interaction
-            if (leaf || width2 < theta2 * d2)
+            if (leaf || cell.Width2 < theta2 * d2)
             {
                 double q = 1 / (1 + d2);
                 sumQ += count * q;
@@ -66,7 +76,11 @@ public sealed class QuadTree
             }
             else
             {
-                for (int k = 3; k >= 0; k--) stack.Push(_firstChild[c] + k);
+                int first = cell.FirstChild;
+                stack[top++] = first + 3;
+                stack[top++] = first + 2;
+                stack[top++] = first + 1;
+                stack[top++] = first;
             }
         }
         return (sumQ, fx, fy);
@@ -77,22 +91,22 @@ public sealed class QuadTree
         int c = 0;
         while (true)
         {
-            int count = _count[c];
-            if (_firstChild[c] == NoChild)
+            int count = _node[c].Count;
+            if (_node[c].FirstChild == NoChild)
             {
                 // A leaf's points all sit at its centre of mass (duplicates share a leaf), unless it is too deep to split.
-                bool shared = count > 0 && ((_comX[c] == x && _comY[c] == y) || _depth[c] >= MaxDepth);
+                bool shared = count > 0 && ((_node[c].ComX == x && _node[c].ComY == y) || _depth[c] >= MaxDepth);
                 if (count == 0 || shared)
                 {
                     Add(c, x, y);
                     return;
                 }
-                double ox = _comX[c], oy = _comY[c];
+                double ox = _node[c].ComX, oy = _node[c].ComY;
                 Split(c);
                 int child = ChildFor(c, ox, oy);
-                _count[child] = count;
-                _comX[child] = ox;
-                _comY[child] = oy;
+                _node[child].Count = count;
+                _node[child].ComX = ox;
+                _node[child].ComY = oy;
             }
             Add(c, x, y);
             c = ChildFor(c, x, y);
@@ -101,10 +115,11 @@ public sealed class QuadTree
 
     private void Add(int c, double x, double y)
     {
-        int count = _count[c];
-        _comX[c] = (_comX[c] * count + x) / (count + 1);
-        _comY[c] = (_comY[c] * count + y) / (count + 1);
-        _count[c] = count + 1;
+        ref var cell = ref _node[c];
+        int count = cell.Count;
+        cell.ComX = (cell.ComX * count + x) / (count + 1);
+        cell.ComY = (cell.ComY * count + y) / (count + 1);
+        cell.Count = count + 1;
     }
 
     private void Split(int c)
@@ -116,29 +131,30 @@ public sealed class QuadTree
         NewCell(midX, _minY[c], _maxX[c], midY, depth);
         NewCell(_minX[c], midY, midX, _maxY[c], depth);
         NewCell(midX, midY, _maxX[c], _maxY[c], depth);
-        _firstChild[c] = first;
+        _node[c].FirstChild = first;
     }
 
     private int ChildFor(int c, double x, double y)
     {
         double midX = (_minX[c] + _maxX[c]) / 2, midY = (_minY[c] + _maxY[c]) / 2;
-        return _firstChild[c] + (x >= midX ? 1 : 0) + (y >= midY ? 2 : 0);
+        return _node[c].FirstChild + (x >= midX ? 1 : 0) + (y >= midY ? 2 : 0);
     }
 
     private void NewCell(double minX, double minY, double maxX, double maxY, int depth)
     {
-        if (_cells == _count.Length) Reserve(_count.Length * 2);
+        if (_cells == _node.Length) Reserve(_node.Length * 2);
         int c = _cells++;
-        _minX[c] = minX; _minY[c] = minY; _maxX[c] = maxX; _maxY[c] = maxY;
-        _comX[c] = 0; _comY[c] = 0; _count[c] = 0; _firstChild[c] = NoChild; _depth[c] = depth;
+        _minX[c] = minX; _minY[c] = minY; _maxX[c] = maxX; _maxY[c] = maxY; _depth[c] = depth;
+        double wx = maxX - minX, wy = maxY - minY;
+        _node[c] = new Cell { Width2 = Math.Max(wx * wx, wy * wy), FirstChild = NoChild };
     }
 
     private void Reserve(int size)
     {
-        if (_count.Length >= size) return;
+        if (_node.Length >= size) return;
+        Array.Resize(ref _node, size);
         Array.Resize(ref _minX, size); Array.Resize(ref _minY, size);
         Array.Resize(ref _maxX, size); Array.Resize(ref _maxY, size);
-        Array.Resize(ref _comX, size); Array.Resize(ref _comY, size);
-        Array.Resize(ref _count, size); Array.Resize(ref _firstChild, size); Array.Resize(ref _depth, size);
+        Array.Resize(ref _depth, size);
     }
 }

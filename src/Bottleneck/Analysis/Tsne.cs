@@ -216,7 +216,7 @@ public static class Tsne
             long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
             Chunks.ForChunks(n, threads, (chunk, start, end) =>
             {
-                var stack = new Stack<int>();
+                Span<int> stack = stackalloc int[QuadTree.StackSize];
                 double sumQ = 0;
                 for (int i = start; i < end; i++)
                 {

@@ -12,12 +12,7 @@ public sealed class EmbedCommandTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("bottleneck-embed-cli-").FullName;
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_dir, recursive: true); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-    }
+    public void Dispose() => TempFolder.Delete(_dir);
 
     /// <summary>Three separated Gaussian blobs in 6-D, 30 points each, with a label column.</summary>
     private string BlobsCsv(string name = "blobs.csv")

@@ -27,12 +27,7 @@ public sealed class OptimizersCommandTests : IDisposable
         Directory.CreateDirectory(_dir);
     }
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_dir, recursive: true); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-    }
+    public void Dispose() => TempFolder.Delete(_dir);
 
     // ---- successful runs ----------------------------------------------------------------------
 

@@ -9,12 +9,7 @@ public sealed class ReportCommandTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("bottleneck-report-cli-").FullName;
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_dir, recursive: true); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-    }
+    public void Dispose() => TempFolder.Delete(_dir);
 
     [Fact]
     public void Report_rebuilds_the_train_report_byte_for_byte()

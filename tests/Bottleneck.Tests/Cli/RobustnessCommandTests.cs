@@ -24,12 +24,7 @@ public sealed class RobustnessCommandTests : IDisposable
 
     private readonly string _dir = Directory.CreateTempSubdirectory("bottleneck-robustness-cli-").FullName;
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_dir, recursive: true); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-    }
+    public void Dispose() => TempFolder.Delete(_dir);
 
     [Fact]
     public void Robustness_of_a_trained_digits_model_writes_curves_charts_examples_and_results()

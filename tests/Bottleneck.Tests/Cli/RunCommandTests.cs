@@ -29,12 +29,7 @@ public sealed class RunCommandTests : IDisposable
 
     private readonly string _dir = Directory.CreateTempSubdirectory("bottleneck-run-cli-").FullName;
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_dir, recursive: true); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-    }
+    public void Dispose() => TempFolder.Delete(_dir);
 
     [Fact]
     public void A_pipeline_tunes_trains_and_studies_the_model_with_a_folder_and_a_report_section_per_phase()

@@ -40,12 +40,7 @@ public sealed class TrainCommandTests : IDisposable
 
     private readonly string _dir = Directory.CreateTempSubdirectory("bottleneck-train-cli-").FullName;
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_dir, recursive: true); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-    }
+    public void Dispose() => TempFolder.Delete(_dir);
 
     // ---- successful runs ----------------------------------------------------------------------
 

@@ -19,12 +19,7 @@ public sealed class ChromiumReportTests : IDisposable
 
     private readonly string _dir = Directory.CreateTempSubdirectory("bottleneck-chromium-").FullName;
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_dir, recursive: true); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-    }
+    public void Dispose() => TempFolder.Delete(_dir);
 
     [ChromiumFact]
     public void Train_report_renders_in_chromium_with_its_charts()
@@ -100,9 +95,7 @@ public sealed class ChromiumReportTests : IDisposable
         }
         finally
         {
-            try { Directory.Delete(profile, recursive: true); }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
+            TempFolder.Delete(profile);
         }
     }
 

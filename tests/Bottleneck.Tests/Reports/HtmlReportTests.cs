@@ -16,12 +16,7 @@ public sealed class HtmlReportTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("bottleneck-html-").FullName;
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_dir, recursive: true); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-    }
+    public void Dispose() => TempFolder.Delete(_dir);
 
     [Fact]
     public void Optimizers_report_shows_the_ranking_and_inlines_both_charts()

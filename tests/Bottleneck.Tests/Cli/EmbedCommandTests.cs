@@ -144,17 +144,7 @@ public sealed class EmbedCommandTests : IDisposable
         return path;
     }
 
-    private string Rejected(ProcessResult result)
-    {
-        result.ExitCode.Should().Be(2, result.ToString());
-        result.StandardErrorLines.Should().ContainSingle($"a refusal is one line on stderr\n{result}");
-        string line = result.StandardErrorLines[0];
-        line.Should().StartWith("error: ", result.ToString());
-        AssertNoStackTrace(result);
-        if (Directory.Exists(OutDir()))
-            Directory.GetFiles(OutDir(), "*", SearchOption.AllDirectories).Should().BeEmpty("a refused run writes nothing");
-        return line;
-    }
+    private string Rejected(ProcessResult result) => Refused(result, [2], OutDir());
 
     private static JsonNode ReadResults(string outDir)
     {

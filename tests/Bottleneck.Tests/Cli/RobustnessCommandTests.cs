@@ -137,17 +137,7 @@ public sealed class RobustnessCommandTests : IDisposable
         return path;
     }
 
-    private string Rejected(ProcessResult result, int exitCode)
-    {
-        result.ExitCode.Should().Be(exitCode, result.ToString());
-        result.StandardErrorLines.Should().ContainSingle($"a refusal is one line on stderr\n{result}");
-        string line = result.StandardErrorLines[0];
-        line.Should().StartWith("error: ", result.ToString());
-        AssertNoStackTrace(result);
-        if (Directory.Exists(OutDir()))
-            Directory.GetFiles(OutDir(), "*", SearchOption.AllDirectories).Should().BeEmpty("a refused run writes nothing");
-        return line;
-    }
+    private string Rejected(ProcessResult result, int exitCode) => Refused(result, [exitCode], OutDir());
 
     private static (int Width, int Height) PngSize(byte[] png)
     {

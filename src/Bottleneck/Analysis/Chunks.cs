@@ -21,7 +21,7 @@ public static class Chunks
     public static void For(int n, int threads, Action<int, int> body)
     {
         int chunks = ChunkCount(n);
-        if (threads <= 1 || n < 64)
+        if (threads <= 1 || chunks == 1)
         {
             for (int c = 0; c < chunks; c++)
             {
@@ -41,7 +41,7 @@ public static class Chunks
     public static void ForChunks(int n, int threads, Action<int, int, int> body)
     {
         int chunks = ChunkCount(n);
-        if (threads <= 1 || n < 64)
+        if (threads <= 1 || chunks == 1)
         {
             for (int c = 0; c < chunks; c++)
             {

@@ -202,11 +202,15 @@ public static class Tsne
     }
 
     // Barnes-Hut: ∂KL/∂y_i = 4 (Σ_j p_ij w_ij (y_i − y_j) − Σ_j w_ij² (y_i − y_j) / Z), the second sum by the quadtree.
+    // The repulsion goes over the tree's groups, the attraction over P's rows; Z is the sum of the
+    // points' Σ_j w_ij in index order, so no result depends on the threads.
     internal sealed class BarnesHutObjective(SparseAffinities p, int n, double theta, int threads) : Objective
     {
         private readonly QuadTree _tree = new();
+        private readonly InteractionList[] _lists = [.. Enumerable.Range(0, Chunks.Count).Select(_ => new InteractionList())];
+        private readonly double[] _attractive = new double[2 * n];
         private readonly double[] _negative = new double[2 * n];
-        private readonly double[] _partialQ = new double[Chunks.ChunkCount(n)];
+        private readonly double[] _sumQ = new double[n];
         private readonly double[] _partialKl = new double[Chunks.ChunkCount(n)];
 
         public override double Gradient(double[] y, double[] grad, bool computeError)
@@ -214,52 +218,64 @@ public static class Tsne
             long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
             _tree.Build(y);
             long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
-            Chunks.ForChunks(n, threads, (chunk, start, end) =>
+            Chunks.ForChunks(_tree.GroupCount, threads, (chunk, start, end) =>
             {
-                Span<int> stack = stackalloc int[QuadTree.StackSize];
-                double sumQ = 0;
-                for (int i = start; i < end; i++)
+                var list = _lists[chunk];
+                for (int g = start; g < end; g++)
                 {
-                    var (q, fx, fy) = _tree.Repulsion(y[2 * i], y[2 * i + 1], theta, stack);
-                    sumQ += q;
-                    _negative[2 * i] = fx;
-                    _negative[2 * i + 1] = fy;
+                    _tree.Interactions(g, theta, list);
+                    foreach (int i in _tree.GroupPoints(g))
+                    {
+                        var (q, fx, fy) = list.Repulsion(y[2 * i], y[2 * i + 1]);
+                        _sumQ[i] = q;
+                        _negative[2 * i] = fx;
+                        _negative[2 * i + 1] = fy;
+                    }
                 }
-                _partialQ[chunk] = sumQ;
             });
             long t2 = System.Diagnostics.Stopwatch.GetTimestamp();
-            double z = 0;
-            foreach (double q in _partialQ) z += q;
             double exaggeration = Exaggeration;
+            // In index order, so that P's rows stream from memory.
+            Chunks.For(n, threads, (start, end) =>
+            {
+                for (int i = start; i < end; i++)
+                {
+                    int row = p.RowStart[i], length = p.RowStart[i + 1] - row;
+                    var (px, py) = Attraction.Row(y, i, p.Columns.AsSpan(row, length), p.Values.AsSpan(row, length), exaggeration);
+                    _attractive[2 * i] = px;
+                    _attractive[2 * i + 1] = py;
+                }
+            });
+            long t3 = System.Diagnostics.Stopwatch.GetTimestamp();
+            double z = 0;
+            foreach (double q in _sumQ) z += q;
+            for (int k = 0; k < grad.Length; k++) grad[k] = 4 * (_attractive[k] - _negative[k] / z);
+            if (Profile is { } profile)
+            {
+                profile.TreeBuild += System.Diagnostics.Stopwatch.GetElapsedTime(t0, t1).TotalSeconds;
+                profile.Repulsive += System.Diagnostics.Stopwatch.GetElapsedTime(t1, t2).TotalSeconds;
+                profile.Attractive += System.Diagnostics.Stopwatch.GetElapsedTime(t2, t3).TotalSeconds;
+            }
+            return computeError ? Kl(y, z, exaggeration) : double.NaN;
+        }
+
+        // KL = Σ_ij p_ij ln(p_ij / q_ij) over P's entries, both clamped at float32's tiniest normal as in scikit-learn.
+        private double Kl(double[] y, double z, double exaggeration)
+        {
             Chunks.ForChunks(n, threads, (chunk, start, end) =>
             {
                 double kl = 0;
                 for (int i = start; i < end; i++)
-                {
-                    double px = 0, py = 0;
                     for (int e = p.RowStart[i]; e < p.RowStart[i + 1]; e++)
                     {
                         int j = p.Columns[e];
                         double dx = y[2 * i] - y[2 * j], dy = y[2 * i + 1] - y[2 * j + 1];
                         double w = 1 / (1 + dx * dx + dy * dy);
                         double pij = p.Values[e] * exaggeration;
-                        px += pij * w * dx;
-                        py += pij * w * dy;
-                        if (computeError) kl += pij * Math.Log(Math.Max(pij, Float32Tiny) / Math.Max(w / z, Float32Tiny));
+                        kl += pij * Math.Log(Math.Max(pij, Float32Tiny) / Math.Max(w / z, Float32Tiny));
                     }
-                    grad[2 * i] = 4 * (px - _negative[2 * i] / z);
-                    grad[2 * i + 1] = 4 * (py - _negative[2 * i + 1] / z);
-                }
                 _partialKl[chunk] = kl;
             });
-            if (Profile is { } profile)
-            {
-                long t3 = System.Diagnostics.Stopwatch.GetTimestamp();
-                profile.TreeBuild += System.Diagnostics.Stopwatch.GetElapsedTime(t0, t1).TotalSeconds;
-                profile.Repulsive += System.Diagnostics.Stopwatch.GetElapsedTime(t1, t2).TotalSeconds;
-                profile.Attractive += System.Diagnostics.Stopwatch.GetElapsedTime(t2, t3).TotalSeconds;
-            }
-            if (!computeError) return double.NaN;
             double total = 0;
             foreach (double kl in _partialKl) total += kl;
             return total;

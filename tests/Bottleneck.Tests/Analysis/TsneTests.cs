@@ -59,18 +59,32 @@ public class TsneTests(ITestOutputHelper output)
         }
     }
 
+    // One 300-point map's KL moves by several percent with any change in rounding, and now and then
+    // the descent settles in a clearly worse minimum (scikit-learn's own runs below span 0.29–0.41),
+    // so the medians over five sets are compared.
     [Fact]
-    public void Exact_and_barnes_hut_agree_on_300_digits_and_match_sklearn()
+    public void Exact_and_barnes_hut_match_sklearns_median_KL_over_five_sets_of_300_digits()
     {
-        var x = StandardizedDigits(300);
-        var exact = Tsne.Fit(x, new TsneSettings { Method = TsneMethod.Exact });
-        var bh = Tsne.Fit(x, new TsneSettings { Method = TsneMethod.BarnesHut });
-        double sklearnExact = Fixture.Case("analysis.json", "tsne_digits300_exact").GetProperty("kl_divergence").GetDouble();
-        double sklearnBh = Fixture.Case("analysis.json", "tsne_digits300_barnes_hut").GetProperty("kl_divergence").GetDouble();
-        output.WriteLine($"KL exact {exact.KlDivergence:F4} (sklearn {sklearnExact:F4}); Barnes-Hut {bh.KlDivergence:F4} (sklearn {sklearnBh:F4})");
-        Math.Abs(bh.KlDivergence - exact.KlDivergence).Should().BeLessThan(0.2 * exact.KlDivergence);
-        exact.KlDivergence.Should().BeApproximately(sklearnExact, 0.1 * sklearnExact);
-        bh.KlDivergence.Should().BeApproximately(sklearnBh, 0.1 * sklearnBh);
+        var digits = StandardizedDigits();
+        var ours = new Dictionary<string, List<double>> { ["exact"] = [], ["barnes_hut"] = [] };
+        var theirs = new Dictionary<string, List<double>> { ["exact"] = [], ["barnes_hut"] = [] };
+        for (int set = 0; set < 5; set++)
+        {
+            var x = new Tensor(digits.Data[(300 * set * 64)..(300 * (set + 1) * 64)], 300, 64);
+            foreach (var (name, method) in new[] { ("exact", TsneMethod.Exact), ("barnes_hut", TsneMethod.BarnesHut) })
+            {
+                double kl = Tsne.Fit(x, new TsneSettings { Method = method }).KlDivergence;
+                double sklearn = Fixture.Case("analysis.json", $"tsne_digits300_set{set}_{name}").GetProperty("kl_divergence").GetDouble();
+                output.WriteLine($"set {set} {name}: KL {kl:F4} (sklearn {sklearn:F4})");
+                ours[name].Add(kl);
+                theirs[name].Add(sklearn);
+            }
+        }
+        foreach (string name in ours.Keys)
+        {
+            double median = ours[name].Order().ElementAt(2), sklearnMedian = theirs[name].Order().ElementAt(2);
+            median.Should().BeApproximately(sklearnMedian, 0.1 * sklearnMedian, $"median {name} KL");
+        }
     }
 
     [Fact]

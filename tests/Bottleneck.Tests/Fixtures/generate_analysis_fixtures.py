@@ -51,12 +51,16 @@ out["cases"].append({
     "name": "tsne_digits_standardized", "method": "barnes_hut", "perplexity": 30,
     "kl_divergence": float(ts.kl_divergence_), "n_iter": int(ts.n_iter_), "seconds": round(bh_s, 2),
 })
-# Exact t-SNE of the first 300 standardized digits (small enough for the O(n^2) method).
-for method in ("exact", "barnes_hut"):
-    ts = TSNE(2, perplexity=30, init="pca", learning_rate="auto", random_state=0, method=method)
-    ts.fit_transform(xs[:300])
-    out["cases"].append({"name": f"tsne_digits300_{method}", "method": method, "perplexity": 30,
-                         "kl_divergence": float(ts.kl_divergence_), "n_iter": int(ts.n_iter_)})
+# Exact and Barnes-Hut t-SNE of five disjoint sets of 300 standardized digits. One small map's
+# KL moves by several percent with any change in rounding (the descent is chaotic), so the
+# tests compare means over the five sets.
+for s in range(5):
+    for method in ("exact", "barnes_hut"):
+        ts = TSNE(2, perplexity=30, init="pca", learning_rate="auto", random_state=0, method=method)
+        ts.fit_transform(xs[300 * s:300 * (s + 1)])
+        out["cases"].append({"name": f"tsne_digits300_set{s}_{method}", "method": method, "perplexity": 30,
+                             "first_row": 300 * s, "rows": 300,
+                             "kl_divergence": float(ts.kl_divergence_), "n_iter": int(ts.n_iter_)})
 
 # Perplexity calibration: scikit-learn's _binary_search_perplexity on the squared distances
 # (float32, as TSNE passes them) from 10 random 4-D points to their 7 nearest neighbours,

@@ -279,7 +279,15 @@ public static class HtmlReport
                 ("folder", folder is null ? null : folder + "/"),
             ]);
             if (PhaseReport(directory, p) is { } link)
-                h.Open("p").Text("Charts, trials and settings of this phase: ").Element("a", link, ("href", link)).Close("p").Line();
+                h.Open("p").Text("Trials, settings and files of this phase: ").Element("a", link, ("href", link)).Close("p").Line();
+            if (folder is not null && Directory.Exists(Path.Combine(directory, folder)))
+            {
+                // The phase's charts and image grids, so that this one page shows the whole study.
+                string phaseDirectory = Path.Combine(directory, folder);
+                var present = Files(phaseDirectory);
+                SvgFigures(h, phaseDirectory, present.Where(f => f.EndsWith(".svg", StringComparison.OrdinalIgnoreCase)), folder + "/");
+                PngFigures(h, phaseDirectory, present.Where(f => f.EndsWith(".png", StringComparison.OrdinalIgnoreCase)), folder + "/");
+            }
             if (folder is not null && Array(p["files"]).Select(Str).OfType<string>().ToList() is { Count: > 0 } files)
             {
                 h.Open("p", ("class", "files")).Text("Files: ");
@@ -325,16 +333,7 @@ public static class HtmlReport
         var list = svgs.ToList();
         if (list.Count == 0) return;
         h.Open("section", ("id", "charts")).Element("h2", "Charts").Line();
-        foreach (var name in list)
-        {
-            string markup = File.ReadAllText(Path.Combine(directory, name));
-            int start = markup.IndexOf("<svg", StringComparison.Ordinal);
-            h.Open("figure").Line();
-            if (start >= 0) h.Raw(markup[start..].TrimEnd()).Line();
-            else h.Element("p", $"{name} holds no <svg> element");
-            h.Open("figcaption").Element("a", name, ("href", name)).Close("figcaption").Line();
-            h.Close("figure").Line();
-        }
+        SvgFigures(h, directory, list, "");
         h.Close("section").Line();
     }
 
@@ -343,7 +342,29 @@ public static class HtmlReport
         var list = pngs.ToList();
         if (list.Count == 0) return;
         h.Open("section", ("id", "images")).Element("h2", "Images").Line();
-        foreach (var name in list)
+        PngFigures(h, directory, list, "");
+        h.Close("section").Line();
+    }
+
+    /// <summary>Each SVG file inlined as a figure captioned with a link to the file (<paramref name="link"/> is the folder prefix from the page).</summary>
+    private static void SvgFigures(Html h, string directory, IEnumerable<string> names, string link)
+    {
+        foreach (var name in names)
+        {
+            string markup = File.ReadAllText(Path.Combine(directory, name));
+            int start = markup.IndexOf("<svg", StringComparison.Ordinal);
+            h.Open("figure").Line();
+            if (start >= 0) h.Raw(markup[start..].TrimEnd()).Line();
+            else h.Element("p", $"{name} holds no <svg> element");
+            h.Open("figcaption").Element("a", name, ("href", link + name)).Close("figcaption").Line();
+            h.Close("figure").Line();
+        }
+    }
+
+    /// <summary>Each PNG file inlined as a data: URI, captioned with a link to the file.</summary>
+    private static void PngFigures(Html h, string directory, IEnumerable<string> names, string link)
+    {
+        foreach (var name in names)
         {
             byte[] png = File.ReadAllBytes(Path.Combine(directory, name));
             string data = Convert.ToBase64String(png);
@@ -353,12 +374,11 @@ public static class HtmlReport
                        ("width", size.Width.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                        ("height", size.Height.ToString(System.Globalization.CultureInfo.InvariantCulture))).Line();
             else h.Void("img", ("src", "data:image/png;base64," + data), ("alt", name), ("class", "pixels")).Line();
-            h.Open("figcaption").Element("a", name, ("href", name));
+            h.Open("figcaption").Element("a", name, ("href", link + name));
             if (name == "reconstructions.png") h.Text(": test images (top row of each pair) and their reconstructions (below)");
             h.Close("figcaption").Line();
             h.Close("figure").Line();
         }
-        h.Close("section").Line();
     }
 
     // Small image grids (8×8 digits) are drawn at a whole multiple of their size, up to 4×, so the pixels can be seen; null for a file that is not a PNG.

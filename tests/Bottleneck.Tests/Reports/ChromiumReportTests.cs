@@ -27,13 +27,51 @@ public sealed class ChromiumReportTests : IDisposable
         string run = Path.Combine(_dir, "run");
         var result = BottleneckProcess.Run(_dir, "train", "--dataset", "digits", "--model", "dense", "--epochs", "2", "--out", run);
         result.ExitCode.Should().Be(0, result.ToString());
-        string report = Path.Combine(run, "report.html");
-        File.Exists(report).Should().BeTrue();
-        int svgsInFile = Regex.Matches(File.ReadAllText(report), "<svg[\\s>]").Count;
-        svgsInFile.Should().BeGreaterThan(0, "the train report shows its loss curves inline");
+        ShouldRenderWithItsCharts(Path.Combine(run, "report.html"), images: true);
+    }
 
-        // The screenshot: a PNG of the window's size with a drawn page on it.
+    [ChromiumFact]
+    public void A_study_report_and_its_robustness_and_t_SNE_pages_render_in_chromium_with_their_charts()
+    {
+        string file = Path.Combine(_dir, "pipe.yaml"), run = Path.Combine(_dir, "run");
+        File.WriteAllText(file, """
+            dataset: digits
+            model: dense
+            hidden: 16
+            code-size: 4
+            seed: 0
+            phases:
+              - name: final
+                train: {epochs: 3}
+              - name: robustness
+                robustness: {noise: "0,0.5,1", occlusion: "0,0.5,1", samples: 100}
+              - name: codes
+                embed: {method: tsne, samples: 300, use_model_of: final}
+            """);
+        var result = BottleneckProcess.Run(_dir, TimeSpan.FromSeconds(120), "run", file, "--out", run);
+        result.ExitCode.Should().Be(0, result.ToString());
+        string study = Path.Combine(run, "report.html");
+        ShouldRenderWithItsCharts(study, images: true);
+        string html = File.ReadAllText(study);
+        foreach (var chart in new[] { "final/curves.svg", "robustness/noise.svg", "robustness/occlusion.svg", "codes/embedding.svg" })
+            html.Should().Contain($"<figcaption><a href=\"{chart}\">", "the study's page shows every phase's charts itself");
+        ShouldRenderWithItsCharts(Path.Combine(run, "robustness", "report.html"), images: true);
+        ShouldRenderWithItsCharts(Path.Combine(run, "codes", "report.html"), images: false);
+        File.ReadAllText(Path.Combine(run, "codes", "report.html")).Should().Contain("<circle", "the t-SNE map is drawn inline");
+    }
+
+    /// <summary>
+    /// The screenshot is a PNG of the window's size with a drawn page on it, and the rendered DOM keeps
+    /// every chart of the file as an &lt;svg&gt; that draws something (and the image grids, when the page has them).
+    /// </summary>
+    private void ShouldRenderWithItsCharts(string report, bool images)
+    {
+        File.Exists(report).Should().BeTrue(report);
+        int svgsInFile = Regex.Matches(File.ReadAllText(report), "<svg[\\s>]").Count;
+        svgsInFile.Should().BeGreaterThan(0, $"{report} shows its charts inline");
+
         string shot = Path.Combine(_dir, "shot.png");
+        File.Delete(shot);
         Chromium(report, $"--screenshot={shot}", "--window-size=1200,2400");
         File.Exists(shot).Should().BeTrue("Chromium writes the screenshot");
         var image = DecodeRgb(File.ReadAllBytes(shot));
@@ -47,17 +85,16 @@ public sealed class ChromiumReportTests : IDisposable
             if (r < 240 || g < 240 || b < 240) nonWhite++;
             colours.Add(r << 16 | g << 8 | b);
         }
-        nonWhite.Should().BeGreaterThan(20_000, "text, tables and charts cover part of the page");
-        colours.Count.Should().BeGreaterThan(50, "text antialiasing, chart lines and the image grid give many colours");
+        nonWhite.Should().BeGreaterThan(20_000, $"text, tables and charts cover part of {report}");
+        colours.Count.Should().BeGreaterThan(50, "text antialiasing, chart lines and images give many colours");
 
-        // The rendered DOM: every chart survived parsing as an <svg> with drawn marks, and the image grid is there.
         string dom = Chromium(report, "--dump-dom");
         dom.Should().Contain("</html>");
         var svgs = Regex.Matches(dom, "<svg[\\s>].*?</svg>", RegexOptions.Singleline);
-        svgs.Count.Should().Be(svgsInFile, "the browser keeps every chart of the file");
+        svgs.Count.Should().Be(svgsInFile, $"the browser keeps every chart of {report}");
         foreach (Match svg in svgs)
             Regex.IsMatch(svg.Value, "<(path|polyline|line|rect|circle)[\\s/>]").Should().BeTrue("every chart draws something");
-        dom.Should().Contain("<img", "the reconstructions are shown inline");
+        if (images) dom.Should().Contain("<img", $"{report} shows its image grids inline");
         Regex.IsMatch(dom, "(src|href)=\"(https?:)?//").Should().BeFalse("the report is self-contained");
     }
 

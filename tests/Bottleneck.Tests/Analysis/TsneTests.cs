@@ -57,6 +57,12 @@ public class TsneTests(ITestOutputHelper output)
             two.Embedding.Cast<double>().Should().Equal(one.Embedding.Cast<double>(), $"{method}");
             two.KlDivergence.Should().Be(one.KlDivergence);
         }
+        // Enough points for many quadtree groups spread over the chunks in different ways.
+        var digits = StandardizedDigits();
+        var serial = Tsne.Fit(digits, new TsneSettings { Threads = 1, Iterations = 300 });
+        var parallel = Tsne.Fit(digits, new TsneSettings { Threads = 3, Iterations = 300 });
+        parallel.Embedding.Cast<double>().Should().Equal(serial.Embedding.Cast<double>(), "1,797 digits, Barnes-Hut");
+        parallel.KlDivergence.Should().Be(serial.KlDivergence);
     }
 
     // One 300-point map's KL moves by several percent with any change in rounding, and now and then

@@ -149,52 +149,58 @@ public static class Tsne
     }
 
     // Exact: Z = Σ_{i≠j} w_ij; q_ij = max(w_ij / Z, ε); KL = Σ_{i≠j} p_ij ln(p_ij / q_ij).
+    // ∂KL/∂y_i = 4 Σ_j (p_ij − q_ij) w_ij (y_i − y_j) = 4 (A_i − B_i / Z), A_i = Σ_j p_ij w_ij (y_i − y_j) and
+    // B_i = Σ_j w_ij² (y_i − y_j), so one pass over the pairs gives the gradient (q's clamp at ε would only
+    // act on a pair with w_ij < ε·Z, millions of units apart, and is left out of it). Z is the sum of the
+    // rows' Σ_j w_ij in index order, so no result depends on the threads.
     internal sealed class ExactObjective(double[] p, int n, int threads) : Objective
     {
-        private readonly double[] _partialZ = new double[Chunks.ChunkCount(n)];
+        private readonly double[] _xs = new double[n], _ys = new double[n], _rowW = new double[n];
+        private readonly double[] _attractive = new double[2 * n], _negative = new double[2 * n];
         private readonly double[] _partialKl = new double[Chunks.ChunkCount(n)];
 
         public override double Gradient(double[] y, double[] grad, bool computeError)
         {
-            Chunks.ForChunks(n, threads, (chunk, start, end) =>
+            for (int i = 0; i < n; i++)
             {
-                double z = 0;
+                _xs[i] = y[2 * i];
+                _ys[i] = y[2 * i + 1];
+            }
+            Chunks.For(n, threads, (start, end) =>
+            {
                 for (int i = start; i < end; i++)
-                    for (int j = 0; j < n; j++)
-                    {
-                        if (j == i) continue;
-                        double dx = y[2 * i] - y[2 * j], dy = y[2 * i + 1] - y[2 * j + 1];
-                        z += 1 / (1 + dx * dx + dy * dy);
-                    }
-                _partialZ[chunk] = z;
+                {
+                    var (w, ax, ay, bx, by) = ExactSums.Row(_xs, _ys, p.AsSpan(i * n, n), i);
+                    _rowW[i] = w - 1;
+                    _attractive[2 * i] = ax;
+                    _attractive[2 * i + 1] = ay;
+                    _negative[2 * i] = bx;
+                    _negative[2 * i + 1] = by;
+                }
             });
-            double sum = 0;
-            foreach (double z in _partialZ) sum += z;
+            double z = 0;
+            foreach (double w in _rowW) z += w;
             double exaggeration = Exaggeration;
+            for (int k = 0; k < grad.Length; k++) grad[k] = 4 * (exaggeration * _attractive[k] - _negative[k] / z);
+            return computeError ? Kl(y, z, exaggeration) : double.NaN;
+        }
+
+        private double Kl(double[] y, double z, double exaggeration)
+        {
             Chunks.ForChunks(n, threads, (chunk, start, end) =>
             {
                 double kl = 0;
                 for (int i = start; i < end; i++)
-                {
-                    double gx = 0, gy = 0;
                     for (int j = 0; j < n; j++)
                     {
                         if (j == i) continue;
                         double dx = y[2 * i] - y[2 * j], dy = y[2 * i + 1] - y[2 * j + 1];
-                        double w = 1 / (1 + dx * dx + dy * dy);
-                        double q = Math.Max(w / sum, Affinities.MachineEpsilon);
+                        double q = Math.Max(1 / (1 + dx * dx + dy * dy) / z, Affinities.MachineEpsilon);
                         double pij = p[i * n + j] * exaggeration;
-                        double f = (pij - q) * w;
-                        gx += f * dx;
-                        gy += f * dy;
-                        if (computeError) kl += pij * Math.Log(Math.Max(pij, Affinities.MachineEpsilon) / q);
+                        kl += pij * Math.Log(Math.Max(pij, Affinities.MachineEpsilon) / q);
                     }
-                    grad[2 * i] = 4 * gx;
-                    grad[2 * i + 1] = 4 * gy;
-                }
                 _partialKl[chunk] = kl;
             });
-            if (!computeError) return double.NaN;
             double total = 0;
             foreach (double kl in _partialKl) total += kl;
             return total;

@@ -4,8 +4,8 @@ using FluentAssertions;
 
 namespace Bottleneck.Tests.Analysis;
 
-/// <summary>The Barnes-Hut quadtree, its per-group interaction lists and the attraction kernel against direct sums.</summary>
-public class QuadTreeTests
+/// <summary>t-SNE's kernels against direct sums: the Barnes-Hut quadtree and its per-group interaction lists, the attraction, the exact row sums.</summary>
+public class TsneKernelTests
 {
     /// <summary>Clustered points (as a t-SNE map has) plus <paramref name="duplicates"/> copies of one point.</summary>
     private static double[] Map(uint seed, int n, int duplicates)
@@ -137,6 +137,37 @@ public class QuadTreeTests
             fx.Should().BeApproximately(ex, 1e-13 * scale, $"{length} entries");
             fy.Should().BeApproximately(ey, 1e-13 * scale, $"{length} entries");
             if (length == 0) (fx, fy).Should().Be((0.0, 0.0));
+        }
+    }
+
+    [Fact]
+    public void Exact_row_sums_equal_direct_sums_for_every_length()
+    {
+        var random = new RandomState(5);
+        foreach (int n in new[] { 1, 7, 8, 9, 30 })
+        {
+            var xs = Enumerable.Range(0, n).Select(_ => 3 * random.NextGaussian()).ToArray();
+            var ys = Enumerable.Range(0, n).Select(_ => 3 * random.NextGaussian()).ToArray();
+            var p = Enumerable.Range(0, n).Select(_ => random.NextDouble()).ToArray();
+            for (int i = 0; i < n; i++)
+            {
+                double w = 0, ax = 0, ay = 0, bx = 0, by = 0;
+                for (int j = 0; j < n; j++)
+                {
+                    double dx = xs[i] - xs[j], dy = ys[i] - ys[j];
+                    double wij = 1 / (1 + dx * dx + dy * dy);
+                    w += wij;
+                    ax += p[j] * wij * dx;
+                    ay += p[j] * wij * dy;
+                    bx += wij * wij * dx;
+                    by += wij * wij * dy;
+                }
+                var sums = ExactSums.Row(xs, ys, p, i);
+                sums.SumW.Should().BeApproximately(w, 1e-13 * w, $"n {n}, point {i}");
+                double scale = Math.Abs(ax) + Math.Abs(ay) + Math.Abs(bx) + Math.Abs(by) + 1e-300;
+                foreach (var (actual, expected) in new[] { (sums.Ax, ax), (sums.Ay, ay), (sums.Bx, bx), (sums.By, by) })
+                    actual.Should().BeApproximately(expected, 1e-13 * scale, $"n {n}, point {i}");
+            }
         }
     }
 }

@@ -11,14 +11,18 @@ public static class Cli
 {
     public const int Success = 0, Failed = 1, Usage = 2;
 
-    public static int Run(RootCommand root, string[] args)
+    public static int Run(Command root, string[] args)
     {
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
+            // A mistyped command also leaves its command missing; naming the unknown word says more.
+            var error = parsed.Errors.FirstOrDefault(e => parsed.UnmatchedTokens.Any(t => e.Message.Contains($"'{t}'", StringComparison.Ordinal)))
+                        ?? parsed.Errors[0];
             // The parser lists allowed values on lines of their own; the contract is one line.
-            string message = string.Join(" ", parsed.Errors[0].Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
-            Console.Error.WriteLine($"error: {message}");
+            string message = string.Join(" ", error.Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+            string hint = parsed.CommandResult.Command == root ? $" (commands: {string.Join(", ", root.Subcommands.Select(c => c.Name))})" : "";
+            Console.Error.WriteLine($"error: {message}{hint}");
             return Usage;
         }
         try

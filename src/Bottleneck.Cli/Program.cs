@@ -1,10 +1,15 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Bottleneck.Cli;
 using Bottleneck.Cli.Commands;
 using Bottleneck.Cli.Output;
 
-var root = new RootCommand("Bottleneck: train, tune and study autoencoders on the CPU.")
+// A plain command named "bottleneck" rather than a RootCommand, which would name itself after the
+// assembly (Bottleneck.Cli) in every usage line; it gets the root's --help and --version by hand.
+var root = new Command("bottleneck", "Bottleneck: train, tune and study autoencoders on the CPU.")
 {
+    new HelpOption(),
+    new VersionOption(),
     OptimizersCommand.Create(),
     TrainCommand.Create(),
     EmbedCommand.Create(),

@@ -36,6 +36,19 @@ public static class CommonOptions
         }
     }
 
+    /// <summary>Refuses an --out that cannot be made, before data is loaded or downloaded; creates nothing.</summary>
+    public static void CheckOut(string? path)
+    {
+        try
+        {
+            RunDirectory.CheckCreatable(path ?? "runs");
+        }
+        catch (IOException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+
     /// <summary>Comma-separated integers, e.g. "128,64"; empty means none.</summary>
     public static IReadOnlyList<int> IntList(string? text, string option)
     {

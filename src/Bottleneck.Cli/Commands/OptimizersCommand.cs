@@ -68,6 +68,7 @@ public static class OptimizersCommand
                 Threads = parsed.GetValue(threads),
             };
             settings.Validate();
+            CommonOptions.CheckOut(parsed.GetValue(outDir));
             string datasetName = parsed.GetValue(dataset)!;
             var data = DatasetCatalog.Load(datasetName, log: line => Console.Error.WriteLine(line));
             // Everything that can be wrong with the input is found before the run directory exists.

@@ -79,6 +79,7 @@ public sealed class StudyCommand
             if (adjust is not null) settings = adjust(settings);
             settings.Validate();
             trials = space!(settings);
+            CommonOptions.CheckOut(parsed.GetValue(_out));
             store = null!;
             dir = null!;
         }

@@ -73,6 +73,7 @@ public static class TrainCommand
                     if (parsed.GetResult(option) is { Implicit: false })
                         Console.Error.WriteLine($"warning: {option.Name} is ignored: the model file {modelName} sets the architecture");
 
+            CommonOptions.CheckOut(parsed.GetValue(outDir));
             var (train, test) = DataOptions.Load(parsed.GetValue(dataset)!, parsed.GetValue(dataDir), parsed.GetValue(limit), seedValue);
             var settings = partial with { Model = modelFor(train.SampleShape) };
             var started = DateTimeOffset.Now;

@@ -13,6 +13,34 @@ public sealed class RunDirectory
 
     private RunDirectory(string path) => Path = path;
 
+    /// <summary>
+    /// Throws <see cref="IOException"/> when <see cref="Create"/> would certainly fail for
+    /// <paramref name="path"/> (it is a file, or its nearest existing folder cannot be written),
+    /// without creating anything: for commands that load (or download) data before making the folder.
+    /// </summary>
+    public static void CheckCreatable(string path)
+    {
+        string full = System.IO.Path.GetFullPath(path);
+        if (System.IO.File.Exists(full)) throw new IOException($"--out {path} is a file, not a directory");
+        string? existing = full;
+        while (existing is not null && !Directory.Exists(existing))
+        {
+            if (System.IO.File.Exists(existing)) throw new IOException($"cannot write to --out {path}: {existing} is a file");
+            existing = System.IO.Path.GetDirectoryName(existing);
+        }
+        if (existing is null) return;
+        string probe = System.IO.Path.Combine(existing, $".write-test-{Environment.ProcessId}");
+        try
+        {
+            System.IO.File.WriteAllText(probe, "");
+            System.IO.File.Delete(probe);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new IOException($"cannot write to --out {path}: {e.Message}");
+        }
+    }
+
     /// <summary>Creates the folder and proves it writable before any work starts.</summary>
     public static RunDirectory Create(string path)
     {

@@ -319,6 +319,19 @@ public sealed class TrainCommandTests : IDisposable
         Directory.GetFiles(_dir, "*", SearchOption.AllDirectories).Should().BeEmpty("a failed download leaves no file behind");
     }
 
+    [Fact]
+    public void An_out_that_cannot_be_made_is_refused_before_any_data_is_looked_for_or_downloaded()
+    {
+        string file = WriteFile("taken", "a file, not a folder");
+        foreach (var bad in new[] { file, Path.Combine(file, "run") })
+        {
+            string message = Rejected(Run(Isolated(), "train", "--dataset", "kmnist", "--epochs", "1", "--out", bad), 2);
+            message.Should().Contain("--out").And.Contain(file).And.NotContain("kmnist", "the dataset is not looked for");
+        }
+        File.ReadAllText(file).Should().Be("a file, not a folder");
+        Directory.Exists(Cache).Should().BeFalse("no download was tried");
+    }
+
     // ---- real data ----------------------------------------------------------------------------
 
     [FashionMnistFact]

@@ -139,14 +139,25 @@ public static class RunCommand
                 summary.Add(ModelPhase(phase, Values(pipeline, phase, bests, overrides), settings, dataDir, dir, provenance));
                 continue;
             }
+            string trainedWith = Json.Serialize(new JsonObject { ["settings"] = settings.ToJson(), ["test_limit"] = testLimit });
+            if (phase.Kind == "train" && FinishedTrainPhase(dir.File(phase.Name), trainedWith) is { } earlierMse)
+            {
+                Console.WriteLine($"== phase {phase.Name} ({phase.Kind}) ==");
+                Console.WriteLine($"final model already trained with these settings (test MSE {earlierMse.ToString("0.000000", CultureInfo.InvariantCulture)}); kept");
+                summary.Add(new JsonObject { ["name"] = phase.Name, ["kind"] = phase.Kind, ["settings"] = settings.ToJson(), ["test_mse"] = Json.Number(earlierMse), ["directory"] = phase.Name });
+                continue;
+            }
             var (train, test) = DataOptions.Load(settings.Dataset, dataDir, settings.Limit, settings.Seed, testLimit);
             var phaseDir = CommonOptions.CreateRunDirectory(dir.File(phase.Name), phase.Name, DateTimeOffset.Now);
             Console.WriteLine($"== phase {phase.Name} ({phase.Kind}) ==");
             if (phase.Kind == "train")
             {
+                phaseDir.Delete(TrainedWithFile);
                 var outcome = TrainPhase(settings, train, test, phaseDir, provenance);
                 summary.Add(new JsonObject { ["name"] = phase.Name, ["kind"] = phase.Kind, ["settings"] = settings.ToJson(), ["test_mse"] = Json.Number(outcome.TestMse), ["directory"] = phase.Name });
                 if (outcome.Training.Status != RunStatus.Completed) return Finish(dir, summary, provenance, failed: true);
+                // Written last: its presence says the model beside it is complete and was trained with exactly these settings.
+                phaseDir.WriteText(TrainedWithFile, trainedWith);
                 continue;
             }
             StudyCommand.Check(settings, trials, train, test);
@@ -199,6 +210,26 @@ public static class RunCommand
         foreach (var key in new[] { "method", "samples", "trustworthiness", "knn_accuracy", "kl_divergence" })
             if (results[key] is JsonValue v) entry[key] = v.DeepClone();
         return entry;
+    }
+
+    /// <summary>What a train phase's model was trained with; a rerun with the same settings keeps the model instead of training again.</summary>
+    public const string TrainedWithFile = "trained-with.json";
+
+    // The test MSE of a completed train phase in <paramref name="folder"/> trained with exactly <paramref name="trainedWith"/>, else null.
+    private static double? FinishedTrainPhase(string folder, string trainedWith)
+    {
+        string marker = Path.Combine(folder, TrainedWithFile), results = Path.Combine(folder, "results.json");
+        if (!File.Exists(marker) || !File.Exists(results) || !File.Exists(Path.Combine(folder, "model.safetensors"))) return null;
+        if (File.ReadAllText(marker) != trainedWith) return null;
+        try
+        {
+            var json = JsonNode.Parse(File.ReadAllText(results));
+            return json?["status"]?.GetValue<string>() == "completed" && json["test_mse"] is JsonValue mse && mse.TryGetValue(out double value) ? value : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     // The final model: the phase's settings with the best parameters folded in, trained on the whole training set.

@@ -66,6 +66,9 @@ public sealed class RunDirectory
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
+    /// <summary>Removes a file of the run, if it is there.</summary>
+    public void Delete(string name) => System.IO.File.Delete(File(name));
+
     public void WriteText(string name, string content) => WriteBytes(name, Encoding.UTF8.GetBytes(content));
 
     public void WriteBytes(string name, ReadOnlySpan<byte> content)

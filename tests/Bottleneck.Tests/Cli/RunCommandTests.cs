@@ -77,4 +77,38 @@ public sealed class RunCommandTests : IDisposable
         }
         html.Should().Contain("href=\"robustness/noise.svg\"").And.Contain("href=\"codes/embedding.svg\"").And.Contain("model of final");
     }
+
+    [Fact]
+    public void A_rerun_keeps_a_finished_final_model_and_retrains_it_when_its_settings_change()
+    {
+        string file = Path.Combine(_dir, "pipe.yaml"), run = Path.Combine(_dir, "run"), model = Path.Combine(run, "final", "model.safetensors");
+        const string pipeline = """
+            dataset: digits
+            model: dense
+            hidden: 16
+            code-size: 4
+            seed: 0
+            phases:
+              - name: final
+                train: {epochs: 2}
+              - name: codes
+                embed: {method: pca, samples: 100}
+            """;
+        File.WriteAllText(file, pipeline);
+        BottleneckProcess.Run(_dir, TimeSpan.FromSeconds(120), "run", file, "--out", run).ExitCode.Should().Be(0);
+        byte[] first = File.ReadAllBytes(model);
+        var written = File.GetLastWriteTimeUtc(model);
+
+        var again = BottleneckProcess.Run(_dir, TimeSpan.FromSeconds(120), "run", file, "--out", run);
+        again.ExitCode.Should().Be(0, again.ToString());
+        again.StandardOutput.Should().Contain("final model already trained with these settings").And.NotContain("epoch 1/2");
+        File.GetLastWriteTimeUtc(model).Should().Be(written, "the model is kept, not written again");
+        File.Exists(Path.Combine(run, "codes", "results.json")).Should().BeTrue();
+
+        File.WriteAllText(file, pipeline.Replace("epochs: 2", "epochs: 3"));
+        var changed = BottleneckProcess.Run(_dir, TimeSpan.FromSeconds(120), "run", file, "--out", run);
+        changed.ExitCode.Should().Be(0, changed.ToString());
+        changed.StandardOutput.Should().NotContain("already trained").And.Contain("epoch 3/3");
+        File.ReadAllBytes(model).Should().NotEqual(first, "three epochs give other weights than two");
+    }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using Bottleneck.Data;
 
 namespace Bottleneck.Cli.Commands;
@@ -17,6 +18,24 @@ public static class DataOptions
     public static Option<int?> Limit() => new("--limit") { Description = "Use only the first N training samples (quick runs)" };
 
     public static Option<int?> TestLimit() => new("--test-limit") { Description = "Use only the first N test samples (quick runs)" };
+
+    /// <summary>
+    /// The seed that split the data a checkpoint was trained on (train's settings in its metadata), or
+    /// <paramref name="fallback"/> when it does not say: studying a model on the test split of its own
+    /// seed means studying images it never saw.
+    /// </summary>
+    public static uint SplitSeed(IReadOnlyDictionary<string, string> checkpointMetadata, uint fallback)
+    {
+        if (!checkpointMetadata.TryGetValue("training", out var training)) return fallback;
+        try
+        {
+            return JsonNode.Parse(training)?["seed"]?.GetValue<uint>() ?? fallback;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            return fallback;
+        }
+    }
 
     /// <summary>
     /// Train and test splits: the published ones for the MNIST family (pixels already in [0, 1]),

@@ -76,13 +76,15 @@ public static class EmbedCommand
     }
 
     /// <summary>
-    /// The codes of the first <paramref name="samples"/> test images of <paramref name="dataset"/> under a checkpoint,
-    /// their labels, and the run's source: what the command and a pipeline's embed phase both embed.
+    /// The codes of the first <paramref name="samples"/> test images of <paramref name="dataset"/> under a checkpoint
+    /// (digits and CSV files split with the checkpoint's training seed, else <paramref name="fallbackSeed"/>), their
+    /// labels, and the run's source: what the command and a pipeline's embed phase both embed.
     /// </summary>
-    public static (Tensor Codes, int[]? Labels, JsonObject Source) Codes(string checkpointPath, string dataset, string? dataDir, int samples, uint splitSeed, int threads)
+    public static (Tensor Codes, int[]? Labels, JsonObject Source) Codes(string checkpointPath, string dataset, string? dataDir, int samples, uint fallbackSeed, int threads)
     {
         if (!File.Exists(checkpointPath)) throw new UsageException($"{checkpointPath}: no such checkpoint file");
-        var (model, _, _) = Checkpoint.Load(checkpointPath);
+        var (model, _, metadata) = Checkpoint.Load(checkpointPath);
+        uint splitSeed = DataOptions.SplitSeed(metadata, fallbackSeed);
         var (_, test) = DataOptions.Load(dataset, dataDir, null, splitSeed, samples);
         if (test.FeatureCount != Tensor.ElementCount(model.InputShape))
             throw new UsageException($"{checkpointPath} takes inputs of shape {string.Join("×", model.InputShape)}, but {test.Name} has {test.FeatureCount} values per sample");
@@ -90,7 +92,7 @@ public static class EmbedCommand
         model.Workers = pool;
         var codes = CodeSpace.Encode(model, test.Features);
         model.Workers = WorkerPool.Serial;
-        return (codes, test.Labels, new JsonObject { ["checkpoint"] = checkpointPath, ["dataset"] = test.Name, ["code_size"] = model.CodeSize });
+        return (codes, test.Labels, new JsonObject { ["checkpoint"] = checkpointPath, ["dataset"] = test.Name, ["code_size"] = model.CodeSize, ["split_seed"] = splitSeed });
     }
 
     /// <summary>Throws unless the points suit the method (checked before the run directory is made).</summary>

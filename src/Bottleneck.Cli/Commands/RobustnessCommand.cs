@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Bottleneck.Analysis;
 using Bottleneck.Data;
 using Bottleneck.Models;
@@ -64,7 +63,7 @@ public static class RobustnessCommand
         if (Directory.Exists(path)) throw new UsageException($"{what}{path} is a directory; give its model.safetensors");
         if (!File.Exists(path)) throw new UsageException($"{what}{path} does not exist");
         var (model, _, metadata) = Checkpoint.Load(path);
-        var settings = partial with { SplitSeed = TrainingSeed(metadata) ?? partial.Seed };
+        var settings = partial with { SplitSeed = DataOptions.SplitSeed(metadata, partial.Seed) };
 
         var (_, test) = DataOptions.Load(settings.Dataset, dataDir, limit: null, settings.SplitSeed, testLimit: settings.Samples);
         try
@@ -111,20 +110,6 @@ public static class RobustnessCommand
     private static double Number(string s, string text, string option) =>
         double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v)
             ? v : throw new UsageException($"{option} {text}: '{s}' is not a number");
-
-    // The split seed the checkpoint was trained with (train's settings in its metadata), if it says.
-    private static uint? TrainingSeed(IReadOnlyDictionary<string, string> metadata)
-    {
-        if (!metadata.TryGetValue("training", out var training)) return null;
-        try
-        {
-            return JsonNode.Parse(training)?["seed"]?.GetValue<uint>();
-        }
-        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
-        {
-            return null;
-        }
-    }
 
     private static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
 }

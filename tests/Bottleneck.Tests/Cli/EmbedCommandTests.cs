@@ -84,7 +84,7 @@ public sealed class EmbedCommandTests : IDisposable
     public void Codes_of_a_digits_checkpoint_are_embedded()
     {
         string trainDir = OutDir("train");
-        var trained = Run("train", "--dataset", "digits", "--model", "dense", "--hidden", "32", "--code-size", "8", "--epochs", "2", "--out", trainDir);
+        var trained = Run("train", "--dataset", "digits", "--model", "dense", "--hidden", "32", "--code-size", "8", "--epochs", "2", "--seed", "3", "--out", trainDir);
         trained.ExitCode.Should().Be(0, trained.ToString());
 
         string outDir = OutDir();
@@ -94,6 +94,7 @@ public sealed class EmbedCommandTests : IDisposable
         var json = ReadResults(outDir);
         json["samples"]!.GetValue<int>().Should().Be(200);
         json["settings"]!["source"]!["code_size"]!.GetValue<int>().Should().Be(8);
+        json["settings"]!["source"]!["split_seed"]!.GetValue<uint>().Should().Be(3, "the digits are split as the model's training split them, whatever --seed says");
         json["knn_accuracy"]!.GetValue<double>().Should().BeInRange(0, 1);
         json["tsne"]!["algorithm"]!.GetValue<string>().Should().Be("exact");
         File.ReadAllLines(Path.Combine(outDir, "embedding.csv")).Should().HaveCount(201);

@@ -45,8 +45,6 @@ public sealed class QuadTree
     private int[] _groups = [];
     private readonly int[] _histogram = new int[8 * 256];
 
-    public int CellCount => _cells;
-
     public int GroupCount { get; private set; }
 
     /// <summary>Rebuilds the tree over the points (y[2i], y[2i + 1]).</summary>

@@ -212,6 +212,14 @@ public static class HtmlReport
                 .Element("strong", found ? "the pruned search found it" : "the pruned search did not find it", ("class", found ? "ok" : "bad"))
                 .Text(".").Close("p").Line();
         }
+        TrialsTable(h, r);
+    }
+
+    // The top trials as study B's Table 1: rank, settings, loss as mean ± std, score.
+    private static void TrialsTable(Html h, JsonObject r)
+    {
+        bool tune = Str(At(r, "settings", "kind")) == "tune";
+        var trials = Array(r["trials"]).OfType<JsonObject>().ToList();
         var names = trials.SelectMany(t => (t["params"] as JsonObject)?.Select(p => p.Key) ?? []).Distinct().ToList();
         string loss = tune ? "validation loss (mean ± std over folds)" : "test loss (mean ± std)";
         h.Element("h3", trials.Count > TopTrials ? $"Top {TopTrials} of {trials.Count} trials" : "Trials").Line();
@@ -278,6 +286,7 @@ public static class HtmlReport
                 ("images per second", Number(phase?["images_per_second"], 4)),
                 ("folder", folder is null ? null : folder + "/"),
             ]);
+            if (phase is not null && Str(phase["schema"]) == StudyReport.Schema) TrialsTable(h, phase);
             if (PhaseReport(directory, p) is { } link)
                 h.Open("p").Text("Trials, settings and files of this phase: ").Element("a", link, ("href", link)).Close("p").Line();
             if (folder is not null && Directory.Exists(Path.Combine(directory, folder)))

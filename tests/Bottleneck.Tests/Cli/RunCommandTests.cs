@@ -76,6 +76,7 @@ public sealed class RunCommandTests : IDisposable
             html.Should().Contain($"href=\"{phase}/report.html\"");
         }
         html.Should().Contain("href=\"robustness/noise.svg\"").And.Contain("href=\"codes/embedding.svg\"").And.Contain("model of final");
+        html.Should().Contain("validation loss (mean ± std over folds)", "the tune phase's trials table is on the study's page too");
     }
 
     [Fact]

@@ -19,6 +19,7 @@ public static class KnnAccuracy
         int n = points.GetLength(0);
         if (labels.Length != n) throw new ArgumentException($"{labels.Length} labels for {n} points");
         if (k < 1 || k > n - 1) throw new ArgumentOutOfRangeException(nameof(k), $"k must be in 1..{n - 1}, got {k}");
+        var columns = new Points(points);
         var partial = new int[Chunks.ChunkCount(n)];
         Chunks.ForChunks(n, threads, (chunk, start, end) =>
         {
@@ -28,7 +29,8 @@ public static class KnnAccuracy
             for (int i = start; i < end; i++)
             {
                 votes.Clear();
-                foreach (int j in Points.Neighbours(points, i, k, distances))
+                columns.SquaredDistances(i, distances);
+                foreach (int j in Points.Nearest(distances, i, k))
                     votes[labels[j]] = votes.GetValueOrDefault(labels[j]) + 1;
                 int predicted = votes.OrderByDescending(v => v.Value).ThenBy(v => v.Key).First().Key;
                 if (predicted == labels[i]) right++;

@@ -1,10 +1,33 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Bottleneck.Tensors;
 
 namespace Bottleneck.Analysis;
 
-/// <summary>Rows of points as double[n, d], and the Euclidean distance between two rows.</summary>
-public static class Points
+/// <summary>
+/// Points stored column by column (every point's first value, then every point's second, …), so
+/// that the squared distances from one point to all others vectorise across the points. Each
+/// distance is still summed over the dimensions in order, as a point-by-point loop would, so the
+/// numbers do not depend on the vector width.
+/// </summary>
+public sealed class Points
 {
+    private readonly double[] _columns;
+
+    public int Count { get; }
+
+    public int Dimensions { get; }
+
+    public Points(double[,] rows)
+    {
+        Count = rows.GetLength(0);
+        Dimensions = rows.GetLength(1);
+        _columns = new double[Count * Dimensions];
+        for (int i = 0; i < Count; i++)
+            for (int k = 0; k < Dimensions; k++) _columns[k * Count + i] = rows[i, k];
+    }
+
     /// <summary>A [n, …] tensor as double[n, d].</summary>
     public static double[,] From(Tensor x)
     {
@@ -18,27 +41,44 @@ public static class Points
         return points;
     }
 
-    public static double SquaredDistance(double[,] points, int a, int b)
+    /// <summary>distances[j] = ‖x_i − x_j‖² for every point j (0 for j = i).</summary>
+    public void SquaredDistances(int i, Span<double> distances)
     {
-        double s = 0;
-        for (int j = 0; j < points.GetLength(1); j++)
+        int n = Count;
+        if (distances.Length != n) throw new ArgumentException($"need room for {n} distances, got {distances.Length}");
+        distances.Clear();
+        ref double acc = ref MemoryMarshal.GetReference(distances);
+        for (int k = 0; k < Dimensions; k++)
         {
-            double d = points[a, j] - points[b, j];
-            s += d * d;
+            ref double column = ref _columns[k * n];
+            double xi = _columns[k * n + i];
+            nuint j = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var v = Vector256.Create(xi);
+                for (; j + 4 <= (nuint)n; j += 4)
+                {
+                    var d = v - Vector256.LoadUnsafe(ref column, j);
+                    (Vector256.LoadUnsafe(ref acc, j) + d * d).StoreUnsafe(ref acc, j);
+                }
+            }
+            for (; j < (nuint)n; j++)
+            {
+                double d = xi - Unsafe.Add(ref column, j);
+                Unsafe.Add(ref acc, j) += d * d;
+            }
         }
-        return s;
     }
 
-    /// <summary>The k nearest other rows of row i (ties to the smaller index), nearest first.</summary>
-    public static int[] Neighbours(double[,] points, int i, int k, double[] distances)
+    /// <summary>The k points nearest to point i (not i itself) by a row of <see cref="SquaredDistances"/>; ties to the smaller index, nearest first.</summary>
+    public static int[] Nearest(ReadOnlySpan<double> distances, int i, int k)
     {
-        int n = points.GetLength(0);
         var best = new int[k];
         int size = 0;
-        for (int j = 0; j < n; j++)
+        for (int j = 0; j < distances.Length; j++)
         {
             if (j == i) continue;
-            double d = distances[j] = SquaredDistance(points, i, j);
+            double d = distances[j];
             // Insertion into the sorted k best; j ascends, so an equal distance stays behind.
             if (size == k && !(d < distances[best[k - 1]])) continue;
             int at = size < k ? size++ : k - 1;

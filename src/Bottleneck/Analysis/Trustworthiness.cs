@@ -21,6 +21,7 @@ public static class Trustworthiness
         int n = x.GetLength(0);
         if (embedded.GetLength(0) != n) throw new ArgumentException($"the map has {embedded.GetLength(0)} points, the data {n}");
         if (k < 1 || k >= n / 2.0) throw new ArgumentOutOfRangeException(nameof(k), $"k must be in 1..{(n - 1) / 2} (below n / 2) for {n} points, got {k}");
+        Points data = new(x), map = new(embedded);
         var partial = new double[Chunks.ChunkCount(n)];
         Chunks.ForChunks(n, threads, (chunk, start, end) =>
         {
@@ -29,8 +30,10 @@ public static class Trustworthiness
             double sum = 0;
             for (int i = start; i < end; i++)
             {
-                var mapNeighbours = Points.Neighbours(embedded, i, k, distances);
-                for (int j = 0; j < n; j++) original[j] = j == i ? double.PositiveInfinity : Points.SquaredDistance(x, i, j);
+                map.SquaredDistances(i, distances);
+                var mapNeighbours = Points.Nearest(distances, i, k);
+                data.SquaredDistances(i, original);
+                original[i] = double.PositiveInfinity;
                 foreach (int j in mapNeighbours)
                 {
                     // r(i, j) = 1 + the number of points before j in i's original-space order.

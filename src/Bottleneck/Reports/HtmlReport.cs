@@ -288,7 +288,7 @@ public static class HtmlReport
             ]);
             if (phase is not null && Str(phase["schema"]) == StudyReport.Schema) TrialsTable(h, phase);
             if (PhaseReport(directory, p) is { } link)
-                h.Open("p").Text("Trials, settings and files of this phase: ").Element("a", link, ("href", link)).Close("p").Line();
+                h.Open("p").Text("The phase's own page, with its settings and files: ").Element("a", link, ("href", link)).Close("p").Line();
             if (folder is not null && Directory.Exists(Path.Combine(directory, folder)))
             {
                 // The phase's charts and image grids, so that this one page shows the whole study.

@@ -42,6 +42,8 @@ public sealed class InteractionList
         ref double x = ref MemoryMarshal.GetArrayDataReference(X);
         ref double y = ref MemoryMarshal.GetArrayDataReference(Y);
         ref double c = ref MemoryMarshal.GetArrayDataReference(Counts);
+        // A 512-bit path beside the paired 256-bit one: on this project's AVX-512 machine the pair took
+        // 1.6 s of repulsion at 10,000 points against 1.2–1.4 s for one 512-bit vector (same run).
         if (Vector512.IsHardwareAccelerated)
         {
             Vector512<double> vx = Vector512.Create(px), vy = Vector512.Create(py), one = Vector512<double>.One;

@@ -121,7 +121,7 @@ public sealed class DatasetSearchTests : IDisposable
     public void Local_files_are_used_without_any_download()
     {
         using var server = new TestHttpServer();
-        using var downloader = new Downloader(TimeSpan.FromSeconds(2));
+        using var downloader = new Downloader();
         SyntheticIdx.WriteTiny(Path.Combine(Dir("system"), "tiny"));
 
         var (train, _) = IdxDatasetLoader.Load(SyntheticIdx.Tiny(server.BaseUrl), Places, downloader);
@@ -135,7 +135,7 @@ public sealed class DatasetSearchTests : IDisposable
     public void A_missing_dataset_is_downloaded_into_the_cache_and_loaded()
     {
         using var server = new TestHttpServer();
-        using var downloader = new Downloader(TimeSpan.FromSeconds(2));
+        using var downloader = new Downloader();
         foreach (var (name, bytes) in SyntheticIdx.TinyServed) server.Serve("tiny/" + name, bytes);
         var log = new List<string>();
 
@@ -151,7 +151,7 @@ public sealed class DatasetSearchTests : IDisposable
     public void A_failed_download_says_where_it_looked_and_why_the_download_failed()
     {
         using var server = new TestHttpServer();
-        using var downloader = new Downloader(TimeSpan.FromSeconds(2));
+        using var downloader = new Downloader();
 
         var failure = FluentActions.Invoking(() => IdxDatasetLoader.Load(SyntheticIdx.Tiny(server.BaseUrl), Places, downloader))
             .Should().Throw<DatasetNotFoundException>().Which;

@@ -14,7 +14,9 @@ public sealed record TestResponse(byte[] Body, int Status = 200, int? SendOnly =
 /// <summary>
 /// A minimal HTTP/1.1 server on 127.0.0.1 (a free port) for download tests: one request per
 /// connection, answers from a table of paths (404 for the rest), records the paths asked for.
-/// It stops when disposed, and in any case after a minute, so a broken test cannot leave it running.
+/// It accepts and answers on its own threads, not the thread pool, so that tests saturating the
+/// pool elsewhere cannot delay an answer past a client's timeout. It stops when disposed, and in
+/// any case after a minute, so a broken test cannot leave it running.
 /// </summary>
 public sealed class TestHttpServer : IDisposable
 {
@@ -22,13 +24,15 @@ public sealed class TestHttpServer : IDisposable
     private readonly CancellationTokenSource _stop = new(TimeSpan.FromMinutes(1));
     private readonly ConcurrentDictionary<string, TestResponse> _responses = new();
     private readonly ConcurrentQueue<string> _requests = new();
-    private readonly Task _loop;
+    private readonly Thread _acceptor;
 
     public TestHttpServer()
     {
         _listener.Start();
         BaseUrl = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
-        _loop = Task.Run(AcceptLoop);
+        _stop.Token.Register(_listener.Stop);
+        _acceptor = new Thread(AcceptLoop) { IsBackground = true, Name = "test-http-accept" };
+        _acceptor.Start();
     }
 
     public Uri BaseUrl { get; }
@@ -42,57 +46,58 @@ public sealed class TestHttpServer : IDisposable
 
     public void Serve(string path, byte[] body) => Serve(path, new TestResponse(body));
 
-    private async Task AcceptLoop()
+    private void AcceptLoop()
     {
         while (!_stop.IsCancellationRequested)
         {
             TcpClient client;
             try
             {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                client = _listener.AcceptTcpClient();
             }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or InvalidOperationException)
             {
                 return;
             }
-            _ = Task.Run(() => Answer(client));
+            new Thread(() => Answer(client)) { IsBackground = true, Name = "test-http-answer" }.Start();
         }
     }
 
-    private async Task Answer(TcpClient client)
+    private void Answer(TcpClient client)
     {
-        using (client)
+        try
         {
-            try
+            using (client)
+            using (_stop.Token.Register(client.Close))
             {
                 var stream = client.GetStream();
-                string? path = await ReadRequestPath(stream);
+                string? path = ReadRequestPath(stream);
                 if (path is null) return;
                 _requests.Enqueue(path);
                 var response = _responses.TryGetValue(path, out var r) ? r : new TestResponse(Encoding.ASCII.GetBytes("not found"), 404);
                 string reason = response.Status == 200 ? "OK" : response.Status == 404 ? "Not Found" : "Error";
                 string head = $"HTTP/1.1 {response.Status} {reason}\r\nContent-Length: {response.Body.Length}\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n";
-                await stream.WriteAsync(Encoding.ASCII.GetBytes(head), _stop.Token);
+                stream.Write(Encoding.ASCII.GetBytes(head));
                 int send = Math.Min(response.SendOnly ?? response.Body.Length, response.Body.Length);
-                await stream.WriteAsync(response.Body.AsMemory(0, send), _stop.Token);
-                await stream.FlushAsync(_stop.Token);
-                if (response.Stall) await Task.Delay(Timeout.Infinite, _stop.Token);
+                stream.Write(response.Body, 0, send);
+                stream.Flush();
+                if (response.Stall) _stop.Token.WaitHandle.WaitOne();
             }
-            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
-            {
-                // The client went away or the server is stopping: nothing to answer.
-            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The client went away or the server is stopping: nothing to answer.
         }
     }
 
     // Reads up to the blank line that ends the request headers; returns the path of "GET /path HTTP/1.1".
-    private async Task<string?> ReadRequestPath(NetworkStream stream)
+    private static string? ReadRequestPath(NetworkStream stream)
     {
         var head = new StringBuilder();
         var buffer = new byte[1024];
         while (!head.ToString().Contains("\r\n\r\n"))
         {
-            int n = await stream.ReadAsync(buffer, _stop.Token);
+            int n = stream.Read(buffer);
             if (n == 0 || head.Length > 16384) return null;
             head.Append(Encoding.ASCII.GetString(buffer, 0, n));
         }
@@ -103,8 +108,7 @@ public sealed class TestHttpServer : IDisposable
     public void Dispose()
     {
         _stop.Cancel();
-        _listener.Stop();
-        _loop.Wait(TimeSpan.FromSeconds(5));
+        _acceptor.Join(TimeSpan.FromSeconds(5));
         _stop.Dispose();
     }
 }

@@ -139,8 +139,10 @@ public static class RunCommand
                 summary.Add(ModelPhase(phase, Values(pipeline, phase, bests, overrides), settings, dataDir, dir, provenance));
                 continue;
             }
-            string trainedWith = Json.Serialize(new JsonObject { ["settings"] = settings.ToJson(), ["test_limit"] = testLimit });
-            if (phase.Kind == "train" && FinishedTrainPhase(dir.File(phase.Name), trainedWith) is { } earlierMse)
+            string finishedWith = Json.Serialize(new JsonObject { ["settings"] = settings.ToJson(), ["test_limit"] = testLimit });
+            if (phase.Kind == "train" && File.Exists(Path.Combine(dir.File(phase.Name), "model.safetensors"))
+                && FinishedPhase(dir.File(phase.Name), finishedWith) is { } earlier
+                && earlier["test_mse"] is JsonValue mseValue && mseValue.TryGetValue(out double earlierMse))
             {
                 Console.WriteLine($"== phase {phase.Name} ({phase.Kind}) ==");
                 Console.WriteLine($"final model already trained with these settings (test MSE {earlierMse.ToString("0.000000", CultureInfo.InvariantCulture)}); kept");
@@ -152,12 +154,12 @@ public static class RunCommand
             Console.WriteLine($"== phase {phase.Name} ({phase.Kind}) ==");
             if (phase.Kind == "train")
             {
-                phaseDir.Delete(TrainedWithFile);
+                phaseDir.Delete(FinishedWithFile);
                 var outcome = TrainPhase(settings, train, test, phaseDir, provenance);
                 summary.Add(new JsonObject { ["name"] = phase.Name, ["kind"] = phase.Kind, ["settings"] = settings.ToJson(), ["test_mse"] = Json.Number(outcome.TestMse), ["directory"] = phase.Name });
                 if (outcome.Training.Status != RunStatus.Completed) return Finish(dir, summary, provenance, failed: true);
-                // Written last: its presence says the model beside it is complete and was trained with exactly these settings.
-                phaseDir.WriteText(TrainedWithFile, trainedWith);
+                // Written last: its presence says the phase's files are complete and were made with exactly these settings.
+                phaseDir.WriteText(FinishedWithFile, finishedWith);
                 continue;
             }
             StudyCommand.Check(settings, trials, train, test);
@@ -181,50 +183,66 @@ public static class RunCommand
     }
 
     // A robustness or embed phase: the model of its train phase, studied by the same functions as the commands, in the phase's folder.
+    // Kept on a rerun when it was finished with the same settings on the same model (the train phase may have been retrained).
     private static JsonObject ModelPhase(PhaseSpec phase, IReadOnlyDictionary<string, string> values, StudySettings settings, string? dataDir,
                                          RunDirectory dir, Provenance provenance)
     {
         string checkpoint = Path.Combine(dir.File(phase.UseModelOf!), "model.safetensors");
-        RunDirectory phaseDir;
+        string folder = dir.File(phase.Name);
         Console.WriteLine($"== phase {phase.Name} ({phase.Kind} of {phase.UseModelOf}) ==");
-        if (phase.Kind == "robustness")
-        {
-            var (robustness, model, test) = RobustnessCommand.Prepare(RobustnessFor(values, settings, checkpoint), dataDir);
-            phaseDir = CommonOptions.CreateRunDirectory(dir.File(phase.Name), phase.Name, DateTimeOffset.Now);
-            RobustnessCommand.Run(robustness, model, test, phaseDir, provenance);
-        }
+        var phaseSettings = new JsonObject();
+        foreach (var (key, value) in values.OrderBy(kv => kv.Key, StringComparer.Ordinal)) phaseSettings[key] = value;
+        string finishedWith = Json.Serialize(new JsonObject { ["settings"] = phaseSettings, ["model_sha256"] = Checksums.Sha256OfFile(checkpoint) });
+        var results = FinishedPhase(folder, finishedWith);
+        if (results is not null)
+            Console.WriteLine($"{phase.Kind} of this model already done with these settings; kept");
         else
         {
-            var (embed, samples) = EmbedFor(values, settings);
-            var (codes, labels, source) = EmbedCommand.Codes(checkpoint, settings.Dataset, dataDir, samples, settings.Seed, embed.Threads);
-            EmbedCommand.Check(embed, codes);
-            phaseDir = CommonOptions.CreateRunDirectory(dir.File(phase.Name), phase.Name, DateTimeOffset.Now);
-            EmbedCommand.Run(embed, codes, labels, source, phaseDir, provenance);
+            RunDirectory phaseDir;
+            if (phase.Kind == "robustness")
+            {
+                var (robustness, model, test) = RobustnessCommand.Prepare(RobustnessFor(values, settings, checkpoint), dataDir);
+                phaseDir = CommonOptions.CreateRunDirectory(folder, phase.Name, DateTimeOffset.Now);
+                phaseDir.Delete(FinishedWithFile);
+                RobustnessCommand.Run(robustness, model, test, phaseDir, provenance);
+            }
+            else
+            {
+                var (embed, samples) = EmbedFor(values, settings);
+                var (codes, labels, source) = EmbedCommand.Codes(checkpoint, settings.Dataset, dataDir, samples, settings.Seed, embed.Threads);
+                EmbedCommand.Check(embed, codes);
+                phaseDir = CommonOptions.CreateRunDirectory(folder, phase.Name, DateTimeOffset.Now);
+                phaseDir.Delete(FinishedWithFile);
+                EmbedCommand.Run(embed, codes, labels, source, phaseDir, provenance);
+            }
+            phaseDir.WriteText(FinishedWithFile, finishedWith);
+            results = JsonNode.Parse(File.ReadAllText(phaseDir.File("results.json")))!.AsObject();
         }
-        var results = JsonNode.Parse(File.ReadAllText(phaseDir.File("results.json")))!.AsObject();
         var entry = new JsonObject
         {
             ["name"] = phase.Name, ["kind"] = phase.Kind, ["directory"] = phase.Name, ["model_of"] = phase.UseModelOf,
-            ["files"] = new JsonArray([.. Directory.GetFiles(phaseDir.Path).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).Select(f => JsonValue.Create(f))]),
+            ["files"] = new JsonArray([.. Directory.GetFiles(folder).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).Select(f => JsonValue.Create(f))]),
         };
         foreach (var key in new[] { "method", "samples", "trustworthiness", "knn_accuracy", "kl_divergence" })
             if (results[key] is JsonValue v) entry[key] = v.DeepClone();
         return entry;
     }
 
-    /// <summary>What a train phase's model was trained with; a rerun with the same settings keeps the model instead of training again.</summary>
-    public const string TrainedWithFile = "trained-with.json";
+    /// <summary>
+    /// What a train, robustness or embed phase was finished with (its settings; for a model study, also the model's
+    /// checksum). A rerun with the same keeps the phase's files instead of doing it again.
+    /// </summary>
+    public const string FinishedWithFile = "finished-with.json";
 
-    // The test MSE of a completed train phase in <paramref name="folder"/> trained with exactly <paramref name="trainedWith"/>, else null.
-    private static double? FinishedTrainPhase(string folder, string trainedWith)
+    // The results.json of a phase in <paramref name="folder"/> that completed with exactly <paramref name="finishedWith"/>, else null.
+    private static JsonObject? FinishedPhase(string folder, string finishedWith)
     {
-        string marker = Path.Combine(folder, TrainedWithFile), results = Path.Combine(folder, "results.json");
-        if (!File.Exists(marker) || !File.Exists(results) || !File.Exists(Path.Combine(folder, "model.safetensors"))) return null;
-        if (File.ReadAllText(marker) != trainedWith) return null;
+        string marker = Path.Combine(folder, FinishedWithFile), results = Path.Combine(folder, "results.json");
+        if (!File.Exists(marker) || !File.Exists(results) || File.ReadAllText(marker) != finishedWith) return null;
         try
         {
-            var json = JsonNode.Parse(File.ReadAllText(results));
-            return json?["status"]?.GetValue<string>() == "completed" && json["test_mse"] is JsonValue mse && mse.TryGetValue(out double value) ? value : null;
+            var json = JsonNode.Parse(File.ReadAllText(results)) as JsonObject;
+            return json?["status"] is JsonValue status && status.TryGetValue(out string? text) && text != "completed" ? null : json;
         }
         catch (System.Text.Json.JsonException)
         {

@@ -80,9 +80,11 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
-    public void A_rerun_keeps_a_finished_final_model_and_retrains_it_when_its_settings_change()
+    public void A_rerun_keeps_finished_phases_and_redoes_them_when_their_settings_or_model_change()
     {
-        string file = Path.Combine(_dir, "pipe.yaml"), run = Path.Combine(_dir, "run"), model = Path.Combine(run, "final", "model.safetensors");
+        string file = Path.Combine(_dir, "pipe.yaml"), run = Path.Combine(_dir, "run");
+        string model = Path.Combine(run, "final", "model.safetensors");
+        string[] studies = [Path.Combine(run, "noise", "results.json"), Path.Combine(run, "codes", "results.json")];
         const string pipeline = """
             dataset: digits
             model: dense
@@ -92,24 +94,35 @@ public sealed class RunCommandTests : IDisposable
             phases:
               - name: final
                 train: {epochs: 2}
+              - name: noise
+                robustness: {noise: "0,1", occlusion: "0", samples: 50, use_model_of: final}
               - name: codes
-                embed: {method: pca, samples: 100}
+                embed: {method: pca, samples: 100, use_model_of: final}
             """;
         File.WriteAllText(file, pipeline);
         BottleneckProcess.Run(_dir, TimeSpan.FromSeconds(120), "run", file, "--out", run).ExitCode.Should().Be(0);
         byte[] first = File.ReadAllBytes(model);
-        var written = File.GetLastWriteTimeUtc(model);
+        var written = new[] { model }.Concat(studies).Select(File.GetLastWriteTimeUtc).ToList();
 
         var again = BottleneckProcess.Run(_dir, TimeSpan.FromSeconds(120), "run", file, "--out", run);
         again.ExitCode.Should().Be(0, again.ToString());
-        again.StandardOutput.Should().Contain("final model already trained with these settings").And.NotContain("epoch 1/2");
-        File.GetLastWriteTimeUtc(model).Should().Be(written, "the model is kept, not written again");
-        File.Exists(Path.Combine(run, "codes", "results.json")).Should().BeTrue();
+        again.StandardOutput.Should().Contain("final model already trained with these settings").And.NotContain("epoch 1/2")
+            .And.Contain("robustness of this model already done with these settings; kept")
+            .And.Contain("embed of this model already done with these settings; kept");
+        new[] { model }.Concat(studies).Select(File.GetLastWriteTimeUtc).Should().Equal(written, "finished phases are kept, not written again");
+        var listed = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "results.json")))!["phases"]!.AsArray();
+        listed[2]!["trustworthiness"]!.GetValue<double>().Should().BeInRange(0, 1, "a kept phase still reports its numbers");
 
-        File.WriteAllText(file, pipeline.Replace("epochs: 2", "epochs: 3"));
+        File.WriteAllText(file, pipeline.Replace("samples: 50", "samples: 60"));
+        var robustnessChanged = BottleneckProcess.Run(_dir, TimeSpan.FromSeconds(120), "run", file, "--out", run);
+        robustnessChanged.ExitCode.Should().Be(0, robustnessChanged.ToString());
+        robustnessChanged.StandardOutput.Should().NotContain("robustness of this model already done").And.Contain("embed of this model already done");
+        JsonNode.Parse(File.ReadAllText(studies[0]))!["settings"]!["samples"]!.GetValue<int>().Should().Be(60);
+
+        File.WriteAllText(file, pipeline.Replace("samples: 50", "samples: 60").Replace("epochs: 2", "epochs: 3"));
         var changed = BottleneckProcess.Run(_dir, TimeSpan.FromSeconds(120), "run", file, "--out", run);
         changed.ExitCode.Should().Be(0, changed.ToString());
-        changed.StandardOutput.Should().NotContain("already trained").And.Contain("epoch 3/3");
+        changed.StandardOutput.Should().NotContain("already").And.Contain("epoch 3/3");
         File.ReadAllBytes(model).Should().NotEqual(first, "three epochs give other weights than two");
     }
 }

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Bottleneck.Analysis;
 using Bottleneck.Data;
+using Bottleneck.Models;
 
 namespace Bottleneck.Cli.Commands;
 
@@ -19,21 +21,59 @@ public static class DataOptions
 
     public static Option<int?> TestLimit() => new("--test-limit") { Description = "Use only the first N test samples (quick runs)" };
 
-    /// <summary>
-    /// The seed that split the data a checkpoint was trained on (train's settings in its metadata), or
-    /// <paramref name="fallback"/> when it does not say: studying a model on the test split of its own
-    /// seed means studying images it never saw.
-    /// </summary>
-    public static uint SplitSeed(IReadOnlyDictionary<string, string> checkpointMetadata, uint fallback)
+    /// <summary>--dataset for commands that study a checkpoint: by default, the dataset it was trained on.</summary>
+    public static Option<string?> CheckpointDataset() => new("--dataset")
     {
-        if (!checkpointMetadata.TryGetValue("training", out var training)) return fallback;
+        Description = "mnist, fashion-mnist, kmnist, digits (embedded) or csv:PATH [default: the one the checkpoint was trained on]",
+    };
+
+    /// <summary>
+    /// The first <paramref name="samples"/> test images to study a checkpoint's model on: of <paramref name="dataset"/>, or when
+    /// that is null of the dataset the model was trained on (train's settings in the metadata; fashion-mnist if they do not
+    /// say). Digits and CSV data are split with the model's training seed (else <paramref name="fallbackSeed"/>), so the
+    /// images are ones the model never saw. Throws a usage error when the images do not fit the model.
+    /// </summary>
+    public static (Dataset Test, string Dataset, uint SplitSeed) TestImagesFor(string checkpointPath, Autoencoder model,
+        IReadOnlyDictionary<string, string> metadata, string? dataset, string? dataDir, int samples, uint fallbackSeed)
+    {
+        var training = Training(metadata);
+        string spec = dataset ?? Value<string>(training, "dataset") ?? "fashion-mnist";
+        uint splitSeed = Value<uint?>(training, "seed") ?? fallbackSeed;
+        var (_, test) = Load(spec, dataDir, limit: null, splitSeed, testLimit: samples);
         try
         {
-            return JsonNode.Parse(training)?["seed"]?.GetValue<uint>() ?? fallback;
+            Robustness.CheckFits(model, test);
         }
-        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        catch (ArgumentException e)
         {
-            return fallback;
+            throw new UsageException($"{checkpointPath} does not fit {test.Name}: {e.Message}");
+        }
+        return (test, spec, splitSeed);
+    }
+
+    // Train's settings as recorded in a checkpoint's metadata; null when absent or unreadable (a checkpoint from elsewhere).
+    private static JsonNode? Training(IReadOnlyDictionary<string, string> metadata)
+    {
+        if (!metadata.TryGetValue("training", out var training)) return null;
+        try
+        {
+            return JsonNode.Parse(training);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static T? Value<T>(JsonNode? training, string key)
+    {
+        try
+        {
+            return training?[key] is JsonValue value ? value.GetValue<T>() : default;
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            return default;
         }
     }
 

@@ -16,7 +16,7 @@ public static class EmbedCommand
     {
         var checkpoint = new Option<string?>("--checkpoint") { Description = "A model.safetensors written by bottleneck train: embeds the codes of --dataset's test images" };
         var points = new Option<string?>("--points") { Description = "A numeric CSV of vectors to embed (optional 'label' column)" };
-        var dataset = DataOptions.Dataset("fashion-mnist");
+        var dataset = DataOptions.CheckpointDataset();
         var dataDir = DataOptions.DataDir();
         var samples = new Option<int>("--samples") { Description = "Embed the first N test images (with --checkpoint)", DefaultValueFactory = _ => 2000 };
         var method = new Option<string>("--method") { Description = "tsne or pca", DefaultValueFactory = _ => "tsne" };
@@ -65,7 +65,7 @@ public static class EmbedCommand
             }
             else
             {
-                (vectors, labels, source) = Codes(checkpointPath!, parsed.GetValue(dataset)!, parsed.GetValue(dataDir), sampleCount, settings.Seed, threadCount);
+                (vectors, labels, source) = Codes(checkpointPath!, parsed.GetValue(dataset), parsed.GetValue(dataDir), sampleCount, settings.Seed, threadCount);
             }
             Check(settings, vectors);
             var started = DateTimeOffset.Now;
@@ -76,18 +76,15 @@ public static class EmbedCommand
     }
 
     /// <summary>
-    /// The codes of the first <paramref name="samples"/> test images of <paramref name="dataset"/> under a checkpoint
-    /// (digits and CSV files split with the checkpoint's training seed, else <paramref name="fallbackSeed"/>), their
-    /// labels, and the run's source: what the command and a pipeline's embed phase both embed.
+    /// The codes of the first <paramref name="samples"/> test images of <paramref name="dataset"/> (null: the one the checkpoint
+    /// was trained on) under a checkpoint, their labels, and the run's source: what the command and a pipeline's embed
+    /// phase both embed. See <see cref="DataOptions.TestImagesFor"/> for which images.
     /// </summary>
-    public static (Tensor Codes, int[]? Labels, JsonObject Source) Codes(string checkpointPath, string dataset, string? dataDir, int samples, uint fallbackSeed, int threads)
+    public static (Tensor Codes, int[]? Labels, JsonObject Source) Codes(string checkpointPath, string? dataset, string? dataDir, int samples, uint fallbackSeed, int threads)
     {
         if (!File.Exists(checkpointPath)) throw new UsageException($"{checkpointPath}: no such checkpoint file");
         var (model, _, metadata) = Checkpoint.Load(checkpointPath);
-        uint splitSeed = DataOptions.SplitSeed(metadata, fallbackSeed);
-        var (_, test) = DataOptions.Load(dataset, dataDir, null, splitSeed, samples);
-        if (test.FeatureCount != Tensor.ElementCount(model.InputShape))
-            throw new UsageException($"{checkpointPath} takes inputs of shape {string.Join("×", model.InputShape)}, but {test.Name} has {test.FeatureCount} values per sample");
+        var (test, _, splitSeed) = DataOptions.TestImagesFor(checkpointPath, model, metadata, dataset, dataDir, samples, fallbackSeed);
         using var pool = new WorkerPool(threads);
         model.Workers = pool;
         var codes = CodeSpace.Encode(model, test.Features);

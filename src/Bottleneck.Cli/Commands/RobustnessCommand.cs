@@ -14,7 +14,7 @@ public static class RobustnessCommand
     public static Command Create()
     {
         var checkpoint = new Option<string>("--checkpoint") { Description = "The model to test (a model.safetensors written by train)", Required = true };
-        var dataset = DataOptions.Dataset("fashion-mnist");
+        var dataset = DataOptions.CheckpointDataset();
         var dataDir = DataOptions.DataDir();
         var samples = new Option<int>("--samples") { Description = "Use the first N test images", DefaultValueFactory = _ => 1000 };
         var noise = new Option<string>("--noise") { Description = "Noise levels α: start:stop:step (stop included) or a list, e.g. 0,0.2,0.5", DefaultValueFactory = _ => "0:1:0.1" };
@@ -35,7 +35,7 @@ public static class RobustnessCommand
             var partial = new RobustnessSettings
             {
                 Checkpoint = path,
-                Dataset = parsed.GetValue(dataset)!,
+                Dataset = parsed.GetValue(dataset),
                 Samples = parsed.GetValue(samples),
                 NoiseLevels = ParseLevels(parsed.GetValue(noise)!, "--noise"),
                 OcclusionLevels = ParseLevels(parsed.GetValue(occlusion)!, "--occlusion"),
@@ -53,8 +53,9 @@ public static class RobustnessCommand
     }
 
     /// <summary>
-    /// Checks the settings, loads the checkpoint and the first <c>Samples</c> test images of its dataset (split with the
-    /// checkpoint's training seed), and checks they fit: what the command and a pipeline's robustness phase both do first.
+    /// Checks the settings, loads the checkpoint and the first <c>Samples</c> test images of the dataset (by default the one the
+    /// model was trained on, split with its training seed), and checks they fit: what the command and a pipeline's robustness
+    /// phase both do first.
     /// </summary>
     public static (RobustnessSettings Settings, Autoencoder Model, Dataset Test) Prepare(RobustnessSettings partial, string? dataDir, string what = "")
     {
@@ -63,18 +64,8 @@ public static class RobustnessCommand
         if (Directory.Exists(path)) throw new UsageException($"{what}{path} is a directory; give its model.safetensors");
         if (!File.Exists(path)) throw new UsageException($"{what}{path} does not exist");
         var (model, _, metadata) = Checkpoint.Load(path);
-        var settings = partial with { SplitSeed = DataOptions.SplitSeed(metadata, partial.Seed) };
-
-        var (_, test) = DataOptions.Load(settings.Dataset, dataDir, limit: null, settings.SplitSeed, testLimit: settings.Samples);
-        try
-        {
-            Robustness.CheckFits(model, test);
-        }
-        catch (ArgumentException e)
-        {
-            throw new UsageException($"{path} does not fit {test.Name}: {e.Message}");
-        }
-        return (settings, model, test);
+        var (test, dataset, splitSeed) = DataOptions.TestImagesFor(path, model, metadata, partial.Dataset, dataDir, partial.Samples, partial.Seed);
+        return (partial with { Dataset = dataset, SplitSeed = splitSeed }, model, test);
     }
 
     /// <summary>The curves and files of a robustness run, with a line per level on stdout.</summary>

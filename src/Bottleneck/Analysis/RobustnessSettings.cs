@@ -4,7 +4,8 @@ namespace Bottleneck.Analysis;
 public sealed record RobustnessSettings
 {
     public required string Checkpoint { get; init; }
-    public required string Dataset { get; init; }
+    /// <summary>The dataset whose test images are corrupted; null until resolved to the one the checkpoint was trained on.</summary>
+    public required string? Dataset { get; init; }
     public required int Samples { get; init; }
     public required IReadOnlyList<double> NoiseLevels { get; init; }
     public required IReadOnlyList<double> OcclusionLevels { get; init; }

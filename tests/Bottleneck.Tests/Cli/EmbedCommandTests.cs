@@ -81,17 +81,18 @@ public sealed class EmbedCommandTests : IDisposable
     }
 
     [Fact]
-    public void Codes_of_a_digits_checkpoint_are_embedded()
+    public void Codes_of_a_digits_checkpoint_are_embedded_on_its_own_dataset_by_default()
     {
         string trainDir = OutDir("train");
         var trained = Run("train", "--dataset", "digits", "--model", "dense", "--hidden", "32", "--code-size", "8", "--epochs", "2", "--seed", "3", "--out", trainDir);
         trained.ExitCode.Should().Be(0, trained.ToString());
 
         string outDir = OutDir();
-        var result = Run("embed", "--checkpoint", Path.Combine(trainDir, "model.safetensors"), "--dataset", "digits", "--samples", "200", "--out", outDir);
+        var result = Run("embed", "--checkpoint", Path.Combine(trainDir, "model.safetensors"), "--samples", "200", "--out", outDir);
 
         result.ExitCode.Should().Be(0, result.ToString());
         var json = ReadResults(outDir);
+        json["settings"]!["source"]!["dataset"]!.GetValue<string>().Should().Be("digits", "no --dataset means the one the model was trained on");
         json["samples"]!.GetValue<int>().Should().Be(200);
         json["settings"]!["source"]!["code_size"]!.GetValue<int>().Should().Be(8);
         json["settings"]!["source"]!["split_seed"]!.GetValue<uint>().Should().Be(3, "the digits are split as the model's training split them, whatever --seed says");

@@ -27,13 +27,14 @@ public sealed class RobustnessCommandTests : IDisposable
     public void Dispose() => TempFolder.Delete(_dir);
 
     [Fact]
-    public void Robustness_of_a_trained_digits_model_writes_curves_charts_examples_and_results()
+    public void Robustness_of_a_trained_digits_model_on_its_own_dataset_writes_curves_charts_examples_and_results()
     {
         var train = Run("train", "--dataset", "digits", "--model", "dense", "--epochs", "2", "--seed", "5", "--out", Path.Combine(_dir, "model"));
         train.ExitCode.Should().Be(0, train.ToString());
         string outDir = OutDir();
 
-        var result = Run("robustness", "--checkpoint", Path.Combine(_dir, "model", "model.safetensors"), "--dataset", "digits",
+        // No --dataset: the one the model was trained on.
+        var result = Run("robustness", "--checkpoint", Path.Combine(_dir, "model", "model.safetensors"),
                          "--samples", "200", "--noise", "0:1:0.25", "--occlusion", "0,0.5", "--out", outDir);
 
         result.ExitCode.Should().Be(0, result.ToString());
@@ -59,6 +60,7 @@ public sealed class RobustnessCommandTests : IDisposable
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!;
         json["schema"]!.GetValue<string>().Should().Be(RobustnessReport.Schema);
         json["settings"]!["samples"]!.GetValue<int>().Should().Be(200);
+        json["settings"]!["dataset"]!.GetValue<string>().Should().Be("digits");
         json["settings"]!["occlusion"]!.GetValue<string>().Should().Be("pixels");
         json["settings"]!["split_seed"]!.GetValue<uint>().Should().Be(5, "digits are split as the checkpoint's training run split them");
         var jsonRows = json["rows"]!.AsArray();

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using Bottleneck.Search;
 using System.Text.Json.Nodes;
 
 namespace Bottleneck.Reports;
@@ -61,7 +63,7 @@ public static class HtmlReport
         if (command.Length > 0) h.Open("p", ("class", "command")).Element("code", command).Close("p").Line();
         var meta = new List<string> { schema };
         if (Str(results["status"]) is { } status) meta.Add(status);
-        if (Str(At(results, "provenance", "started")) is { } started) meta.Add($"started {started}");
+        if (When(At(results, "provenance", "started")) is { } started) meta.Add($"started {started}");
         h.Element("p", string.Join(" · ", meta), ("class", "meta")).Line();
         h.Close("header").Line();
 
@@ -224,7 +226,7 @@ public static class HtmlReport
         string loss = tune ? "validation loss (mean ± std over folds)" : "test loss (mean ± std)";
         h.Element("h3", trials.Count > TopTrials ? $"Top {TopTrials} of {trials.Count} trials" : "Trials").Line();
         var rows = trials.Take(TopTrials).Select(t => new[] { Str(t["rank"]) ?? "" }
-            .Concat(names.Select(n => (t["params"] as JsonObject)?[n]?.ToJsonString().Trim('"') ?? ""))
+            .Concat(names.Select(n => ParamValue((t["params"] as JsonObject)?[n])))
             .Concat([Str(t["status"]) ?? "", PlusMinus(t["mean_val_loss"], t["std_val_loss"]), Number(t["score"], 4) ?? "—", Str(t["epochs_trained"]) ?? ""])
             .ToArray()).ToList();
         int n = names.Count;
@@ -429,7 +431,7 @@ public static class HtmlReport
             ("CPUs", Str(p?["cpu_count"])),
             ("threads", Str(p?["threads"]) is { } t ? t == "0" ? "0 (chosen per phase or automatic)" : t : null),
             ("SIMD path", Str(p?["simd"])),
-            ("started", Str(p?["started"])),
+            ("started", When(p?["started"])),
         ]);
         // The exact settings: the settings object, the pipeline file, or for an unknown schema the whole results.json.
         string yaml = Path.Combine(directory, "pipeline.yaml");
@@ -517,5 +519,14 @@ public static class HtmlReport
     private static string PlusMinus(JsonNode? mean, JsonNode? std) =>
         Number(mean, 4) is not { } m ? "—" : Number(std, 2) is { } s ? $"{m} ± {s}" : m;
 
-    private static string Params(JsonObject p) => string.Join(", ", p.Select(kv => $"{kv.Key}={kv.Value?.ToJsonString().Trim('"')}"));
+    private static string Params(JsonObject p) => string.Join(", ", p.Select(kv => $"{kv.Key}={ParamValue(kv.Value)}"));
+
+    // A searched setting as the command line writes it (1e-5, not 1E-05).
+    private static string ParamValue(JsonNode? value) => Num(value) is { } d ? TrialParams.Format(d) : Str(value) ?? "";
+
+    // A recorded time to the second, with its UTC offset: the fractions of a second only make the page harder to read.
+    private static string? When(JsonNode? node) =>
+        Str(node) is not { } text ? null
+        : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) ? time.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture)
+        : text;
 }

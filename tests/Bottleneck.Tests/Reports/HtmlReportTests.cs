@@ -57,23 +57,28 @@ public sealed class HtmlReportTests : IDisposable
     [Fact]
     public void Tune_report_shows_trials_with_mean_and_std_and_the_best_params()
     {
-        string run = RunCommand("tune", "--dataset", "digits", "--model", "dense", "--grid", "lr=1e-2,1e-3", "--epochs", "2", "--folds", "2");
+        string run = RunCommand("tune", "--dataset", "digits", "--model", "dense", "--grid", "lr=1e-2,1e-5", "--epochs", "2", "--folds", "2");
 
         var (html, results) = AssertSelfContainedReport(run);
 
         html.Should().Contain("<h1>Hyperparameter search (tune)</h1>");
-        string bestLr = results["best"]!["params"]!["lr"]!.ToJsonString();
-        html.Should().Contain($"<th>best parameters</th><td>lr={bestLr}</td>");
+        // Settings read as on the command line, not as .NET prints doubles (1E-05).
+        var written = new Dictionary<double, string> { [0.01] = "0.01", [1e-5] = "1e-5" };
+        string bestLr = written[results["best"]!["params"]!["lr"]!.GetValue<double>()];
+        html.Should().Contain($"<th>best parameters</th><td>lr={bestLr}</td>").And.NotContain("E-05");
         var trials = results["trials"]!.AsArray();
         trials.Should().HaveCount(2);
         foreach (var t in trials)
         {
-            var match = Regex.Match(html, $@"<td class=""num"">{t!["rank"]}</td><td>{Regex.Escape(t["params"]!["lr"]!.ToJsonString())}</td><td>completed</td><td class=""num"">([^<]+) ± ([^<]+)</td>");
+            string lr = written[t!["params"]!["lr"]!.GetValue<double>()];
+            var match = Regex.Match(html, $@"<td class=""num"">{t["rank"]}</td><td>{Regex.Escape(lr)}</td><td>completed</td><td class=""num"">([^<]+) ± ([^<]+)</td>");
             match.Success.Should().BeTrue($"trial {t["rank"]} is a row with its mean ± std");
             double mean = t["mean_val_loss"]!.GetValue<double>(), std = t["std_val_loss"]!.GetValue<double>();
             Parse(match.Groups[1].Value).Should().BeApproximately(mean, 1e-3 * mean);
             Parse(match.Groups[2].Value).Should().BeApproximately(std, 0.05 * std + 1e-12, "std shows 2 significant digits");
         }
+        // Times to the second.
+        Regex.IsMatch(html, @"started \d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d<").Should().BeTrue("the header gives the start time to the second");
     }
 
     [Fact]

@@ -89,7 +89,9 @@ public static class EmbedCommand
         model.Workers = pool;
         var codes = CodeSpace.Encode(model, test.Features);
         model.Workers = WorkerPool.Serial;
-        return (codes, test.Labels, new JsonObject { ["checkpoint"] = checkpointPath, ["dataset"] = test.Name, ["code_size"] = model.CodeSize, ["split_seed"] = splitSeed });
+        var source = new JsonObject { ["checkpoint"] = checkpointPath, ["dataset"] = test.Name, ["code_size"] = model.CodeSize, ["split_seed"] = splitSeed };
+        if (MnistFamily.Find(test.Name)?.ClassNames is { } names) source["classes"] = new JsonArray([.. names.Select(n => JsonValue.Create(n))]);
+        return (codes, test.Labels, source);
     }
 
     /// <summary>Throws unless the points suit the method (checked before the run directory is made).</summary>

@@ -12,5 +12,8 @@ public sealed record IdxDataset(
     /// <summary>The Debian package that installs the files in /usr/share/datasets/&lt;name&gt;, if there is one.</summary>
     public string? DebianPackage { get; init; }
 
+    /// <summary>What each label means, by label, when the publisher names the classes (reports show these instead of numbers).</summary>
+    public IReadOnlyList<string>? ClassNames { get; init; }
+
     public IReadOnlyList<PublishedFile> Files => [TrainImages, TrainLabels, TestImages, TestLabels];
 }

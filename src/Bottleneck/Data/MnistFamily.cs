@@ -61,6 +61,7 @@ public static class MnistFamily
             "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"))
     {
         DebianPackage = "dataset-fashion-mnist",
+        ClassNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
     };
 
     public static IdxDataset Kmnist { get; } = new(
@@ -69,7 +70,11 @@ public static class MnistFamily
         new("train-images-idx3-ubyte.gz", 18_165_135, "51467d22d8cc72929e2a028a0428f2086b092bb31cfb79c69cc0a90ce135fde4", null),
         new("train-labels-idx1-ubyte.gz", 29_497, "e38f9ebcd0f3ebcdec7fc8eabdcdaef93bb0df8ea12bee65224341c8183d8e17", null),
         new("t10k-images-idx3-ubyte.gz", 3_041_136, "edd7a857845ad6bb1d0ba43fe7e794d164fe2dce499a1694695a792adfac43c5", null),
-        new("t10k-labels-idx1-ubyte.gz", 5_120, "20bb9a0ef54c7db3efc55a92eef5582c109615df22683c380526788f98e42a1c", null));
+        new("t10k-labels-idx1-ubyte.gz", 5_120, "20bb9a0ef54c7db3efc55a92eef5582c109615df22683c380526788f98e42a1c", null))
+    {
+        // The publisher's classmap gives お き す つ な は ま や れ を; romanised, so any font can draw them.
+        ClassNames = ["o", "ki", "su", "tsu", "na", "ha", "ma", "ya", "re", "wo"],
+    };
 
     public static IReadOnlyList<IdxDataset> All { get; } = [Mnist, FashionMnist, Kmnist];
 

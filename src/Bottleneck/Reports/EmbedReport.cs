@@ -26,7 +26,7 @@ public static class EmbedReport
         return outcome;
     }
 
-    /// <param name="source">What was embedded: { "checkpoint", "dataset" } or { "points" }.</param>
+    /// <param name="source">What was embedded: { "checkpoint", "dataset", "classes" (names by label, when known) } or { "points" }.</param>
     public static void Write(RunDirectory dir, EmbedSettings settings, JsonObject source, int[]? labels, EmbedOutcome outcome, Provenance provenance)
     {
         var map = outcome.Map;
@@ -35,7 +35,7 @@ public static class EmbedReport
         string method = settings.Method == EmbedMethod.Tsne ? "t-SNE" : "PCA";
         var groups = labels is null
             ? [new Series("points", Column(map, 0, _ => true), Column(map, 1, _ => true))]
-            : labels.Distinct().Order().Select(l => new Series($"label {l}", Column(map, 0, i => labels[i] == l), Column(map, 1, i => labels[i] == l))).ToList();
+            : labels.Distinct().Order().Select(l => new Series(ClassName(source, l), Column(map, 0, i => labels[i] == l), Column(map, 1, i => labels[i] == l))).ToList();
         dir.WriteText("embedding.svg", ScatterChart.Render($"{method} of {n:N0} points", $"{method} 1", $"{method} 2", groups));
 
         var json = new JsonObject
@@ -75,6 +75,11 @@ public static class EmbedReport
 
     private static double[] Column(double[,] map, int column, Func<int, bool> take) =>
         [.. Enumerable.Range(0, map.GetLength(0)).Where(take).Select(i => map[i, column])];
+
+    // The legend's name for a label: the dataset's class name when the source gives one, else the number.
+    private static string ClassName(JsonObject source, int label) =>
+        source["classes"] is JsonArray names && label >= 0 && label < names.Count && names[label] is JsonValue name && name.TryGetValue(out string? text)
+            ? $"{label} {text}" : $"label {label}";
 
     private static string Csv(double[,] map, int[]? labels)
     {

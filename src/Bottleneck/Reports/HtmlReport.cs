@@ -19,7 +19,7 @@ namespace Bottleneck.Reports;
 /// failure here (an <see cref="IOException"/> from writing) never loses the results; the message
 /// reaches the user through the CLI's one-line error, and <c>bottleneck report DIR</c> retries.
 /// </remarks>
-public static class HtmlReport
+public static partial class HtmlReport
 {
     public const string FileName = "report.html";
     public const string ResultsFile = "results.json";
@@ -75,13 +75,15 @@ public static class HtmlReport
             case TrainReport.Schema: TrainSummary(h, results); break;
             case StudyReport.Schema: StudySummary(h, results); break;
             case PipelineSchema: PipelineSummary(h, results, directory); break;
+            case RobustnessReport.Schema: RobustnessSummary(h, results); break;
+            case EmbedReport.Schema: EmbedSummary(h, results); break;
             default: GenericSummary(h, results); break;
         }
         h.Close("section").Line();
 
         var files = Files(directory);
         Charts(h, directory, files.Where(f => f.EndsWith(".svg", StringComparison.OrdinalIgnoreCase)));
-        Images(h, directory, files.Where(f => f.EndsWith(".png", StringComparison.OrdinalIgnoreCase)));
+        Images(h, directory, files.Where(f => f.EndsWith(".png", StringComparison.OrdinalIgnoreCase)), results);
         FileList(h, directory, files);
         Reproduce(h, results, directory);
 
@@ -120,6 +122,8 @@ public static class HtmlReport
             _ => "Study",
         },
         PipelineSchema => "Pipeline",
+        RobustnessReport.Schema => "Robustness to noise and occlusion",
+        EmbedReport.Schema => EmbedTitle(results),
         _ => "Run report",
     };
 
@@ -297,7 +301,7 @@ public static class HtmlReport
                 string phaseDirectory = Path.Combine(directory, folder);
                 var present = Files(phaseDirectory);
                 SvgFigures(h, phaseDirectory, present.Where(f => f.EndsWith(".svg", StringComparison.OrdinalIgnoreCase)), folder + "/");
-                PngFigures(h, phaseDirectory, present.Where(f => f.EndsWith(".png", StringComparison.OrdinalIgnoreCase)), folder + "/");
+                PngFigures(h, phaseDirectory, present.Where(f => f.EndsWith(".png", StringComparison.OrdinalIgnoreCase)), folder + "/", phase);
             }
             if (folder is not null && Array(p["files"]).Select(Str).OfType<string>().ToList() is { Count: > 0 } files)
             {
@@ -348,12 +352,12 @@ public static class HtmlReport
         h.Close("section").Line();
     }
 
-    private static void Images(Html h, string directory, IEnumerable<string> pngs)
+    private static void Images(Html h, string directory, IEnumerable<string> pngs, JsonObject results)
     {
         var list = pngs.ToList();
         if (list.Count == 0) return;
         h.Open("section", ("id", "images")).Element("h2", "Images").Line();
-        PngFigures(h, directory, list, "");
+        PngFigures(h, directory, list, "", results);
         h.Close("section").Line();
     }
 
@@ -372,8 +376,8 @@ public static class HtmlReport
         }
     }
 
-    /// <summary>Each PNG file inlined as a data: URI, captioned with a link to the file.</summary>
-    private static void PngFigures(Html h, string directory, IEnumerable<string> names, string link)
+    /// <summary>Each PNG file inlined as a data: URI, captioned with a link to the file and what its rows and columns are.</summary>
+    private static void PngFigures(Html h, string directory, IEnumerable<string> names, string link, JsonObject? results)
     {
         foreach (var name in names)
         {
@@ -387,6 +391,7 @@ public static class HtmlReport
             else h.Void("img", ("src", "data:image/png;base64," + data), ("alt", name), ("class", "pixels")).Line();
             h.Open("figcaption").Element("a", name, ("href", link + name));
             if (name == "reconstructions.png") h.Text(": test images (top row of each pair) and their reconstructions (below)");
+            else if (ExamplesCaption(name, results) is { } caption) h.Text(": " + caption);
             h.Close("figcaption").Line();
             h.Close("figure").Line();
         }

@@ -148,6 +148,32 @@ public sealed class HtmlReportTests : IDisposable
     }
 
     [Fact]
+    public void Robustness_and_embed_reports_summarise_their_numbers_and_caption_the_example_grids()
+    {
+        string model = Path.Combine(RunCommand("train", "--dataset", "digits", "--model", "dense", "--epochs", "2"), "model.safetensors");
+        string robustness = RunCommand("robustness", "--checkpoint", model, "--samples", "40", "--noise", "0,0.5", "--occlusion", "0.25");
+        string embed = RunCommand("embed", "--checkpoint", model, "--samples", "60", "--perplexity", "10");
+
+        var (html, results) = AssertSelfContainedReport(robustness);
+        html.Should().Contain("<h1>Robustness to noise and occlusion</h1>").And.Contain("<td>digits, the first 40 test images</td>");
+        foreach (var row in results["rows"]!.AsArray())
+        {
+            string level = NumberText.Significant(row!["level"]!.GetValue<double>(), 4);
+            string mean = NumberText.Significant(row["mse_mean"]!.GetValue<double>(), 4);
+            html.Should().MatchRegex($@"<tr><td>{row["corruption"]}</td><td class=""num"">{Regex.Escape(level)}</td><td class=""num"">{Regex.Escape(mean)} ± [^<]+</td>");
+        }
+        html.Should().Contain("noise-examples.png</a>: for each example image, rows clean, corrupted and reconstructed; columns noise levels 0, 0.5")
+            .And.Contain("occlusion-examples.png</a>: for each example image, rows clean, corrupted and reconstructed; columns occlusion levels 0.25");
+
+        (html, results) = AssertSelfContainedReport(embed);
+        html.Should().Contain("<h1>Map of the code space (t-SNE)</h1>")
+            .And.Contain("<th>method</th><td>t-SNE (exact), perplexity 10</td>")
+            .And.Contain($"<th>KL divergence</th><td>{NumberText.Significant(results["kl_divergence"]!.GetValue<double>(), 4)}</td>")
+            .And.Contain($"<th>5-NN accuracy of the codes</th><td>{NumberText.Significant(results["knn_accuracy"]!.GetValue<double>(), 4)}</td>")
+            .And.Contain("<td>digits, the first 60 test images</td>");
+    }
+
+    [Fact]
     public void Missing_or_invalid_results_json_names_the_file()
     {
         string run = Path.Combine(_dir, "empty");

@@ -198,23 +198,23 @@ public static class RunCommand
             Console.WriteLine($"{phase.Kind} of this model already done with these settings; kept");
         else
         {
-            RunDirectory phaseDir;
+            // Everything is checked and loaded before the folder is touched; the study itself runs below.
+            Func<RunDirectory, int> study;
             if (phase.Kind == "robustness")
             {
                 var (robustness, model, test) = RobustnessCommand.Prepare(RobustnessFor(values, settings, checkpoint), dataDir);
-                phaseDir = CommonOptions.CreateRunDirectory(folder, phase.Name, DateTimeOffset.Now);
-                phaseDir.Delete(FinishedWithFile);
-                RobustnessCommand.Run(robustness, model, test, phaseDir, provenance);
+                study = d => RobustnessCommand.Run(robustness, model, test, d, provenance);
             }
             else
             {
                 var (embed, samples) = EmbedFor(values, settings);
                 var (codes, labels, source) = EmbedCommand.Codes(checkpoint, settings.Dataset, dataDir, samples, settings.Seed, embed.Threads);
                 EmbedCommand.Check(embed, codes);
-                phaseDir = CommonOptions.CreateRunDirectory(folder, phase.Name, DateTimeOffset.Now);
-                phaseDir.Delete(FinishedWithFile);
-                EmbedCommand.Run(embed, codes, labels, source, phaseDir, provenance);
+                study = d => EmbedCommand.Run(embed, codes, labels, source, d, provenance);
             }
+            var phaseDir = CommonOptions.CreateRunDirectory(folder, phase.Name, DateTimeOffset.Now);
+            phaseDir.Delete(FinishedWithFile);
+            study(phaseDir);
             phaseDir.WriteText(FinishedWithFile, finishedWith);
             results = JsonNode.Parse(File.ReadAllText(phaseDir.File("results.json")))!.AsObject();
         }

@@ -241,7 +241,7 @@ public static partial class HtmlReport
     private static string? Savings(JsonObject r)
     {
         if (Num(r["epochs_trained"]) is not { } trained || Num(r["full_grid_epochs"]) is not { } full || full <= 0) return null;
-        bool halving = At(r, "settings", "halving") is JsonValue v && v.TryGetValue(out bool b) && b;
+        bool halving = Bool(At(r, "settings", "halving"));
         if (!halving && trained >= full) return null;
         string of = $"{trained:0} of the full grid's {full:0} epochs trained";
         return trained < full ? $"{of} ({NumberText.Significant(100 * (1 - trained / full), 3)}% saved)" : of;

@@ -65,16 +65,15 @@ static int LabEpoch(int threads, int epochs)
     var (train, test) = DatasetCatalog.LoadSplit("fashion-mnist", null, allowDownload: false, log: null);
     var settings = new TrainSettings
     {
-        Model = Presets.Lab(20),
-        ModelName = "lab",
+        Model = new ModelChoice("lab", 20),
         Optimizer = OptimizerSettings.Defaults("adam", OptimizerConvention.PyTorch) with { LearningRate = 1e-3, WeightDecay = 1e-5 },
         Epochs = epochs,
         Threads = threads,
     };
-    var outcome = ModelTraining.Run(settings, train, test);
-    var ours = outcome.Training.Epochs.Select(e => train.Count / e.TrainSeconds).ToList();
+    var outcome = Trainer.Run(settings, train, test);
+    var ours = outcome.Epochs.Select(e => train.Count / e.TrainSeconds).ToList();
     for (int e = 0; e < ours.Count; e++)
-        Console.WriteLine($"bottleneck epoch {e + 1}: {ours[e]:N0} images/s, test MSE {outcome.Training.Epochs[e].ValLoss:0.00000}");
+        Console.WriteLine($"bottleneck epoch {e + 1}: {ours[e]:N0} images/s, test MSE {outcome.Epochs[e].EvalLoss:0.00000}");
 
     var peer = Peer.Run("torch_study_b.py", ["/usr/share/datasets/fashion-mnist", threads.ToString(CultureInfo.InvariantCulture), epochs.ToString(CultureInfo.InvariantCulture)]);
     if (peer is null) return 0;

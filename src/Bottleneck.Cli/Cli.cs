@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Bottleneck.Data;
+using Bottleneck.Search;
 
 namespace Bottleneck.Cli;
 
@@ -29,24 +30,37 @@ public static class Cli
         {
             return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (Describe(e) is { } failure)
+        catch (Exception e) when (Describe(e, parsed.CommandResult.Command) is { } failure)
         {
             Console.Error.WriteLine($"error: {failure.Message}");
             return failure.Code;
         }
     }
 
-    private static (string Message, int Code)? Describe(Exception e) => e switch
+    private static (string Message, int Code)? Describe(Exception e, Command command) => e switch
     {
         // Parallel runs that fail alike (a bad setting hits every thread) report once; anything unexpected still crashes loudly.
-        AggregateException a when a.Flatten().InnerExceptions is { Count: > 0 } inner && inner.All(x => Describe(x) is not null) => Describe(inner[0]),
+        AggregateException a when a.Flatten().InnerExceptions is { Count: > 0 } inner && inner.All(x => Describe(x, command) is not null) => Describe(inner[0], command),
         UsageException u => (u.Message, Usage),
+        SettingException s => (Flagged(s, command), Usage),
+        StudyMismatchException m => ($"{m.Message}; choose another --out, or resume it with --resume and nothing else", Usage),
         DataFormatException d => (d.Message, Usage),
+        DatasetNotFoundException n => ($"{n.Message}; {HowToGet(n.Search.Dataset)}", Failed),
         ArgumentException a => (a.Message, Usage),
         IOException io => (io.Message, Failed),
         UnauthorizedAccessException ua => (ua.Message, Failed),
         _ => null,
     };
+
+    // A setting the command has as a flag is named as the flag: "--epochs must be at least 1, got 0".
+    private static string Flagged(SettingException e, Command command) =>
+        command.Options.Any(o => o.Name == "--" + e.Setting) ? $"--{e.Setting} {e.Problem}" : e.Message;
+
+    /// <summary>What a user can do to get a dataset, as one clause.</summary>
+    public static string HowToGet(IdxDataset dataset) =>
+        $"fetch it with `bottleneck datasets fetch {dataset.Name}`"
+        + (dataset.DebianPackage is { } package ? $" or `apt-get install {package}`" : "")
+        + ", or point --data-dir at a folder holding its four files";
 }
 
 /// <summary>A bad option value or combination, found before any work starts.</summary>

@@ -20,5 +20,5 @@ var root = new Command("bottleneck", "Bottleneck: train, tune and study autoenco
     RobustnessCommand.Create(),
     ReportCommand.Create(),
 };
-TrainingDisplay.ConfigureConsole();
+ConsoleObserver.ConfigureConsole();
 return Cli.Run(root, args);

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Bottleneck.Reports;
+using Bottleneck.Runs;
 
 namespace Bottleneck.Cli.Commands;
 
@@ -23,31 +23,9 @@ public static class CommonOptions
         Description = "Run directory for results (default runs/<command>-<timestamp>)",
     };
 
-    /// <summary>The --out directory (or the default one), created and proven writable; a failure is bad usage.</summary>
-    public static RunDirectory CreateRunDirectory(string? path, string command, DateTimeOffset started)
-    {
-        try
-        {
-            return RunDirectory.Create(path ?? RunDirectory.DefaultPath(command, started));
-        }
-        catch (IOException e)
-        {
-            throw new UsageException(e.Message);
-        }
-    }
-
-    /// <summary>Refuses an --out that cannot be made, before data is loaded or downloaded; creates nothing.</summary>
-    public static void CheckOut(string? path)
-    {
-        try
-        {
-            RunDirectory.CheckCreatable(path ?? "runs");
-        }
-        catch (IOException e)
-        {
-            throw new UsageException(e.Message);
-        }
-    }
+    /// <summary>Where the run writes (--out), the command line for its record, the observer that shows its progress and Ctrl-C.</summary>
+    public static RunContext Context(ParseResult parsed, Option<string?> outOption, IRunObserver observer, CancellationToken cancel) =>
+        new(parsed.GetValue(outOption), CommandLine(parsed)) { Observer = observer, Cancel = cancel };
 
     /// <summary>Comma-separated integers, e.g. "128,64"; empty means none.</summary>
     public static IReadOnlyList<int> IntList(string? text, string option)

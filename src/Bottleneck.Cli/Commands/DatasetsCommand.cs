@@ -45,9 +45,9 @@ public static class DatasetsCommand
             Console.WriteLine($"{dataset.Name,-14} {dataset.Title}");
             Console.WriteLine(search.Found is { } found
                 ? $"  found in {found.Place.Directory}: {Describe(found)}"
-                : $"  not found; {search.HowToGet}");
+                : $"  not found; {Cli.HowToGet(dataset)}");
             foreach (var report in search.Looked)
-                Console.WriteLine($"    {report.Place.Origin,-16} {report.Place.Directory}: {report.Reason}");
+                Console.WriteLine($"    {Origin(report.Place.Origin),-16} {report.Place.Directory}: {report.Reason}");
         }
     }
 
@@ -64,7 +64,7 @@ public static class DatasetsCommand
 
         // With --data-dir the user says where the data should live, so only that folder counts as "present".
         var places = DatasetPlaces.FromEnvironment(dataDir);
-        var candidates = places.For(name).Where(p => dataDir is null || p.Origin == DatasetPlace.DataDirOrigin);
+        var candidates = places.For(name).Where(p => dataDir is null || p.Origin == PlaceOrigin.Given);
         if (DatasetSearch.Search(dataset, candidates).Found is { } present)
         {
             Console.WriteLine($"{name} is already present in {present.Place.Directory}: {Describe(present)}");
@@ -91,7 +91,7 @@ public static class DatasetsCommand
             Console.CancelKeyPress -= onCancel;
         }
 
-        var check = DatasetSearch.Search(dataset, [new DatasetPlace(target, dataDir is null ? DatasetPlace.CacheOrigin : DatasetPlace.DataDirOrigin)]);
+        var check = DatasetSearch.Search(dataset, [new DatasetPlace(target, dataDir is null ? PlaceOrigin.Cache : PlaceOrigin.Given)]);
         var fetched = check.Found ?? throw new DatasetNotFoundException(check, "the downloaded files do not form a usable dataset");
         Console.WriteLine($"fetched {name} into {target}: {Describe(fetched)}");
         return Cli.Success;
@@ -102,4 +102,13 @@ public static class DatasetsCommand
         + (found.Unverified.Count > 0 ? $" ({found.Unverified.Count} file(s) not checksum-verified: no published checksum of their uncompressed form)" : "");
 
     private static string Shape(int[] shape) => string.Join("×", shape);
+
+    /// <summary>Why a place is looked in, as a user would say it.</summary>
+    public static string Origin(PlaceOrigin origin) => origin switch
+    {
+        PlaceOrigin.Given => "--data-dir",
+        PlaceOrigin.Environment => "$" + DatasetPlaces.DataVariable,
+        PlaceOrigin.Cache => "user cache",
+        _ => "system",
+    };
 }

@@ -8,11 +8,11 @@ public static class SweepCommand
 {
     public static Command Create()
     {
-        var study = new StudyCommand(StudyKind.Sweep);
+        var study = new StudyOptions(StudyKind.Sweep);
         var param = new Option<string?>("--param") { Description = "The setting and its values, e.g. \"code-size=2,4,6,8,10,12,15,20,25,30\"" };
         var score = new Option<string>("--score") { Description = "last:K (mean test loss of the last K epochs) or best", DefaultValueFactory = _ => "last:5" };
         var command = new Command("sweep", "Train once per value of one setting on the full training set; score by test loss") { param, score };
-        study.AddOptions(command);
+        study.AddTo(command);
         command.SetAction(parsed => study.Execute(parsed, "sweep",
             _ =>
             {

@@ -8,13 +8,13 @@ public static class TuneCommand
 {
     public static Command Create()
     {
-        var study = new StudyCommand(StudyKind.Tune);
+        var study = new StudyOptions(StudyKind.Tune);
         var grid = new Option<string?>("--grid") { Description = "Every combination, e.g. \"lr=5e-2,1e-2,5e-3;weight-decay=5e-4,1e-4\"" };
         var random = new Option<string?>("--random") { Description = "Random draws, e.g. \"lr=loguniform(1e-4,5e-2);optimizer=choice(adam,rmsprop)\"" };
         var trials = new Option<int>("--trials") { Description = "Number of random trials", DefaultValueFactory = _ => 20 };
         var folds = new Option<int>("--folds") { Description = "Cross-validation folds of the training set", DefaultValueFactory = _ => 3 };
         var command = new Command("tune", "Search hyperparameters with k-fold cross-validation; rank by mean validation loss") { grid, random, trials, folds };
-        study.AddOptions(command);
+        study.AddTo(command);
         command.SetAction(parsed => study.Execute(parsed, "tune",
             settings => (parsed.GetValue(grid), parsed.GetValue(random)) switch
             {

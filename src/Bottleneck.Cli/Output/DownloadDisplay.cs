@@ -11,7 +11,7 @@ namespace Bottleneck.Cli.Output;
 /// </summary>
 public sealed class DownloadDisplay : IDisposable
 {
-    private readonly bool _interactive = TrainingDisplay.Interactive;
+    private readonly bool _interactive = ConsoleObserver.Interactive;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private double _lastDraw = double.NegativeInfinity;
     private bool _lineOpen;

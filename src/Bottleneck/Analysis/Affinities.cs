@@ -17,11 +17,11 @@ public static class Affinities
     public const double MachineEpsilon = 2.220446049250313e-16;
 
     /// <summary>Dense P [n·n], row-major, symmetric, zero-free (floored at machine epsilon), summing to ≈ 1.</summary>
-    public static double[] Exact(Tensor x, double perplexity, int threads)
+    public static double[] Exact(Tensor x, double perplexity, WorkerPool pool)
     {
         int n = x.Rows;
         var conditional = new double[n * n];
-        Chunks.For(n, threads, (start, end) =>
+        pool.For(Chunks.Into(n), (_, start, end) =>
         {
             var distances = new double[n];
             var p = new double[n];
@@ -45,13 +45,13 @@ public static class Affinities
     }
 
     /// <summary>Sparse P over the nearest neighbours, symmetrised and normalised to sum 1.</summary>
-    public static SparseAffinities Sparse(Tensor x, double perplexity, int threads)
+    public static SparseAffinities Sparse(Tensor x, double perplexity, WorkerPool pool)
     {
         int n = x.Rows;
         int k = Math.Min(n - 1, (int)(3 * perplexity + 1));
-        var (neighbours, distances) = NearestNeighbours.Find(x, k, threads);
+        var (neighbours, distances) = NearestNeighbours.Find(x, k, pool);
         var conditional = new double[n * k];
-        Chunks.For(n, threads, (start, end) =>
+        pool.For(Chunks.Into(n), (_, start, end) =>
         {
             var p = new double[k];
             for (int i = start; i < end; i++)

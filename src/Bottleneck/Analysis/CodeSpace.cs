@@ -12,7 +12,7 @@ public static class CodeSpace
         int n = features.Rows, inputSize = Tensor.ElementCount(model.InputShape);
         if (features.RowSize != inputSize)
             throw new ArgumentException($"the model takes inputs of {inputSize} values ({string.Join("×", model.InputShape)}), the data has {features.RowSize}");
-        model.Training = false;
+        model.Eval();
         var codes = new Tensor(n, model.CodeSize);
         for (int start = 0; start < n; start += batchSize)
         {

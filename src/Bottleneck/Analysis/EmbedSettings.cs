@@ -13,4 +13,29 @@ public sealed record EmbedSettings
     public string MethodName => Method == EmbedMethod.Tsne ? "tsne" : "pca";
 
     public TsneSettings Tsne => new() { Perplexity = Perplexity, Seed = Seed, Threads = Threads };
+
+    /// <summary>"tsne" or "pca"; a <see cref="SettingException"/> for anything else.</summary>
+    public static EmbedMethod ParseMethod(string name) => name.ToLowerInvariant() switch
+    {
+        "tsne" => EmbedMethod.Tsne,
+        "pca" => EmbedMethod.Pca,
+        _ => throw new SettingException("method", $"'{name}' is unknown (expected tsne or pca)"),
+    };
+
+    /// <summary>Throws a <see cref="SettingException"/> unless the settings work on their own.</summary>
+    public void Validate()
+    {
+        Require.Positive(Perplexity, "perplexity");
+        Require.Threads(Threads);
+    }
+
+    /// <summary>Throws unless <paramref name="points"/> rows of <paramref name="values"/> values each suit the method.</summary>
+    public void Validate(int points, int values)
+    {
+        Validate();
+        if (points < 2) throw new ArgumentException($"need at least 2 points to embed, got {points}");
+        if (Method == EmbedMethod.Tsne && Perplexity >= points)
+            throw new SettingException("perplexity", $"({Require.Text(Perplexity)}) must be less than the number of points ({points})");
+        if (Method == EmbedMethod.Pca && values < 2) throw new ArgumentException($"PCA to 2-D needs at least 2 values per point, got {values}");
+    }
 }

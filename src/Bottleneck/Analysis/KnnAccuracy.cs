@@ -20,8 +20,9 @@ public static class KnnAccuracy
         if (labels.Length != n) throw new ArgumentException($"{labels.Length} labels for {n} points");
         if (k < 1 || k > n - 1) throw new ArgumentOutOfRangeException(nameof(k), $"k must be in 1..{n - 1}, got {k}");
         var columns = new Points(points);
-        var partial = new int[Chunks.ChunkCount(n)];
-        Chunks.ForChunks(n, threads, (chunk, start, end) =>
+        var partial = new int[Chunks.Into(n).Count];
+        using var pool = new WorkerPool(threads);
+        pool.For(Chunks.Into(n), (chunk, start, end) =>
         {
             var distances = new double[n];
             var votes = new Dictionary<int, int>();

@@ -16,7 +16,7 @@ public static class NearestNeighbours
     private const int Slack = 8;
 
     /// <summary>Neighbours [n·k] (nearest first) and their squared distances [n·k].</summary>
-    public static (int[] Indices, double[] SquaredDistances) Find(Tensor x, int k, int threads)
+    public static (int[] Indices, double[] SquaredDistances) Find(Tensor x, int k, WorkerPool pool)
     {
         int n = x.Rows, d = x.RowSize;
         if (k < 1 || k > n - 1) throw new ArgumentOutOfRangeException(nameof(k), $"k must be in 1..{n - 1}, got {k}");
@@ -24,7 +24,7 @@ public static class NearestNeighbours
         var data = x.Data;
         var indices = new int[n * k];
         var distances = new double[n * k];
-        Chunks.For(n, threads, (start, end) =>
+        pool.For(Chunks.Into(n), (_, start, end) =>
         {
             var heap = new (float D, int J)[m];
             var exact = new (double D, int J)[m];

@@ -58,7 +58,7 @@ public static class Robustness
         int count = inputs.Rows, features = inputs.RowSize;
         var errors = new double[count];
         var kept = new List<float[]>(examples);
-        model.Training = false;
+        model.Eval();
         Tensor? x = null;
         for (int start = 0; start < count; start += batchSize)
         {

@@ -20,11 +20,13 @@ public sealed record RobustnessSettings
     public Corruption Noise => Corruption.Noise(Clip);
     public Corruption Occlusion => Block ? Corruption.Block() : Corruption.Pixels();
 
+    /// <summary>Throws a <see cref="SettingException"/> naming the first setting that cannot work.</summary>
     public void Validate()
     {
-        if (Samples < 1) throw new ArgumentException($"samples must be at least 1, got {Samples}");
-        if (Threads < 1) throw new ArgumentException($"threads must be at least 1, got {Threads}");
-        if (NoiseLevels.Count == 0 && OcclusionLevels.Count == 0) throw new ArgumentException("no noise or occlusion levels to test");
+        Require.AtLeast(Samples, 1, "samples");
+        Require.Threads(Threads);
+        Require.AtLeast(BatchSize, 1, "batch-size");
+        if (NoiseLevels.Count == 0 && OcclusionLevels.Count == 0) throw new SettingException("noise", "and occlusion give no level to test");
         foreach (double level in NoiseLevels) Noise.ValidateLevel(level);
         foreach (double level in OcclusionLevels) Occlusion.ValidateLevel(level);
     }

@@ -22,8 +22,9 @@ public static class Trustworthiness
         if (embedded.GetLength(0) != n) throw new ArgumentException($"the map has {embedded.GetLength(0)} points, the data {n}");
         if (k < 1 || k >= n / 2.0) throw new ArgumentOutOfRangeException(nameof(k), $"k must be in 1..{(n - 1) / 2} (below n / 2) for {n} points, got {k}");
         Points data = new(x), map = new(embedded);
-        var partial = new double[Chunks.ChunkCount(n)];
-        Chunks.ForChunks(n, threads, (chunk, start, end) =>
+        var partial = new double[Chunks.Into(n).Count];
+        using var pool = new WorkerPool(threads);
+        pool.For(Chunks.Into(n), (chunk, start, end) =>
         {
             var distances = new double[n];
             var original = new double[n];

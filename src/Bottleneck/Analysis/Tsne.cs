@@ -32,18 +32,19 @@ public static class Tsne
         double learningRate = settings.LearningRateFor(n);
         var y = Initialise(x, settings);
 
+        using var pool = new WorkerPool(settings.Threads);
         var profile = Profile;
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         Objective objective;
         if (method == TsneMethod.Exact)
         {
-            var p = Affinities.Exact(x, settings.Perplexity, settings.Threads);
-            objective = new ExactObjective(p, n, settings.Threads);
+            var p = Affinities.Exact(x, settings.Perplexity, pool);
+            objective = new ExactObjective(p, n, pool);
         }
         else
         {
-            var p = Affinities.Sparse(x, settings.Perplexity, settings.Threads);
-            objective = new BarnesHutObjective(p, n, settings.Theta, settings.Threads);
+            var p = Affinities.Sparse(x, settings.Perplexity, pool);
+            objective = new BarnesHutObjective(p, n, settings.Theta, pool);
         }
         if (profile is not null) profile.Affinities += System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
         objective.Profile = profile;
@@ -153,11 +154,11 @@ public static class Tsne
     // B_i = Σ_j w_ij² (y_i − y_j), so one pass over the pairs gives the gradient (q's clamp at ε would only
     // act on a pair with w_ij < ε·Z, millions of units apart, and is left out of it). Z is the sum of the
     // rows' Σ_j w_ij in index order, so no result depends on the threads.
-    internal sealed class ExactObjective(double[] p, int n, int threads) : Objective
+    internal sealed class ExactObjective(double[] p, int n, WorkerPool pool) : Objective
     {
         private readonly double[] _xs = new double[n], _ys = new double[n], _rowW = new double[n];
         private readonly double[] _attractive = new double[2 * n], _negative = new double[2 * n];
-        private readonly double[] _partialKl = new double[Chunks.ChunkCount(n)];
+        private readonly double[] _partialKl = new double[Chunks.Into(n).Count];
 
         public override double Gradient(double[] y, double[] grad, bool computeError)
         {
@@ -166,7 +167,7 @@ public static class Tsne
                 _xs[i] = y[2 * i];
                 _ys[i] = y[2 * i + 1];
             }
-            Chunks.For(n, threads, (start, end) =>
+            pool.For(Chunks.Into(n), (_, start, end) =>
             {
                 for (int i = start; i < end; i++)
                 {
@@ -187,7 +188,7 @@ public static class Tsne
 
         private double Kl(double[] y, double z, double exaggeration)
         {
-            Chunks.ForChunks(n, threads, (chunk, start, end) =>
+            pool.For(Chunks.Into(n), (chunk, start, end) =>
             {
                 double kl = 0;
                 for (int i = start; i < end; i++)
@@ -210,21 +211,21 @@ public static class Tsne
     // Barnes-Hut: ∂KL/∂y_i = 4 (Σ_j p_ij w_ij (y_i − y_j) − Σ_j w_ij² (y_i − y_j) / Z), the second sum by the quadtree.
     // The repulsion goes over the tree's groups, the attraction over P's rows; Z is the sum of the
     // points' Σ_j w_ij in index order, so no result depends on the threads.
-    internal sealed class BarnesHutObjective(SparseAffinities p, int n, double theta, int threads) : Objective
+    internal sealed class BarnesHutObjective(SparseAffinities p, int n, double theta, WorkerPool pool) : Objective
     {
         private readonly QuadTree _tree = new();
-        private readonly InteractionList[] _lists = [.. Enumerable.Range(0, Chunks.Count).Select(_ => new InteractionList())];
+        private readonly InteractionList[] _lists = [.. Enumerable.Range(0, Chunks.Pieces).Select(_ => new InteractionList())];
         private readonly double[] _attractive = new double[2 * n];
         private readonly double[] _negative = new double[2 * n];
         private readonly double[] _sumQ = new double[n];
-        private readonly double[] _partialKl = new double[Chunks.ChunkCount(n)];
+        private readonly double[] _partialKl = new double[Chunks.Into(n).Count];
 
         public override double Gradient(double[] y, double[] grad, bool computeError)
         {
             long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
             _tree.Build(y);
             long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
-            Chunks.ForChunks(_tree.GroupCount, threads, (chunk, start, end) =>
+            pool.For(Chunks.Into(_tree.GroupCount), (chunk, start, end) =>
             {
                 var list = _lists[chunk];
                 for (int g = start; g < end; g++)
@@ -242,7 +243,7 @@ public static class Tsne
             long t2 = System.Diagnostics.Stopwatch.GetTimestamp();
             double exaggeration = Exaggeration;
             // In index order, so that P's rows stream from memory.
-            Chunks.For(n, threads, (start, end) =>
+            pool.For(Chunks.Into(n), (_, start, end) =>
             {
                 for (int i = start; i < end; i++)
                 {
@@ -268,7 +269,7 @@ public static class Tsne
         // KL = Σ_ij p_ij ln(p_ij / q_ij) over P's entries, both clamped at float32's tiniest normal as in scikit-learn.
         private double Kl(double[] y, double z, double exaggeration)
         {
-            Chunks.ForChunks(n, threads, (chunk, start, end) =>
+            pool.For(Chunks.Into(n), (chunk, start, end) =>
             {
                 double kl = 0;
                 for (int i = start; i < end; i++)

@@ -37,13 +37,13 @@ public sealed record TsneSettings
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
     public void Validate(int n)
     {
-        if (!(Perplexity > 0)) throw new ArgumentException($"perplexity must be positive, got {Perplexity}");
+        Require.Positive(Perplexity, "perplexity");
         if (n < 2) throw new ArgumentException($"t-SNE needs at least 2 points, got {n}");
-        if (Perplexity >= n) throw new ArgumentException($"perplexity ({Perplexity}) must be less than the number of points ({n})");
+        if (Perplexity >= n) throw new SettingException("perplexity", $"({Require.Text(Perplexity)}) must be less than the number of points ({n})");
         if (!(EarlyExaggeration >= 1)) throw new ArgumentException($"early exaggeration must be at least 1, got {EarlyExaggeration}");
         if (LearningRate is { } lr && !(lr > 0)) throw new ArgumentException($"learning rate must be positive, got {lr}");
         if (Iterations < ExplorationIterations) throw new ArgumentException($"iterations must be at least {ExplorationIterations}, got {Iterations}");
         if (!(Theta >= 0)) throw new ArgumentException($"theta must be non-negative, got {Theta}");
-        if (Threads < 1) throw new ArgumentException($"threads must be at least 1, got {Threads}");
+        Require.Threads(Threads);
     }
 }

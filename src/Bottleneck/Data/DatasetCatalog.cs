@@ -20,7 +20,7 @@ public static class DatasetCatalog
         if (spec.StartsWith("csv:", StringComparison.Ordinal))
         {
             string path = spec[4..];
-            if (path.Length == 0) throw new ArgumentException("csv: needs a path, e.g. --dataset csv:data/points.csv");
+            if (path.Length == 0) throw new SettingException("dataset", "csv: needs a path, e.g. csv:data/points.csv");
             return CsvDataset.Load(path);
         }
         if (MnistFamily.Find(spec) is not null)
@@ -28,7 +28,7 @@ public static class DatasetCatalog
             var (train, test) = LoadSplit(spec, dataDir, allowDownload, log);
             return Concatenate(train, test);
         }
-        throw new ArgumentException($"unknown dataset '{spec}' (expected {string.Join(", ", Names)})");
+        throw new SettingException("dataset", $"'{spec}' is unknown (expected {string.Join(", ", Names)})");
     }
 
     /// <summary>

@@ -2,7 +2,8 @@ namespace Bottleneck.Data;
 
 /// <summary>
 /// A dataset that is nowhere Bottleneck looks (and could not be downloaded, if that was tried).
-/// The one-line message lists each place and why it was not used, and says how to get the data.
+/// The one-line message lists each place and why it was not used; <see cref="Search"/> says what the dataset is,
+/// so a front end can add how to get it (its Debian package, a download).
 /// </summary>
 public sealed class DatasetNotFoundException(DatasetSearchResult search, string? downloadFailure = null)
     : IOException(Describe(search, downloadFailure))
@@ -11,6 +12,5 @@ public sealed class DatasetNotFoundException(DatasetSearchResult search, string?
 
     private static string Describe(DatasetSearchResult search, string? downloadFailure) =>
         $"{search.Dataset.Name} not found: looked in {string.Join(", ", search.Looked)}"
-        + (downloadFailure is null ? "" : $"; {downloadFailure}")
-        + $"; {search.HowToGet}";
+        + (downloadFailure is null ? "" : $"; {downloadFailure}");
 }

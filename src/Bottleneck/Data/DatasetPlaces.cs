@@ -1,7 +1,7 @@
 namespace Bottleneck.Data;
 
 /// <summary>
-/// Where Bottleneck looks for a dataset NAME, in this order: <c>--data-dir DIR</c> (the files
+/// Where Bottleneck looks for a dataset NAME, in this order: a folder DIR the caller gives (the files
 /// directly in DIR, then in DIR/NAME), <c>$BOTTLENECK_DATA</c> (the same two), the user cache
 /// (<c>$XDG_CACHE_HOME/bottleneck/datasets/NAME</c>, by default <c>~/.cache/…</c>; downloads go
 /// there), then the system folder that distribution packages install into
@@ -36,16 +36,16 @@ public sealed record DatasetPlaces(string? DataDir, string? EnvironmentDir, stri
         var places = new List<DatasetPlace>();
         if (DataDir is not null)
         {
-            places.Add(new(DataDir, DatasetPlace.DataDirOrigin));
-            places.Add(new(Path.Combine(DataDir, name), DatasetPlace.DataDirOrigin));
+            places.Add(new(DataDir, PlaceOrigin.Given));
+            places.Add(new(Path.Combine(DataDir, name), PlaceOrigin.Given));
         }
         if (EnvironmentDir is not null)
         {
-            places.Add(new(EnvironmentDir, DatasetPlace.EnvironmentOrigin));
-            places.Add(new(Path.Combine(EnvironmentDir, name), DatasetPlace.EnvironmentOrigin));
+            places.Add(new(EnvironmentDir, PlaceOrigin.Environment));
+            places.Add(new(Path.Combine(EnvironmentDir, name), PlaceOrigin.Environment));
         }
-        places.Add(new(CacheFor(name), DatasetPlace.CacheOrigin));
-        places.Add(new(Path.Combine(SystemRoot, name), DatasetPlace.SystemOrigin));
+        places.Add(new(CacheFor(name), PlaceOrigin.Cache));
+        places.Add(new(Path.Combine(SystemRoot, name), PlaceOrigin.System));
         return places;
     }
 

@@ -9,10 +9,4 @@ public sealed class DatasetSearchResult(IdxDataset dataset, IReadOnlyList<PlaceR
     public IReadOnlyList<PlaceReport> Looked => looked;
 
     public FoundDataset? Found => found;
-
-    /// <summary>What a user can do to get the dataset, as one sentence.</summary>
-    public string HowToGet =>
-        $"fetch it with `bottleneck datasets fetch {dataset.Name}`"
-        + (dataset.DebianPackage is { } package ? $" or `apt-get install {package}`" : "")
-        + ", or point --data-dir at a folder holding its four files";
 }

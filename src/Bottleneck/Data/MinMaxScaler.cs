@@ -5,7 +5,7 @@ namespace Bottleneck.Data;
 /// <summary>scikit-learn's MinMaxScaler to [0, 1]: x' = (x − min) / (max − min), constant columns left at scale 1.</summary>
 public sealed class MinMaxScaler : Scaler
 {
-    public override string Name => "minmax";
+    public override ScalerKind Kind => ScalerKind.MinMax;
 
     protected override (double[] Shift, double[] Scale) Compute(Tensor x)
     {

@@ -8,7 +8,7 @@ public abstract class Scaler
     protected double[] Shift { get; private set; } = [];
     protected double[] Scale { get; private set; } = [];
 
-    public abstract string Name { get; }
+    public abstract ScalerKind Kind { get; }
 
     /// <summary>Learns the per-feature shift and scale from <paramref name="x"/> [n, features].</summary>
     public Scaler Fit(Tensor x)
@@ -33,14 +33,6 @@ public abstract class Scaler
     }
 
     public Tensor FitTransform(Tensor x) => Fit(x).Transform(x);
-
-    public static Scaler? Create(string name) => name switch
-    {
-        "standard" => new StandardScaler(),
-        "minmax" => new MinMaxScaler(),
-        "none" => null,
-        _ => throw new ArgumentException($"unknown scaler '{name}' (expected standard, minmax or none)"),
-    };
 
     /// <summary>Per-column mean and population variance, accumulated in double like scikit-learn.</summary>
     protected static (double[] Mean, double[] Variance) Moments(Tensor x)

@@ -5,7 +5,7 @@ namespace Bottleneck.Data;
 /// <summary>scikit-learn's StandardScaler: x' = (x − mean) / std, population std, constant columns left at scale 1.</summary>
 public sealed class StandardScaler : Scaler
 {
-    public override string Name => "standard";
+    public override ScalerKind Kind => ScalerKind.Standard;
 
     protected override (double[] Shift, double[] Scale) Compute(Tensor x)
     {

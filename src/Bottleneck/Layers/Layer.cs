@@ -20,8 +20,14 @@ public abstract class Layer
     /// <summary>Threads for this layer's kernels; set by the model that holds it.</summary>
     public WorkerPool Workers { get; set; } = WorkerPool.Serial;
 
-    /// <summary>Train mode (the default) versus eval mode, for layers that behave differently.</summary>
-    public bool Training { get; set; } = true;
+    /// <summary>Train mode (the default) or eval mode, as PyTorch's <c>module.training</c>: Dropout and BatchNorm behave differently.</summary>
+    public bool Training { get; private set; } = true;
+
+    /// <summary>Train mode, or with <paramref name="mode"/> false eval mode (PyTorch's <c>module.train(mode)</c>).</summary>
+    public void Train(bool mode = true) => Training = mode;
+
+    /// <summary>Eval mode (PyTorch's <c>module.eval()</c>).</summary>
+    public void Eval() => Training = false;
 
     /// <summary>The per-sample output shape for a per-sample input shape; throws on a mismatch.</summary>
     public abstract int[] OutputShape(int[] inputShape);

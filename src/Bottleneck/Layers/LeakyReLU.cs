@@ -1,20 +1,33 @@
+using System.Runtime.Intrinsics;
 using Bottleneck.Tensors;
 
 namespace Bottleneck.Layers;
 
-// LeakyReLU: y = x if x > 0 else slope·x.  x, y: [B, ...]
+// LeakyReLU: y = x if x > 0 else slope·x;  dx = dy if x > 0 else slope·dy.  x, y: [B, ...]
 // PyTorch's default slope is 0.01, Keras's 0.3; we follow PyTorch.
-public sealed class LeakyReLU(float negativeSlope = 0.01f) : Layer
+public sealed class LeakyReLU(float negativeSlope = 0.01f) : PointwiseLayer
 {
     public float NegativeSlope { get; } = negativeSlope;
 
-    public override int[] OutputShape(int[] inputShape) => inputShape;
+    protected override void Forward(ReadOnlySpan<float> x, Span<float> y) => Elementwise.Map(x, x, y, new Select(NegativeSlope));
 
-    public override void Forward(Tensor x, Tensor y) => Elementwise.LeakyRelu(x.Span, NegativeSlope, y.Span);
+    protected override void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) =>
+        Gradient(x, dy, NegativeSlope, dx);
 
-    public override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx)
+    /// <summary>dx = dy where x &gt; 0, else slope·dy (ReLU's with slope 0).</summary>
+    internal static void Gradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float slope, Span<float> dx) =>
+        Elementwise.Map(x, dy, dx, new Select(slope));
+
+    // a where x > 0, else slope·a; the forward pass is the same choice with a = x.  (x, a) = (x, dy).
+    private readonly struct Select(float slope) : IElementwiseOp
     {
-        if (dx is not null) Elementwise.LeakyReluBackward(x.Span, dy.Span, NegativeSlope, dx.Span);
+        public Vector512<float> Apply(Vector512<float> x, Vector512<float> a) =>
+            Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<float>.Zero), a, a * Vector512.Create(slope));
+
+        public Vector256<float> Apply(Vector256<float> x, Vector256<float> a) =>
+            Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), a, a * Vector256.Create(slope));
+
+        public float Apply(float x, float a) => x > 0f ? a : a * slope;
     }
 
     public override string ToString() => $"LeakyReLU({NegativeSlope})";

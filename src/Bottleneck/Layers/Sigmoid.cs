@@ -1,36 +1,23 @@
+using System.Runtime.Intrinsics;
 using Bottleneck.Tensors;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Bottleneck.Layers;
 
 // Sigmoid: y = 1 / (1 + e^(−x)); dx = dy·y·(1 − y).  x, y: [B, ...]
-public sealed class Sigmoid : Layer
+public sealed class Sigmoid : PointwiseLayer
 {
-    private readonly ChunkedJob _forward, _backward;
-    private Tensor _x = null!, _y = null!, _dy = null!, _dx = null!;
+    protected override void Forward(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Sigmoid(x, y);
 
-    public Sigmoid() => (_forward, _backward) = (new(ForwardChunk), new(BackwardChunk));
+    protected override void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) =>
+        Elementwise.Map(y, dy, dx, new Gradient());
 
-    public override int[] OutputShape(int[] inputShape) => inputShape;
-
-    public override void Forward(Tensor x, Tensor y)
+    private readonly struct Gradient : IElementwiseOp
     {
-        (_x, _y) = (x, y);
-        _forward.Run(Workers, x.Length);
+        public Vector512<float> Apply(Vector512<float> y, Vector512<float> dy) => dy * y * (Vector512<float>.One - y);
+        public Vector256<float> Apply(Vector256<float> y, Vector256<float> dy) => dy * y * (Vector256<float>.One - y);
+        public float Apply(float y, float dy) => dy * y * (1f - y);
     }
-
-    public override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx)
-    {
-        if (dx is null) return;
-        (_y, _dy, _dx) = (y, dy, dx);
-        _backward.Run(Workers, y.Length);
-    }
-
-    private void ForwardChunk(int start, int length) =>
-        TensorPrimitives.Sigmoid(_x.Data.AsSpan(start, length), _y.Data.AsSpan(start, length));
-
-    private void BackwardChunk(int start, int length) =>
-        Elementwise.SigmoidBackward(_y.Data.AsSpan(start, length), _dy.Data.AsSpan(start, length), _dx.Data.AsSpan(start, length));
 
     public override string ToString() => "Sigmoid";
 }

@@ -1,18 +1,22 @@
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+using System.Runtime.Intrinsics;
 using Bottleneck.Tensors;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Bottleneck.Layers;
 
 // Tanh: y = tanh(x); dx = dy·(1 − y²).  x, y: [B, ...]
-public sealed class Tanh : Layer
+public sealed class Tanh : PointwiseLayer
 {
-    public override int[] OutputShape(int[] inputShape) => inputShape;
+    protected override void Forward(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Tanh(x, y);
 
-    public override void Forward(Tensor x, Tensor y) => TensorPrimitives.Tanh(x.Span, y.Span);
+    protected override void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) =>
+        Elementwise.Map(y, dy, dx, new Gradient());
 
-    public override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx)
+    private readonly struct Gradient : IElementwiseOp
     {
-        if (dx is not null) Elementwise.TanhBackward(y.Span, dy.Span, dx.Span);
+        public Vector512<float> Apply(Vector512<float> y, Vector512<float> dy) => dy * (Vector512<float>.One - y * y);
+        public Vector256<float> Apply(Vector256<float> y, Vector256<float> dy) => dy * (Vector256<float>.One - y * y);
+        public float Apply(float y, float dy) => dy * (1f - y * y);
     }
 
     public override string ToString() => "Tanh";

@@ -8,7 +8,7 @@ public sealed class MSELoss : Loss
 {
     private float[] _diff = [];
 
-    public override string Name => "mse";
+    public override LossFunction Function => LossFunction.Mse;
 
     public override double Forward(Tensor pred, Tensor target)
     {

@@ -34,7 +34,7 @@ public static class Checkpoint
         if (spec is null)
         {
             if (!file.Metadata.TryGetValue(ArchitectureKey, out var architecture))
-                throw new DataFormatException($"{path} has no architecture in its metadata; give the model (--model lab or a model file) to load it");
+                throw new DataFormatException($"{path} has no architecture in its metadata; give its model (the lab preset or a model file) to load it");
             spec = ModelSpec.Parse(architecture, $"{Path.GetFileName(path)} (architecture)");
         }
         var model = spec.Build(new RandomState(0));

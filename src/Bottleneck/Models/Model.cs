@@ -34,8 +34,12 @@ public abstract class Model
         set { foreach (var l in Layers) l.Workers = value; }
     }
 
-    public bool Training
+    /// <summary>Every layer in train mode, or with <paramref name="mode"/> false in eval mode (PyTorch's <c>model.train(mode)</c>).</summary>
+    public void Train(bool mode = true)
     {
-        set { foreach (var l in Layers) l.Training = value; }
+        foreach (var l in Layers) l.Train(mode);
     }
+
+    /// <summary>Every layer in eval mode (PyTorch's <c>model.eval()</c>).</summary>
+    public void Eval() => Train(false);
 }

@@ -30,6 +30,14 @@ public sealed record OptimizerSettings
     public double LrDecay { get; init; }
     public double MomentumDecay { get; init; } = 4e-3;
 
+    /// <summary>Throws a <see cref="SettingException"/> for an unknown name, a learning rate that is not positive, or a negative weight decay.</summary>
+    public void Validate()
+    {
+        Require.OneOf(Name, Names, "optimizer");
+        Require.Positive(LearningRate, "lr");
+        Require.NonNegative(WeightDecay, "weight-decay");
+    }
+
     public static OptimizerSettings Defaults(string name, OptimizerConvention convention)
     {
         bool keras = convention == OptimizerConvention.Keras;
@@ -45,7 +53,7 @@ public sealed record OptimizerSettings
             "adadelta" => s with { LearningRate = keras ? 1e-3 : 1.0, Rho = keras ? 0.95 : 0.9, Epsilon = keras ? 1e-7 : 1e-6 },
             "adamax" => s with { LearningRate = keras ? 1e-3 : 2e-3 },
             "nadam" => s with { LearningRate = keras ? 1e-3 : 2e-3 },
-            _ => throw new ArgumentException($"unknown optimizer '{name}' (expected one of {string.Join(", ", Names)})"),
+            _ => throw new SettingException("optimizer", $"'{name}' is unknown (expected one of {string.Join(", ", Names)})"),
         };
     }
 

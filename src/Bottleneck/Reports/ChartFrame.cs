@@ -147,6 +147,34 @@ internal static class ChartFrame
     }
 
     /// <summary>A darker rule along the value axis origin (or the plot floor), drawn over the grid.</summary>
+    /// <summary>
+    /// The plot of an x-y chart, with room for its tick labels and axis titles, and where its legend goes: in a corner of
+    /// the plot that no mark covers (<paramref name="marks"/> gives the marks' screen points for a plot), or else beside
+    /// the plot, which narrows to make room. No legend, no place for one.
+    /// </summary>
+    public static (PlotArea Plot, (double X, double Y)? Legend) LayOut(Axis x, Axis y, string xLabel, string yLabel, Legend? legend,
+                                                                      Func<PlotArea, IEnumerable<IReadOnlyList<(double X, double Y)>>> marks)
+    {
+        double left = LeftMargin(y, yLabel);
+        // The last x tick label is centred on the plot's right edge, so half of it hangs outside.
+        double right = Math.Max(MinimumMargin, Svg.TextWidth(x.Labels[^1], TickFontSize) / 2 + 4);
+        double bottom = BottomMargin(xLabel);
+        var plot = Plot(left, right, bottom);
+        if (legend is null) return (plot, null);
+        if (legend.FindFreeCorner(plot, marks(plot)) is { } corner) return (plot, corner);
+        // The gap equals the right margin, which already clears the last x tick label.
+        plot = Plot(left, legend.OutsideMargin(right), bottom);
+        return (plot, legend.Beside(plot, right));
+    }
+
+    /// <summary>Both axes with their grid, tick labels and titles, and the baseline along the bottom.</summary>
+    public static void Axes(Svg svg, PlotArea plot, Axis x, Axis y, string xLabel, string yLabel)
+    {
+        YAxis(svg, plot, y, yLabel);
+        XAxis(svg, plot, x, xLabel);
+        Baseline(svg, plot, plot.Bottom);
+    }
+
     public static void Baseline(Svg svg, PlotArea plot, double y) =>
         svg.Line(plot.Left, y, plot.Right, y, ("class", "baseline"), ("stroke", AxisInk), ("shape-rendering", "crispEdges"));
 

@@ -1,33 +1,45 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Bottleneck.Analysis;
-using Bottleneck.Tensors;
 
 namespace Bottleneck.Reports;
 
 /// <summary>
-/// Writes an embedding run's directory: embedding.csv (x, y, label), embedding.svg (the map coloured
-/// by label) and results.json (schema <see cref="Schema"/>), last.
+/// An embedding run's directory: embedding.csv (x, y, label), embedding.svg (the map coloured by label) and
+/// results.json (schema <see cref="SchemaName"/>), last.
 /// </summary>
-public static class EmbedReport
+public sealed class EmbedReport() : ReportKind<EmbedReport.Results>(SchemaName)
 {
-    public const string Schema = "bottleneck/embed/v1";
+    public const string SchemaName = "bottleneck/embed/v1";
 
-    /// <summary>
-    /// The whole embedding run, for <c>bottleneck embed</c> and a pipeline's embed phase alike: maps the points to 2-D
-    /// (<see cref="CodeSpaceEmbedding.Run"/>), then writes the run directory's files.
-    /// </summary>
-    /// <param name="source">What was embedded: { "checkpoint", "dataset" } or { "points" }.</param>
-    public static EmbedOutcome Run(RunDirectory dir, EmbedSettings settings, JsonObject source, Tensor points, int[]? labels, Provenance provenance)
+    /// <summary>results.json of an embedding run.</summary>
+    public sealed record Results(string Schema, Provenance Provenance, Settings Settings, string Method, int Samples,
+                                 double? KlDivergence, double? KnnAccuracy, double? Trustworthiness, double Seconds)
     {
-        var outcome = CodeSpaceEmbedding.Run(points, labels, settings);
-        Write(dir, settings, source, labels, outcome, provenance);
-        return outcome;
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public TsneInfo? Tsne { get; init; }
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<double>? ExplainedVarianceRatio { get; init; }
     }
 
-    /// <param name="source">What was embedded: { "checkpoint", "dataset", "classes" (names by label, when known) } or { "points" }.</param>
-    public static void Write(RunDirectory dir, EmbedSettings settings, JsonObject source, int[]? labels, EmbedOutcome outcome, Provenance provenance)
+    public sealed record Settings(string Method, double? Perplexity, uint Seed, int Neighbours, Source Source);
+
+    /// <summary>What was embedded: the codes of a checkpoint's test images, or the points of a CSV file.</summary>
+    public sealed record Source(
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Checkpoint,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Dataset,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? CodeSize,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] uint? SplitSeed,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Classes,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Points)
+    {
+        public static Source OfPoints(string path) => new(null, null, null, null, null, path);
+    }
+
+    public sealed record TsneInfo(string Algorithm, double LearningRate, int Iterations, IReadOnlyList<KlPoint> KlHistory);
+
+    public sealed record KlPoint(int Iteration, double KlDivergence);
+
+    public static Results Write(RunDirectory dir, EmbedSettings settings, Source source, int[]? labels, EmbedOutcome outcome, Provenance provenance)
     {
         var map = outcome.Map;
         int n = map.GetLength(0);
@@ -38,48 +50,64 @@ public static class EmbedReport
             : labels.Distinct().Order().Select(l => new Series(ClassName(source, l), Column(map, 0, i => labels[i] == l), Column(map, 1, i => labels[i] == l))).ToList();
         dir.WriteText("embedding.svg", ScatterChart.Render($"{method} of {n:N0} points", $"{method} 1", $"{method} 2", groups));
 
-        var json = new JsonObject
+        var results = new Results(SchemaName, provenance,
+            new Settings(settings.MethodName, settings.Method == EmbedMethod.Tsne ? settings.Perplexity : null, settings.Seed, settings.Neighbours, source),
+            settings.MethodName, n, outcome.KlDivergence, outcome.KnnAccuracy, outcome.Trustworthiness, outcome.Seconds)
         {
-            ["schema"] = Schema,
-            ["provenance"] = provenance.ToJson(),
-            ["settings"] = new JsonObject
-            {
-                ["method"] = settings.MethodName,
-                ["perplexity"] = settings.Method == EmbedMethod.Tsne ? settings.Perplexity : null,
-                ["seed"] = settings.Seed,
-                ["neighbours"] = settings.Neighbours,
-                ["source"] = source,
-            },
-            ["method"] = settings.MethodName,
-            ["samples"] = n,
-            ["kl_divergence"] = outcome.KlDivergence is { } kl ? Json.Number(kl) : null,
-            ["knn_accuracy"] = outcome.KnnAccuracy is { } a ? Json.Number(a) : null,
-            ["trustworthiness"] = outcome.Trustworthiness is { } t ? Json.Number(t) : null,
-            ["seconds"] = outcome.Seconds,
+            Tsne = outcome.Tsne is { } tsne
+                ? new TsneInfo(tsne.Method == TsneMethod.Exact ? "exact" : "barnes_hut", tsne.LearningRate, tsne.LastIteration + 1,
+                               [.. tsne.KlHistory.Select(h => new KlPoint(h.Iteration, h.Kl))])
+                : null,
+            ExplainedVarianceRatio = outcome.ExplainedVarianceRatio,
         };
-        if (outcome.Tsne is { } tsne)
-        {
-            json["tsne"] = new JsonObject
-            {
-                ["algorithm"] = tsne.Method == TsneMethod.Exact ? "exact" : "barnes_hut",
-                ["learning_rate"] = tsne.LearningRate,
-                ["iterations"] = tsne.LastIteration + 1,
-                ["kl_history"] = new JsonArray([.. tsne.KlHistory.Select(h => (JsonNode)new JsonObject { ["iteration"] = h.Iteration, ["kl_divergence"] = Json.Number(h.Kl) })]),
-            };
-        }
-        if (outcome.ExplainedVarianceRatio is { } ratio)
-            json["explained_variance_ratio"] = new JsonArray([.. ratio.Select(r => Json.Number(r))]);
-        dir.WriteText("results.json", Json.Serialize(json));
+        dir.WriteText(HtmlReport.ResultsFile, Json.Serialize(results));
         HtmlReport.Write(dir);
+        return results;
     }
+
+    internal override string Title(Results r)
+    {
+        string method = r.Method == "pca" ? "PCA" : "t-SNE";
+        return r.Settings.Source.Points is null ? $"Map of the code space ({method})" : $"Map of the points ({method})";
+    }
+
+    internal override void Summary(ReportPage page, Results r, string directory)
+    {
+        var source = r.Settings.Source;
+        string neighbours = ReportPage.Invariant(r.Settings.Neighbours);
+        page.KeyValues(
+        [
+            ("points", source.Points),
+            ("checkpoint", source.Checkpoint),
+            ("dataset", source.Dataset is { } d ? $"{d}, the first {r.Samples} test images" : null),
+            ("code size", source.CodeSize is { } c ? ReportPage.Invariant(c) : null),
+            ("samples", source.Dataset is null ? ReportPage.Invariant(r.Samples) : null),
+            ("method", r.Method != "pca"
+                ? $"t-SNE ({r.Tsne?.Algorithm.Replace("barnes_hut", "Barnes-Hut")}), perplexity {(r.Settings.Perplexity is { } p ? ReportPage.Invariant(p) : "")}"
+                : "PCA"),
+            ("KL divergence", ReportPage.Number(r.KlDivergence, 4)),
+            ("trustworthiness", ReportPage.Number(r.Trustworthiness, 4) is { } t ? $"{t} (of the 2-D map, {neighbours} neighbours)" : null),
+            ($"{neighbours}-NN accuracy of the codes", ReportPage.Number(r.KnnAccuracy, 4)),
+            ("seconds", ReportPage.Number(r.Seconds, 3)),
+            ("seed", ReportPage.Invariant(r.Settings.Seed)),
+        ]);
+    }
+
+    internal override void Digest(ReportPage page, Results r, string directory) => page.KeyValues(
+    [
+        ("method", r.Method),
+        ("samples", ReportPage.Invariant(r.Samples)),
+        ("trustworthiness", ReportPage.Number(r.Trustworthiness, 4)),
+        ("5-NN accuracy of the codes", ReportPage.Number(r.KnnAccuracy, 4)),
+        ("KL divergence", ReportPage.Number(r.KlDivergence, 4)),
+    ]);
 
     private static double[] Column(double[,] map, int column, Func<int, bool> take) =>
         [.. Enumerable.Range(0, map.GetLength(0)).Where(take).Select(i => map[i, column])];
 
     // The legend's name for a label: the dataset's class name when the source gives one, else the number.
-    private static string ClassName(JsonObject source, int label) =>
-        source["classes"] is JsonArray names && label >= 0 && label < names.Count && names[label] is JsonValue name && name.TryGetValue(out string? text)
-            ? $"{label} {text}" : $"label {label}";
+    private static string ClassName(Source source, int label) =>
+        source.Classes is { } names && label >= 0 && label < names.Count ? $"{label} {names[label]}" : $"label {label}";
 
     private static string Csv(double[,] map, int[]? labels)
     {

@@ -46,32 +46,15 @@ public static class LineChart
             ? Axis.Log(points.Min(p => p.Y), points.Max(p => p.Y))
             : Axis.Linear(points.Min(p => p.Y), points.Max(p => p.Y));
         var legend = new Legend(series.Select((s, i) => (s.Name, Palette.Colour(i), Palette.Dash(i))).ToArray());
-
-        double left = ChartFrame.LeftMargin(yAxis, yLabel);
-        // The last x tick label is centred on the plot's right edge, so half of it hangs outside.
-        double right = Math.Max(ChartFrame.MinimumMargin, Svg.TextWidth(xAxis.Labels[^1], ChartFrame.TickFontSize) / 2 + 4);
-        double bottom = ChartFrame.BottomMargin(xLabel);
-
-        var plot = ChartFrame.Plot(left, right, bottom);
+        var (plot, legendAt) = ChartFrame.LayOut(xAxis, yAxis, xLabel, yLabel, legend, p => ToScreen(runs, p, xAxis, yAxis).SelectMany(r => r));
         var paths = ToScreen(runs, plot, xAxis, yAxis);
-        var legendAt = legend.FindFreeCorner(plot, paths.SelectMany(p => p));
-        if (legendAt is null)
-        {
-            // The gap equals the right margin, which already clears the last x tick label.
-            plot = ChartFrame.Plot(left, legend.OutsideMargin(right), bottom);
-            paths = ToScreen(runs, plot, xAxis, yAxis);
-            legendAt = legend.Beside(plot, right);
-        }
-
-        ChartFrame.YAxis(svg, plot, yAxis, yLabel);
-        ChartFrame.XAxis(svg, plot, xAxis, xLabel);
-        ChartFrame.Baseline(svg, plot, plot.Bottom);
+        ChartFrame.Axes(svg, plot, xAxis, yAxis, xLabel, yLabel);
         bool sparse = paths.All(p => p.Sum(run => run.Count) <= MarkerThreshold);
         for (int i = 0; i < series.Count; i++)
         {
             DrawSeries(svg, series[i].Name, i, paths[i], sparse);
         }
-        legend.Draw(svg, legendAt.Value.X, legendAt.Value.Y);
+        legend.Draw(svg, legendAt!.Value.X, legendAt.Value.Y);
         return svg.ToString();
     }
 

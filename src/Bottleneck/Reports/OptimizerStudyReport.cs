@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Bottleneck.Data;
+using Bottleneck.Losses;
 using Bottleneck.Optimizers;
 using Bottleneck.Search;
 using Bottleneck.Training;
@@ -8,91 +10,88 @@ using CsvHelper;
 namespace Bottleneck.Reports;
 
 /// <summary>
-/// Writes study A's run directory: results.json (schema <see cref="Schema"/>), results.csv
-/// (one row per run), epochs.csv (one row per run and epoch), optimizers.svg, curves.svg and, after results.json, report.html.
+/// Study A's run directory: results.json (schema <see cref="SchemaName"/>), results.csv (one row per run), epochs.csv
+/// (one row per run and epoch), optimizers.svg, curves.svg and, after results.json, report.html.
 /// </summary>
-public static class OptimizerStudyReport
+public sealed class OptimizerStudyReport() : ReportKind<OptimizerStudyReport.Results>(SchemaName)
 {
-    public const string Schema = "bottleneck/optimizers/v1";
+    public const string SchemaName = "bottleneck/optimizers/v1";
 
-    public static void Write(RunDirectory dir, OptimizerStudyResult result, Provenance provenance)
+    /// <summary>results.json of an optimizer study.</summary>
+    public sealed record Results(string Schema, string Status, Provenance Provenance, Settings Settings, Data Data, IReadOnlyList<string> Warnings,
+                                 IReadOnlyList<RankingRow> Ranking, IReadOnlyList<Run> Runs, double Seconds);
+
+    /// <param name="LearningRate">The one rate every optimizer used, or the text "optimizer default".</param>
+    /// <param name="Init">The weight initialisation, as <see cref="Layers.InitScheme"/> names it.</param>
+    public sealed record Settings(string Dataset, IReadOnlyList<string> Optimizers, JsonNode LearningRate, string Convention, int Epochs, int BatchSize,
+                                  int CodeSize, IReadOnlyList<int> Hidden, LossFunction Loss, string Output, string Init, string Scaler, double TestFraction,
+                                  uint Seed, int Repeat, IReadOnlyDictionary<string, OptimizerSettings> OptimizerHyperparameters);
+
+    public sealed record Data(string Name, int Features, int Train, int Test, double MseFloor, double OutOfRangeFraction);
+
+    public sealed record RankingRow(int Rank, string Optimizer, double MeanTestMse, double StdTestMse, int Runs, int Diverged, int Cancelled, string Status);
+
+    public sealed record Run(string Optimizer, int Repeat, uint Seed, RunStatus Status, string? Message, double TestMse, double FinalTrainLoss,
+                             double FinalValLoss, double Seconds, IReadOnlyList<EpochRecord> Epochs);
+
+    public static Results Write(RunDirectory dir, OptimizerStudyResult result, Provenance provenance)
     {
         // Tables and charts first, results.json last: its presence marks a complete run.
         dir.WriteText("results.csv", RunsCsv(result));
         dir.WriteText("epochs.csv", EpochsCsv(result));
         dir.WriteText("optimizers.svg", BarChartSvg(result));
         dir.WriteText("curves.svg", CurvesSvg(result));
-        dir.WriteText("results.json", Json.Serialize(ToJson(result, provenance)));
+        var results = ResultsOf(result, provenance);
+        dir.WriteText(HtmlReport.ResultsFile, Json.Serialize(results));
         HtmlReport.Write(dir);
+        return results;
     }
 
-    public static JsonObject ToJson(OptimizerStudyResult result, Provenance provenance)
+    public static Results ResultsOf(OptimizerStudyResult result, Provenance provenance)
     {
         var s = result.Settings;
-        return new JsonObject
-        {
-            ["schema"] = Schema,
-            ["status"] = result.Cancelled ? "cancelled" : "completed",
-            ["provenance"] = provenance.ToJson(),
-            ["settings"] = new JsonObject
-            {
-                ["dataset"] = result.Data.Name,
-                ["optimizers"] = new JsonArray([.. s.Optimizers.Select(o => (JsonNode)o)]),
-                ["learning_rate"] = s.LearningRate is { } lr ? Json.Number(lr) : "optimizer default",
-                ["convention"] = s.Convention.ToString().ToLowerInvariant(),
-                ["epochs"] = s.Epochs,
-                ["batch_size"] = s.BatchSize,
-                ["code_size"] = s.CodeSize,
-                ["hidden"] = new JsonArray([.. s.Hidden.Select(h => (JsonNode)h)]),
-                ["loss"] = s.Loss,
-                ["output"] = s.Output.ToString().ToLowerInvariant(),
-                ["init"] = s.Init.ToString(),
-                ["scaler"] = s.Scaler,
-                ["test_fraction"] = s.TestFraction,
-                ["seed"] = s.Seed,
-                ["repeat"] = s.Repeats,
-                ["optimizer_hyperparameters"] = new JsonObject(s.Optimizers.Select(o =>
-                    KeyValuePair.Create(o, (JsonNode?)SettingsJson.Optimizer(s.OptimizerFor(o))))),
-            },
-            ["data"] = new JsonObject
-            {
-                ["name"] = result.Data.Name,
-                ["features"] = result.Data.Features,
-                ["train"] = result.Data.Train,
-                ["test"] = result.Data.Test,
-                ["mse_floor"] = result.Data.MseFloor,
-                ["out_of_range_fraction"] = result.Data.OutOfRangeFraction,
-            },
-            ["warnings"] = new JsonArray([.. result.Warnings.Select(w => (JsonNode)w)]),
-            ["ranking"] = new JsonArray([.. result.Ranking.Select(r => (JsonNode)new JsonObject
-            {
-                ["rank"] = r.Rank,
-                ["optimizer"] = r.Optimizer,
-                ["mean_test_mse"] = Json.Number(r.MeanTestMse),
-                ["std_test_mse"] = Json.Number(r.StdTestMse),
-                ["runs"] = r.Runs,
-                ["diverged"] = r.Diverged,
-                ["cancelled"] = r.Cancelled,
-                ["status"] = r.Status,
-            })]),
-            ["runs"] = new JsonArray([.. result.Runs.Select(r => (JsonNode)new JsonObject
-            {
-                ["optimizer"] = r.Optimizer,
-                ["repeat"] = r.Repeat,
-                ["seed"] = r.Seed,
-                ["status"] = Status(r.Status),
-                ["message"] = r.Training.Message,
-                ["test_mse"] = Json.Number(r.TestMse),
-                ["final_train_loss"] = Json.Number(r.Training.FinalTrainLoss),
-                ["final_val_loss"] = Json.Number(r.Training.FinalValLoss),
-                ["seconds"] = r.Seconds,
-                ["epochs"] = History.ToJson(r.Training.Epochs),
-            })]),
-            ["seconds"] = result.Seconds,
-        };
+        var d = result.Data;
+        return new Results(
+            SchemaName,
+            result.Cancelled ? "cancelled" : "completed",
+            provenance,
+            new Settings(d.Name, s.Optimizers, s.LearningRate is { } lr ? JsonValue.Create(lr) : JsonValue.Create("optimizer default"),
+                         s.Convention.ToString().ToLowerInvariant(), s.Epochs, s.BatchSize, s.CodeSize, s.Hidden, s.Loss,
+                         s.Output.ToString().ToLowerInvariant(), s.Init.ToString(), s.Scaler.Name(), s.TestFraction, s.Seed, s.Repeats,
+                         s.Optimizers.ToDictionary(o => o, s.OptimizerFor)),
+            new Data(d.Name, d.Features, d.Train, d.Test, d.MseFloor, d.OutOfRangeFraction),
+            d.Warnings,
+            [.. result.Ranking.Select(r => new RankingRow(r.Rank, r.Optimizer, r.MeanTestMse, r.StdTestMse, r.Runs, r.Diverged, r.Cancelled, r.Status))],
+            [.. result.Runs.Select(r => new Run(r.Optimizer, r.Repeat, r.Seed, r.Status, r.Result.Message, r.TestMse, r.Result.FinalTrainLoss,
+                                               r.Result.FinalEvalLoss, r.Seconds, r.Result.Epochs))],
+            result.Seconds);
     }
 
-    public static string Status(RunStatus status) => status.ToString().ToLowerInvariant();
+    internal override string Title(Results r) => "Optimizer study";
+
+    internal override void Summary(ReportPage page, Results r, string directory)
+    {
+        page.KeyValues(
+        [
+            ("dataset", r.Data.Name),
+            ("features", ReportPage.Invariant(r.Data.Features)),
+            ("train / test samples", $"{r.Data.Train} / {r.Data.Test}"),
+            ("MSE floor (predicting the mean)", ReportPage.Number(r.Data.MseFloor, 6)),
+            ("epochs", ReportPage.Invariant(r.Settings.Epochs)),
+            ("repeats", ReportPage.Invariant(r.Settings.Repeat)),
+            ("seconds", ReportPage.Number(r.Seconds, 3)),
+        ]);
+        page.Heading("h3", "Ranking");
+        var rows = r.Ranking.Select(x => new[]
+        {
+            ReportPage.Invariant(x.Rank), x.Optimizer,
+            // One run has no spread to show.
+            x.Runs > 1 ? ReportPage.PlusMinus(x.MeanTestMse, x.StdTestMse) : ReportPage.Number(x.MeanTestMse, 4) ?? "—",
+            ReportPage.Invariant(x.Runs), ReportPage.Invariant(x.Diverged), x.Status,
+        }).ToList();
+        page.Table(["rank", "optimizer", "test MSE (mean ± std)", "runs", "diverged", "status"], rows, numeric: [0, 2, 3, 4]);
+        page.List("Warnings", r.Warnings);
+    }
 
     private static string RunsCsv(OptimizerStudyResult result)
     {
@@ -102,9 +101,9 @@ public static class OptimizerStudyReport
         csv.NextRecord();
         foreach (var r in result.Runs)
         {
-            csv.WriteField(r.Optimizer); csv.WriteField(r.Repeat); csv.WriteField(r.Seed); csv.WriteField(Status(r.Status));
-            csv.WriteField(History.Number(r.TestMse)); csv.WriteField(History.Number(r.Training.FinalTrainLoss));
-            csv.WriteField(History.Number(r.Training.FinalValLoss)); csv.WriteField(History.Number(r.Seconds));
+            csv.WriteField(r.Optimizer); csv.WriteField(r.Repeat); csv.WriteField(r.Seed); csv.WriteField(r.Status.ToString().ToLowerInvariant());
+            csv.WriteField(History.Number(r.TestMse)); csv.WriteField(History.Number(r.Result.FinalTrainLoss));
+            csv.WriteField(History.Number(r.Result.FinalEvalLoss)); csv.WriteField(History.Number(r.Seconds));
             csv.NextRecord();
         }
         return text.ToString();
@@ -117,7 +116,7 @@ public static class OptimizerStudyReport
         foreach (var h in new[] { "optimizer", "repeat" }.Concat(History.CsvHeader)) csv.WriteField(h);
         csv.NextRecord();
         foreach (var r in result.Runs)
-            foreach (var e in r.Training.Epochs)
+            foreach (var e in r.Result.Epochs)
             {
                 csv.WriteField(r.Optimizer); csv.WriteField(r.Repeat);
                 History.WriteCsvFields(csv, e);
@@ -139,21 +138,21 @@ public static class OptimizerStudyReport
 
     private static string CurvesSvg(OptimizerStudyResult result)
     {
-        // One line per optimizer: the mean over repeats of the validation loss at each epoch.
+        // One line per optimizer: the mean over repeats of the held-out loss at each epoch.
         var series = result.Settings.Optimizers.Select(name =>
         {
             var runs = result.Runs.Where(r => r.Optimizer == name).ToList();
-            int epochs = runs.Count == 0 ? 0 : runs.Max(r => r.Training.Epochs.Count);
+            int epochs = runs.Count == 0 ? 0 : runs.Max(r => r.Result.Epochs.Count);
             var x = new List<double>();
             var y = new List<double>();
             for (int e = 0; e < epochs; e++)
             {
-                var values = runs.Where(r => r.Training.Epochs.Count > e).Select(r => r.Training.Epochs[e].ValLoss).ToList();
+                var values = runs.Where(r => r.Result.Epochs.Count > e).Select(r => r.Result.Epochs[e].EvalLoss).ToList();
                 x.Add(e + 1);
                 y.Add(values.Count == runs.Count ? values.Average() : double.NaN);
             }
             return new Series(OptimizerSettings.DisplayName(name), x, y);
         }).ToList();
-        return LineChart.Render($"Validation loss ({result.Settings.Loss}) per epoch", "epoch", "validation loss", series);
+        return LineChart.Render($"Validation loss ({result.Settings.Loss.Name()}) per epoch", "epoch", "validation loss", series);
     }
 }

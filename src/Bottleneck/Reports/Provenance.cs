@@ -1,24 +1,40 @@
+using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
-using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace Bottleneck.Reports;
 
-/// <summary>What makes a run directory self-describing: the command that made it and the software it ran on.</summary>
-public sealed record Provenance(string Command, DateTimeOffset Started, int Threads)
+/// <summary>What makes a run directory self-describing: the command that made it and the software and machine it ran on.</summary>
+public sealed record Provenance
 {
     public static string Version { get; } =
         typeof(Provenance).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    public JsonObject ToJson() => new()
+    /// <summary>The provenance of a run started now on this machine.</summary>
+    public Provenance(string command, DateTimeOffset started, int threads)
     {
-        ["command"] = Command,
-        ["started"] = Started.ToString("o"),
-        ["bottleneck_version"] = Version,
-        ["runtime"] = RuntimeInformation.FrameworkDescription,
-        ["os"] = RuntimeInformation.OSDescription,
-        ["cpu_count"] = Environment.ProcessorCount,
-        ["threads"] = Threads,
-        ["simd"] = Tensors.Gemm.DefaultPath.ToString(),
-    };
+        Command = command;
+        Started = started.ToString("o", CultureInfo.InvariantCulture);
+        BottleneckVersion = Version;
+        Runtime = RuntimeInformation.FrameworkDescription;
+        Os = RuntimeInformation.OSDescription;
+        CpuCount = Environment.ProcessorCount;
+        Threads = threads;
+        Simd = Tensors.Gemm.DefaultPath.ToString();
+    }
+
+    // For reading a results file: what it does not say stays empty.
+    [JsonConstructor]
+    private Provenance() { }
+
+    [JsonPropertyOrder(0)] public string Command { get; init; } = "";
+    /// <summary>ISO 8601, with the offset.</summary>
+    [JsonPropertyOrder(1)] public string Started { get; init; } = "";
+    [JsonPropertyOrder(2)] public string BottleneckVersion { get; init; } = "";
+    [JsonPropertyOrder(3)] public string Runtime { get; init; } = "";
+    [JsonPropertyOrder(4)] public string Os { get; init; } = "";
+    [JsonPropertyOrder(5)] public int CpuCount { get; init; }
+    [JsonPropertyOrder(6)] public int Threads { get; init; }
+    [JsonPropertyOrder(7)] public string Simd { get; init; } = "";
 }

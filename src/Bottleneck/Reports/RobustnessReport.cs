@@ -1,59 +1,41 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Bottleneck.Analysis;
-using Bottleneck.Data;
 using Bottleneck.Models;
-using Bottleneck.Tensors;
 using CsvHelper;
 
 namespace Bottleneck.Reports;
 
 /// <summary>
-/// Writes a robustness run's directory: robustness.csv, noise.svg and occlusion.svg (reconstruction
-/// MSE against the level, with the corrupted input's MSE as the baseline), noise-examples.png and
-/// occlusion-examples.png (per example image: clean, corrupted and reconstructed rows; one column
-/// per level; single-channel images only) and results.json (schema <see cref="Schema"/>), last.
+/// A robustness run's directory: robustness.csv, noise.svg and occlusion.svg (reconstruction MSE against the level,
+/// with the corrupted input's MSE as the baseline), noise-examples.png and occlusion-examples.png (per example image:
+/// clean, corrupted and reconstructed rows; one column per level; single-channel images only) and results.json
+/// (schema <see cref="SchemaName"/>), last.
 /// </summary>
-public static class RobustnessReport
+public sealed class RobustnessReport() : ReportKind<RobustnessReport.Results>(SchemaName)
 {
-    public const string Schema = "bottleneck/robustness/v1";
-    public const int ExampleImages = 3;
+    public const string SchemaName = "bottleneck/robustness/v1";
     public static readonly string[] CsvHeader = ["corruption", "level", "mse_mean", "mse_std", "input_mse_mean"];
 
-    /// <summary>
-    /// The whole robustness run, for <c>bottleneck robustness</c> and a pipeline's robustness phase alike: the noise
-    /// and occlusion curves of <paramref name="model"/> on <paramref name="test"/>, then the run directory's files.
-    /// </summary>
-    /// <param name="progress">Called after each level with the curve's name ("noise" or "occlusion").</param>
-    public static IReadOnlyList<RobustnessCurve> Run(RunDirectory dir, RobustnessSettings settings, Autoencoder model, Dataset test, Provenance provenance,
-                                                     Action<string, RobustnessLevel>? progress = null)
+    /// <summary>results.json of a robustness run.</summary>
+    public sealed record Results(string Schema, Provenance Provenance, Settings Settings, ModelInfo Model, IReadOnlyList<Row> Rows);
+
+    public sealed record Settings(string Checkpoint, string? Dataset, int Samples, IReadOnlyList<double> NoiseLevels, IReadOnlyList<double> OcclusionLevels,
+                                  string Occlusion, bool Clip, uint Seed, uint SplitSeed, int BatchSize)
     {
-        using var workers = settings.Threads > 1 ? new WorkerPool(settings.Threads) : null;
-        model.Workers = workers ?? WorkerPool.Serial;
-        var curves = new List<RobustnessCurve>();
-        try
-        {
-            foreach (var (corruption, levels) in new[] { (settings.Noise, settings.NoiseLevels), (settings.Occlusion, settings.OcclusionLevels) })
-            {
-                if (levels.Count == 0) continue;
-                string name = FileStem(corruption);
-                curves.Add(Robustness.Run(model, test, corruption, levels, settings.Seed, settings.BatchSize, ExampleImages, row => progress?.Invoke(name, row)));
-            }
-        }
-        finally
-        {
-            model.Workers = WorkerPool.Serial;
-        }
-        var clean = Enumerable.Range(0, Math.Min(ExampleImages, test.Count)).Select(i => test.Features.Row(i).ToArray()).ToList();
-        Write(dir, settings, model, test.ImageShape, curves, clean, provenance);
-        return curves;
+        public static Settings Of(RobustnessSettings s) =>
+            new(s.Checkpoint, s.Dataset, s.Samples, s.NoiseLevels, s.OcclusionLevels, s.Occlusion.Name, s.Clip, s.Seed, s.SplitSeed, s.BatchSize);
     }
 
-    public static void Write(RunDirectory dir, RobustnessSettings settings, Autoencoder model, int[]? imageShape,
-                             IReadOnlyList<RobustnessCurve> curves, IReadOnlyList<float[]> cleanExamples, Provenance provenance)
+    public sealed record ModelInfo(long Parameters, int CodeSize, int[] Input);
+
+    /// <param name="Corruption">"noise" or "occlusion": the curve, as the CSV and file names say.</param>
+    /// <param name="Kind">"noise", "pixels" or "block".</param>
+    public sealed record Row(string Corruption, string Kind, double Level, double MseMean, double MseStd, double InputMseMean);
+
+    public static Results Write(RunDirectory dir, RobustnessSettings settings, Autoencoder model, int[]? imageShape, RobustnessResult run, Provenance provenance)
     {
-        dir.WriteText("robustness.csv", Csv(curves));
-        foreach (var curve in curves)
+        dir.WriteText("robustness.csv", Csv(run.Curves));
+        foreach (var curve in run.Curves)
         {
             string file = FileStem(curve.Corruption);
             dir.WriteText($"{file}.svg", LineChart.Render($"Reconstruction MSE under {Describe(curve.Corruption)}", XLabel(curve.Corruption), "MSE against the clean image",
@@ -61,35 +43,55 @@ public static class RobustnessReport
                 new Series("reconstruction", [.. curve.Levels.Select(l => l.Level)], [.. curve.Levels.Select(l => l.MseMean)]),
                 new Series("corrupted input", [.. curve.Levels.Select(l => l.Level)], [.. curve.Levels.Select(l => l.InputMseMean)]),
             ]));
-            if (imageShape is { Length: 3 } shape && shape[0] == 1 && cleanExamples.Count > 0)
-                dir.WriteBytes($"{file}-examples.png", Examples(curve, cleanExamples, shape));
+            if (imageShape is { Length: 3 } shape && shape[0] == 1 && run.CleanExamples.Count > 0)
+                dir.WriteBytes($"{file}-examples.png", Examples(curve, run.CleanExamples, shape));
         }
-        dir.WriteText("results.json", Json.Serialize(new JsonObject
-        {
-            ["schema"] = Schema,
-            ["provenance"] = provenance.ToJson(),
-            ["settings"] = SettingsToJson(settings),
-            ["model"] = new JsonObject
-            {
-                ["parameters"] = model.ParameterCount,
-                ["code_size"] = model.CodeSize,
-                ["input"] = new JsonArray([.. model.InputShape.Select(d => JsonValue.Create(d))]),
-            },
-            ["rows"] = new JsonArray([.. curves.SelectMany(c => c.Levels.Select(l => (JsonNode)new JsonObject
-            {
-                ["corruption"] = FileStem(c.Corruption),
-                ["kind"] = c.Corruption.Name,
-                ["level"] = l.Level,
-                ["mse_mean"] = Json.Number(l.MseMean),
-                ["mse_std"] = Json.Number(l.MseStd),
-                ["input_mse_mean"] = Json.Number(l.InputMseMean),
-            }))]),
-        }));
+        var results = new Results(SchemaName, provenance, Settings.Of(settings), new ModelInfo(model.ParameterCount, model.CodeSize, model.InputShape),
+            [.. run.Curves.SelectMany(c => c.Levels.Select(l => new Row(FileStem(c.Corruption), c.Corruption.Name, l.Level, l.MseMean, l.MseStd, l.InputMseMean)))]);
+        dir.WriteText(HtmlReport.ResultsFile, Json.Serialize(results));
         HtmlReport.Write(dir);
+        return results;
     }
 
     /// <summary>"noise" or "occlusion": the name of the curve's files and of its rows in the CSV.</summary>
     public static string FileStem(Corruption c) => c.Kind == CorruptionKind.Noise ? "noise" : "occlusion";
+
+    internal override string Title(Results r) => "Robustness to noise and occlusion";
+
+    internal override void Summary(ReportPage page, Results r, string directory)
+    {
+        page.KeyValues(
+        [
+            ("checkpoint", r.Settings.Checkpoint),
+            ("dataset", r.Settings.Dataset is { } d ? $"{d}, the first {r.Settings.Samples} test images" : null),
+            ("model", $"{r.Model.Parameters} parameters, code size {r.Model.CodeSize}"),
+            ("noise", r.Settings.Clip ? "x + α·N(0, 1), clipped to [0, 1]" : "x + α·N(0, 1)"),
+            ("occlusion", r.Settings.Occlusion == "block" ? "one square block of the given area set to 0" : "the given fraction of pixels set to 0"),
+            ("seed", ReportPage.Invariant(r.Settings.Seed)),
+        ]);
+        Digest(page, r, directory);
+    }
+
+    internal override void Digest(ReportPage page, Results r, string directory)
+    {
+        var rows = r.Rows.Select(row => new[]
+        {
+            row.Corruption, ReportPage.Number(row.Level, 4) ?? "", ReportPage.PlusMinus(row.MseMean, row.MseStd), ReportPage.Number(row.InputMseMean, 4) ?? "—",
+        }).ToList();
+        if (rows.Count == 0) return;
+        page.Heading("h3", "Reconstruction error by level");
+        page.Table(["corruption", "level", "reconstruction MSE (mean ± std over images)", "corrupted input MSE"], rows, numeric: [1, 2, 3]);
+    }
+
+    // What the rows and columns of the example grids are.
+    internal override string? Caption(string file, Results r)
+    {
+        if (!file.EndsWith("-examples.png", StringComparison.Ordinal)) return null;
+        string corruption = file[..^"-examples.png".Length];
+        var levels = corruption == "noise" ? r.Settings.NoiseLevels : corruption == "occlusion" ? r.Settings.OcclusionLevels : [];
+        if (levels.Count == 0) return null;
+        return $"for each example image, rows clean, corrupted and reconstructed; columns {corruption} levels {string.Join(", ", levels.Select(l => ReportPage.Number(l, 4) ?? "0"))}";
+    }
 
     private static string Describe(Corruption c) => c.Kind switch
     {
@@ -103,20 +105,6 @@ public static class RobustnessReport
         CorruptionKind.Noise => "noise level α",
         CorruptionKind.Pixels => "fraction of pixels deleted",
         _ => "block area fraction",
-    };
-
-    private static JsonObject SettingsToJson(RobustnessSettings s) => new()
-    {
-        ["checkpoint"] = s.Checkpoint,
-        ["dataset"] = s.Dataset,
-        ["samples"] = s.Samples,
-        ["noise_levels"] = new JsonArray([.. s.NoiseLevels.Select(l => JsonValue.Create(l))]),
-        ["occlusion_levels"] = new JsonArray([.. s.OcclusionLevels.Select(l => JsonValue.Create(l))]),
-        ["occlusion"] = s.Occlusion.Name,
-        ["clip"] = s.Clip,
-        ["seed"] = s.Seed,
-        ["split_seed"] = s.SplitSeed,
-        ["batch_size"] = s.BatchSize,
     };
 
     private static string Csv(IReadOnlyList<RobustnessCurve> curves)

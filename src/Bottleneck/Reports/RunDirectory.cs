@@ -21,11 +21,11 @@ public sealed class RunDirectory
     public static void CheckCreatable(string path)
     {
         string full = System.IO.Path.GetFullPath(path);
-        if (System.IO.File.Exists(full)) throw new IOException($"--out {path} is a file, not a directory");
+        if (System.IO.File.Exists(full)) throw new IOException($"{path} is a file, not a directory");
         string? existing = full;
         while (existing is not null && !Directory.Exists(existing))
         {
-            if (System.IO.File.Exists(existing)) throw new IOException($"cannot write to --out {path}: {existing} is a file");
+            if (System.IO.File.Exists(existing)) throw new IOException($"{path} cannot be made: {existing} is a file");
             existing = System.IO.Path.GetDirectoryName(existing);
         }
         if (existing is null) return;
@@ -37,7 +37,7 @@ public sealed class RunDirectory
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
-            throw new IOException($"cannot write to --out {path}: {e.Message}");
+            throw new IOException($"{path} cannot be written: {e.Message}");
         }
     }
 
@@ -45,7 +45,7 @@ public sealed class RunDirectory
     public static RunDirectory Create(string path)
     {
         string full = System.IO.Path.GetFullPath(path);
-        if (System.IO.File.Exists(full)) throw new IOException($"--out {path} is a file, not a directory");
+        if (System.IO.File.Exists(full)) throw new IOException($"{path} is a file, not a directory");
         try
         {
             Directory.CreateDirectory(full);
@@ -55,7 +55,7 @@ public sealed class RunDirectory
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
-            throw new IOException($"cannot write to --out {path}: {e.Message}");
+            throw new IOException($"{path} cannot be written: {e.Message}");
         }
         return new RunDirectory(full);
     }

@@ -28,24 +28,12 @@ public static class ScatterChart
 
         var xAxis = Axis.Linear(points.Min(p => p.First), points.Max(p => p.First));
         var yAxis = Axis.Linear(points.Min(p => p.Second), points.Max(p => p.Second));
-        var legend = new Legend(groups.Select((g, i) => (g.Name, Palette.MarkerColour(i), (string?)null)).ToArray());
-        double left = ChartFrame.LeftMargin(yAxis, yLabel);
-        double right = Math.Max(ChartFrame.MinimumMargin, Svg.TextWidth(xAxis.Labels[^1], ChartFrame.TickFontSize) / 2 + 4);
-        double bottom = ChartFrame.BottomMargin(xLabel);
-
-        var plot = ChartFrame.Plot(left, right, bottom);
+        // One group needs no legend.
+        var legend = groups.Count > 1 ? new Legend(groups.Select((g, i) => (g.Name, Palette.MarkerColour(i), (string?)null)).ToArray()) : null;
+        var (plot, legendAt) = ChartFrame.LayOut(xAxis, yAxis, xLabel, yLabel, legend,
+            p => ToScreen(groups, p, xAxis, yAxis).SelectMany(d => d).Select(point => (IReadOnlyList<(double, double)>)[point]));
         var dots = ToScreen(groups, plot, xAxis, yAxis);
-        var legendAt = groups.Count > 1 ? legend.FindFreeCorner(plot, dots.SelectMany(d => d).Select(p => (IReadOnlyList<(double, double)>)[p])) : null;
-        if (groups.Count > 1 && legendAt is null)
-        {
-            plot = ChartFrame.Plot(left, legend.OutsideMargin(right), bottom);
-            dots = ToScreen(groups, plot, xAxis, yAxis);
-            legendAt = legend.Beside(plot, right);
-        }
-
-        ChartFrame.YAxis(svg, plot, yAxis, yLabel);
-        ChartFrame.XAxis(svg, plot, xAxis, xLabel);
-        ChartFrame.Baseline(svg, plot, plot.Bottom);
+        ChartFrame.Axes(svg, plot, xAxis, yAxis, xLabel, yLabel);
         for (int i = 0; i < groups.Count; i++)
         {
             svg.OpenGroup(("class", "series"), ("fill", Palette.MarkerColour(i)), ("fill-opacity", "0.75"));
@@ -53,7 +41,7 @@ public static class ScatterChart
             foreach (var (x, y) in dots[i]) svg.Circle(x, y, DotRadius, ("class", "marker"));
             svg.CloseGroup();
         }
-        if (legendAt is { } at) legend.Draw(svg, at.X, at.Y);
+        if (legendAt is { } at) legend!.Draw(svg, at.X, at.Y);
         return svg.ToString();
     }
 

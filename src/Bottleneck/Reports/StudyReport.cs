@@ -6,17 +6,31 @@ using CsvHelper;
 namespace Bottleneck.Reports;
 
 /// <summary>
-/// Writes a tune or sweep run directory: results.json (schema <see cref="Schema"/>, top-level
-/// <c>trials</c> in rank order), trials.csv, heatmap.svg (a grid over two settings), score.svg
-/// (score against the one searched setting), curves.svg (every trial's validation or test loss
-/// per epoch), best-curves.svg (the best trial's curves, fold by fold) and, after results.json,
-/// report.html.
+/// A tune or sweep run directory: results.json (schema <see cref="SchemaName"/>, top-level <c>trials</c> in rank
+/// order), trials.csv, heatmap.svg (a grid over two settings), score.svg (score against the one searched setting),
+/// curves.svg (every trial's held-out loss per epoch), best-curves.svg (the best trial's curves, fold by fold)
+/// and, after results.json, report.html.
 /// </summary>
-public static class StudyReport
+public sealed class StudyReport() : ReportKind<StudyReport.Results>(SchemaName)
 {
-    public const string Schema = "bottleneck/study/v1";
+    public const string SchemaName = "bottleneck/study/v1";
 
-    public static void Write(RunDirectory dir, StudyResult result, IReadOnlyList<TrialParams> space, Provenance provenance)
+    /// <summary>Trials shown in a tune or sweep summary; the rest are in trials.csv.</summary>
+    public const int TopTrials = 10;
+
+    /// <summary>results.json of a tune or a sweep.</summary>
+    public sealed record Results(string Schema, string Status, Provenance Provenance, JsonObject Settings, Best? Best, int UnfinishedTrials,
+                                 long EpochsTrained, long FullGridEpochs, Verification? Verification, IReadOnlyList<TrialResult> Trials, double Seconds)
+    {
+        public bool IsTune => Settings["kind"]?.GetValue<string>() == "tune";
+    }
+
+    public sealed record Best(TrialParams Params, double Score);
+
+    /// <summary>With halving and verification: the full grid's winner, and whether the pruned search found it.</summary>
+    public sealed record Verification(TrialParams FullGridBest, double FullGridBestScore, bool PrunedSearchFoundIt);
+
+    public static Results Write(RunDirectory dir, StudyResult result, IReadOnlyList<TrialParams> space, Provenance provenance)
     {
         var names = space.Count > 0 ? space[0].Values.Select(v => v.Key).ToList() : [];
         dir.WriteText("trials.csv", TrialsCsv(result, names));
@@ -24,34 +38,84 @@ public static class StudyReport
         if (names.Count == 1 && ScoreChart(result, names[0]) is { } score) dir.WriteText("score.svg", score);
         dir.WriteText("curves.svg", Curves(result));
         if (result.Best is { } best) dir.WriteText("best-curves.svg", BestCurves(best));
-        dir.WriteText("results.json", Json.Serialize(ToJson(result, provenance)));
+        var results = ResultsOf(result, provenance);
+        dir.WriteText(HtmlReport.ResultsFile, Json.Serialize(results));
         HtmlReport.Write(dir);
+        return results;
     }
 
-    public static JsonObject ToJson(StudyResult result, Provenance provenance) => new()
+    public static Results ResultsOf(StudyResult result, Provenance provenance) => new(
+        SchemaName,
+        result.Cancelled ? "cancelled" : result.Unfinished > 0 ? "incomplete" : "completed",
+        provenance,
+        result.Settings.ToJson(),
+        result.Best is { } best ? new Best(best.Params, best.Score) : null,
+        result.Unfinished,
+        result.EpochsTrained,
+        result.FullGridEpochs,
+        result.FullGridWinner is { } winner ? new Verification(winner.Params, winner.Score, result.Best?.Params.Key == winner.Params.Key) : null,
+        [.. result.Ranked.Select((t, i) => t with { Rank = i + 1 })],
+        result.Seconds);
+
+    internal override string Title(Results r) => r.Settings["kind"]?.GetValue<string>() switch
     {
-        ["schema"] = Schema,
-        ["status"] = result.Cancelled ? "cancelled" : result.Unfinished > 0 ? "incomplete" : "completed",
-        ["provenance"] = provenance.ToJson(),
-        ["settings"] = result.Settings.ToJson(),
-        ["best"] = result.Best is { } best ? new JsonObject { ["params"] = best.Params.ToJson(), ["score"] = Json.Number(best.Score) } : null,
-        ["unfinished_trials"] = result.Unfinished,
-        ["epochs_trained"] = result.EpochsTrained,
-        ["full_grid_epochs"] = result.FullGridEpochs,
-        ["verification"] = result.FullGridWinner is { } winner ? new JsonObject
-        {
-            ["full_grid_best"] = winner.Params.ToJson(),
-            ["full_grid_best_score"] = Json.Number(winner.Score),
-            ["pruned_search_found_it"] = result.Best?.Params.Key == winner.Params.Key,
-        } : null,
-        ["trials"] = new JsonArray([.. result.Ranked.Select((t, i) =>
-        {
-            var json = t.ToJson();
-            json["rank"] = i + 1;
-            return (JsonNode)json;
-        })]),
-        ["seconds"] = result.Seconds,
+        "tune" => "Hyperparameter search (tune)",
+        "sweep" => "Sweep",
+        _ => "Study",
     };
+
+    internal override void Summary(ReportPage page, Results r, string directory)
+    {
+        page.KeyValues(
+        [
+            ("best parameters", r.Best is { } b ? ReportPage.Params(b.Params) : "none (no completed trial)"),
+            ("best score", ReportPage.Number(r.Best?.Score, 6)),
+            ("trials", ReportPage.Invariant(r.Trials.Count)),
+            ("unfinished trials", ReportPage.Invariant(r.UnfinishedTrials)),
+            ("dataset", Text(r.Settings["dataset"])),
+            ("model", Text(r.Settings["model"])),
+            ("folds", r.IsTune ? Text(r.Settings["folds"]) : null),
+            ("epochs per trial", Text(r.Settings["epochs"])),
+            ("pruner", Text(r.Settings["pruner"])),
+            ("pruning", Savings(r)),
+            ("seconds", ReportPage.Number(r.Seconds, 3)),
+        ]);
+        if (r.Verification is { } v)
+        {
+            page.Heading("h3", "Verification against the full grid");
+            page.Html.Open("p").Text("The full grid's best is ").Element("code", ReportPage.Params(v.FullGridBest))
+                .Text($" (score {ReportPage.Number(v.FullGridBestScore, 6) ?? "?"}): ")
+                .Element("strong", v.PrunedSearchFoundIt ? "the pruned search found it" : "the pruned search did not find it", ("class", v.PrunedSearchFoundIt ? "ok" : "bad"))
+                .Text(".").Close("p").Line();
+        }
+        Digest(page, r, directory);
+    }
+
+    // The top trials as study B's Table 1: rank, settings, loss as mean ± std, score.
+    internal override void Digest(ReportPage page, Results r, string directory)
+    {
+        var names = r.Trials.SelectMany(t => t.Params.Values.Select(p => p.Key)).Distinct().ToList();
+        string loss = r.IsTune ? "validation loss (mean ± std over folds)" : "test loss (mean ± std)";
+        page.Heading("h3", r.Trials.Count > TopTrials ? $"Top {TopTrials} of {r.Trials.Count} trials" : "Trials");
+        var rows = r.Trials.Take(TopTrials).Select(t => new[] { ReportPage.Invariant(t.Rank ?? 0) }
+            .Concat(names.Select(n => t.Params.Has(n) ? t.Params[n] : ""))
+            .Concat([t.Status.ToString().ToLowerInvariant(), ReportPage.PlusMinus(t.MeanEvalLoss, t.StdEvalLoss), ReportPage.Number(t.Score, 4) ?? "—",
+                     ReportPage.Invariant(t.EpochsTrained)])
+            .ToArray()).ToList();
+        int n = names.Count;
+        page.Table(["rank", .. names, "status", loss, "score", "epochs trained"], rows, numeric: [0, n + 2, n + 3, n + 4]);
+    }
+
+    private static string? Text(JsonNode? node) => node is JsonValue v ? v.TryGetValue(out string? s) ? s : v.ToJsonString() : null;
+
+    // Epochs the search trained against what the full grid would have needed.
+    private static string? Savings(Results r)
+    {
+        bool halving = r.Settings["halving"] is JsonValue h && h.TryGetValue(out bool on) && on;
+        if (r.FullGridEpochs <= 0 || (!halving && r.EpochsTrained >= r.FullGridEpochs)) return null;
+        string of = $"{r.EpochsTrained} of the full grid's {r.FullGridEpochs} epochs trained";
+        return r.EpochsTrained < r.FullGridEpochs ? $"{of} ({NumberText.Significant(100 * (1 - (double)r.EpochsTrained / r.FullGridEpochs), 3)}% saved)" : of;
+    }
 
     private static string TrialsCsv(StudyResult result, List<string> names)
     {
@@ -68,8 +132,8 @@ public static class StudyReport
             foreach (var n in names) csv.WriteField(t.Params.Has(n) ? t.Params[n] : "");
             csv.WriteField(t.Status.ToString().ToLowerInvariant());
             csv.WriteField(t.Budget);
-            foreach (var v in new[] { t.MeanTrainLoss, t.StdTrainLoss, t.MeanValLoss, t.StdValLoss, t.Score }) csv.WriteField(History.Number(v));
-            csv.WriteField(string.Join(";", t.FoldValLosses.Select(History.Number)));
+            foreach (var v in new[] { t.MeanTrainLoss, t.StdTrainLoss, t.MeanEvalLoss, t.StdEvalLoss, t.Score }) csv.WriteField(History.Number(v));
+            csv.WriteField(string.Join(";", t.FoldEvalLosses.Select(History.Number)));
             csv.WriteField(t.EpochsTrained);
             csv.NextRecord();
         }
@@ -100,13 +164,13 @@ public static class StudyReport
             [new Series(ScoreName(result), [.. points.Select(p => p.X)], [.. points.Select(p => p.Y)])]);
     }
 
-    // One line per trial (best first, at most ten): its mean validation loss per epoch over folds.
+    // One line per trial (best first, at most ten): its mean held-out loss per epoch over folds.
     private static string Curves(StudyResult result)
     {
         var series = result.Ranked.Take(10).Select(t =>
         {
             int epochs = t.Folds.Count == 0 ? 0 : t.Folds.Min(f => f.Epochs.Count);
-            var y = Enumerable.Range(0, epochs).Select(e => t.Folds.Average(f => f.Epochs[e].ValLoss)).ToArray();
+            var y = Enumerable.Range(0, epochs).Select(e => t.Folds.Average(f => f.Epochs[e].EvalLoss)).ToArray();
             return new Series(t.Params.ToString(), [.. Enumerable.Range(1, epochs).Select(e => (double)e)], y);
         }).ToList();
         string what = result.Settings.Kind == StudyKind.Tune ? "validation" : "test";
@@ -121,7 +185,7 @@ public static class StudyReport
             var e = best.Folds[f].Epochs;
             string part = best.Folds.Count > 1 ? $"fold {f + 1} " : "";
             series.Add(new Series($"{part}train", [.. e.Select(r => (double)r.Epoch)], [.. e.Select(r => r.TrainLoss)]));
-            series.Add(new Series($"{part}{(best.Folds.Count > 1 ? "validation" : "test")}", [.. e.Select(r => (double)r.Epoch)], [.. e.Select(r => r.ValLoss)]));
+            series.Add(new Series($"{part}{(best.Folds.Count > 1 ? "validation" : "test")}", [.. e.Select(r => (double)r.Epoch)], [.. e.Select(r => r.EvalLoss)]));
         }
         return LineChart.Render($"Best trial: {best.Params}", "epoch", "loss", series, logY: true);
     }

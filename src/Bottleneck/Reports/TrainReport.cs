@@ -1,78 +1,85 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Bottleneck.Data;
+using Bottleneck.Losses;
 using Bottleneck.Models;
-using Bottleneck.Tensors;
+using Bottleneck.Optimizers;
 using Bottleneck.Training;
 using CsvHelper;
 
 namespace Bottleneck.Reports;
 
 /// <summary>
-/// Writes a training run's directory: model.safetensors (architecture and settings in its
-/// metadata), epochs.csv, curves.svg, reconstructions.png (test images above their
-/// reconstructions, for image data) results.json (schema <see cref="Schema"/>) and
-/// report.html, built from those files.
+/// A training run's directory (beside the model.safetensors the run saves): epochs.csv, curves.svg,
+/// reconstructions.png (test images above their reconstructions, for single-channel images), results.json
+/// (schema <see cref="SchemaName"/>, last), then report.html.
 /// </summary>
-public static class TrainReport
+public sealed class TrainReport() : ReportKind<TrainReport.Results>(SchemaName)
 {
-    public const string Schema = "bottleneck/train/v1";
+    public const string SchemaName = "bottleneck/train/v1";
     public const int ExampleImages = 10;
 
-    public static void Write(RunDirectory dir, TrainSettings settings, Dataset train, Dataset test, TrainOutcome outcome, Provenance provenance)
+    /// <summary>results.json of a training run.</summary>
+    public sealed record Results(string Schema, RunStatus Status, string? Message, Provenance Provenance, Settings Settings, ModelInfo Model,
+                                 double TestMse, double ImagesPerSecond, double Seconds, IReadOnlyList<EpochRecord> Epochs);
+
+    /// <summary>What was trained on what, as results.json and the checkpoint's metadata record it.</summary>
+    public sealed record Settings(string Dataset, int TrainSamples, int TestSamples, string Model, JsonObject Architecture,
+                                  OptimizerSettings Optimizer, LossFunction Loss, int Epochs, int BatchSize, uint Seed)
     {
-        var settingsJson = SettingsToJson(settings, train, test);
-        if (outcome.Training.Status != RunStatus.Diverged)
-        {
-            Checkpoint.Save(dir.File("model.safetensors"), outcome.Model, settings.Model, new Dictionary<string, string>
-            {
-                ["training"] = settingsJson.ToJsonString(),
-                ["test_mse"] = outcome.TestMse.ToString("R", CultureInfo.InvariantCulture),
-                ["bottleneck_version"] = Provenance.Version,
-            });
-            if (test.ImageShape is { Length: 3 } shape && shape[0] == 1)
-                dir.WriteBytes("reconstructions.png", Reconstructions(outcome.Model, test, shape));
-        }
-        dir.WriteText("epochs.csv", EpochsCsv(outcome.Training.Epochs));
-        dir.WriteText("curves.svg", LineChart.Render($"{settings.Loss.ToUpperInvariant()} loss per epoch", "epoch", "loss",
-        [
-            new Series("train", [.. outcome.Training.Epochs.Select(e => (double)e.Epoch)], [.. outcome.Training.Epochs.Select(e => e.TrainLoss)]),
-            new Series("test", [.. outcome.Training.Epochs.Select(e => (double)e.Epoch)], [.. outcome.Training.Epochs.Select(e => e.ValLoss)]),
-        ]));
-        dir.WriteText("results.json", Json.Serialize(new JsonObject
-        {
-            ["schema"] = Schema,
-            ["status"] = OptimizerStudyReport.Status(outcome.Training.Status),
-            ["message"] = outcome.Training.Message,
-            ["provenance"] = provenance.ToJson(),
-            ["settings"] = settingsJson,
-            ["model"] = new JsonObject
-            {
-                ["parameters"] = outcome.Model.ParameterCount,
-                ["code_size"] = outcome.Model.CodeSize,
-                ["summary"] = ModelSummary.Format(outcome.Model),
-            },
-            ["test_mse"] = Json.Number(outcome.TestMse),
-            ["images_per_second"] = Json.Number(outcome.ImagesPerSecond),
-            ["seconds"] = outcome.Seconds,
-            ["epochs"] = History.ToJson(outcome.Training.Epochs),
-        }));
-        HtmlReport.Write(dir);
+        public static Settings Of(TrainSettings s, ModelSpec architecture, Dataset train, Dataset test) =>
+            new(train.Name, train.Count, test.Count, s.Model.Name, architecture.ToJson(), s.Optimizer, s.Loss, s.Epochs, s.BatchSize, s.Seed);
     }
 
-    private static JsonObject SettingsToJson(TrainSettings s, Dataset train, Dataset test) => new()
+    public sealed record ModelInfo(long Parameters, int CodeSize, string Summary)
     {
-        ["dataset"] = train.Name,
-        ["train_samples"] = train.Count,
-        ["test_samples"] = test.Count,
-        ["model"] = s.ModelName,
-        ["architecture"] = s.Model.ToJson(),
-        ["optimizer"] = SettingsJson.Optimizer(s.Optimizer),
-        ["loss"] = s.Loss,
-        ["epochs"] = s.Epochs,
-        ["batch_size"] = s.BatchSize,
-        ["seed"] = s.Seed,
-    };
+        public static ModelInfo Of(Autoencoder model) => new(model.ParameterCount, model.CodeSize, ModelSummary.Format(model));
+    }
+
+    /// <param name="examples">The first test images and their reconstructions, or null when the model diverged.</param>
+    public static Results Write(RunDirectory dir, TrainSettings settings, Dataset train, Dataset test, TrainResult result, Provenance provenance,
+                                (IReadOnlyList<float[]> Originals, IReadOnlyList<float[]> Reconstructed)? examples)
+    {
+        if (examples is { } e && test.ImageShape is { Length: 3 } shape && shape[0] == 1)
+            dir.WriteBytes("reconstructions.png", ImageGrid.RenderRows([e.Originals, e.Reconstructed], shape[1], shape[2], scale: 2, rowsPerGroup: 2));
+        dir.WriteText("epochs.csv", EpochsCsv(result.Epochs));
+        dir.WriteText("curves.svg", LineChart.Render($"{settings.Loss.Name().ToUpperInvariant()} loss per epoch", "epoch", "loss",
+        [
+            new Series("train", [.. result.Epochs.Select(x => (double)x.Epoch)], [.. result.Epochs.Select(x => x.TrainLoss)]),
+            new Series("test", [.. result.Epochs.Select(x => (double)x.Epoch)], [.. result.Epochs.Select(x => x.EvalLoss)]),
+        ]));
+        var results = new Results(SchemaName, result.Status, result.Message, provenance, Settings.Of(settings, result.Spec, train, test), ModelInfo.Of(result.Model),
+                                  result.TestMse, result.ImagesPerSecond, result.Seconds, result.Epochs);
+        dir.WriteText(HtmlReport.ResultsFile, Json.Serialize(results));
+        HtmlReport.Write(dir);
+        return results;
+    }
+
+    internal override string Title(Results r) => "Training run";
+
+    internal override void Summary(ReportPage page, Results r, string directory)
+    {
+        Digest(page, r, directory);
+        page.Heading("h3", "Model");
+        page.Html.Element("pre", r.Model.Summary).Line();
+    }
+
+    internal override void Digest(ReportPage page, Results r, string directory) => page.KeyValues(
+    [
+        ("test MSE", ReportPage.Number(r.TestMse, 6)),
+        ("images per second", ReportPage.Number(r.ImagesPerSecond, 4)),
+        ("parameters", ReportPage.Count(r.Model.Parameters)),
+        ("code size", ReportPage.Invariant(r.Model.CodeSize)),
+        ("dataset", r.Settings.Dataset),
+        ("train / test samples", $"{r.Settings.TrainSamples} / {r.Settings.TestSamples}"),
+        ("model", r.Settings.Model),
+        ("optimizer", $"{r.Settings.Optimizer.Name}, lr {ReportPage.Invariant(r.Settings.Optimizer.LearningRate)}"),
+        ("epochs", $"{r.Epochs.Count} of {r.Settings.Epochs}"),
+        ("seconds", ReportPage.Number(r.Seconds, 3)),
+    ]);
+
+    internal override string? Caption(string file, Results r) =>
+        file == "reconstructions.png" ? "test images (top row of each pair) and their reconstructions (below)" : null;
 
     private static string EpochsCsv(IReadOnlyList<EpochRecord> epochs)
     {
@@ -86,18 +93,5 @@ public static class TrainReport
             csv.NextRecord();
         }
         return text.ToString();
-    }
-
-    // The first test images in one row, their reconstructions in the row below.
-    private static byte[] Reconstructions(Autoencoder model, Dataset test, int[] shape)
-    {
-        int count = Math.Min(ExampleImages, test.Count);
-        var x = new Tensor([count, .. model.InputShape]);
-        test.Features.Data.AsSpan(0, x.Length).CopyTo(x.Data);
-        model.Training = false;
-        var y = model.Forward(x);
-        var originals = Enumerable.Range(0, count).Select(i => x.Row(i).ToArray()).ToList();
-        var reconstructed = Enumerable.Range(0, count).Select(i => y.Row(i).ToArray()).ToList();
-        return ImageGrid.RenderRows([originals, reconstructed], shape[1], shape[2], scale: 2, rowsPerGroup: 2);
     }
 }

@@ -52,16 +52,19 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
 
     private readonly Dictionary<string, object> _values;
 
-    private ScheduleSpec(string kind, Dictionary<string, object> values) => (Kind, _values) = (kind, values);
+    private ScheduleSpec(string kind, Dictionary<string, object> values, string source) => (Kind, _values, Source) = (kind, values, source);
 
     /// <summary>The kinds <see cref="Parse"/> accepts.</summary>
     public static IReadOnlyList<string> Kinds { get; } = ["plateau", "step", "exponential", "cosine", "none"];
 
     /// <summary>No schedule: the learning rate stays as it is.</summary>
-    public static ScheduleSpec None { get; } = new("none", []);
+    public static ScheduleSpec None { get; } = new("none", [], "none");
 
     /// <summary>plateau, step, exponential, cosine or none.</summary>
     public string Kind { get; }
+
+    /// <summary>The text it was read from, as given: what settings and study definitions record.</summary>
+    public string Source { get; }
 
     /// <summary>Reads a schedule; a bad kind, key or value throws an <see cref="ArgumentException"/> with a one-line message.</summary>
     public static ScheduleSpec Parse(string text)
@@ -95,7 +98,7 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
                 throw new ArgumentException($"{kind} needs {setting.Key}, e.g. {Examples[kind]}");
         }
 
-        var spec = new ScheduleSpec(kind, values);
+        var spec = new ScheduleSpec(kind, values, text);
         try { spec.Check(); }
         catch (ArgumentException e) { throw new ArgumentException($"{kind} {e.Message}"); }
         return spec;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Bottleneck.Data;
-using Bottleneck.Losses;
 using Bottleneck.Models;
 using Bottleneck.Tensors;
 using Bottleneck.Training;
@@ -21,7 +20,7 @@ public static class OptimizerComparison
     {
         settings.Validate();
         var clock = Stopwatch.StartNew();
-        var (train, test, summary, warnings) = Prepare(settings, data);
+        var (train, test, summary) = Prepare(settings, data);
 
         var jobs = (from r in Enumerable.Range(0, settings.Repeats)
                     from name in settings.Optimizers
@@ -29,56 +28,45 @@ public static class OptimizerComparison
         var runs = new OptimizerRun?[jobs.Length];
         int concurrent = Math.Min(settings.Threads, jobs.Length);
         int threadsPerRun = settings.Threads / concurrent;
-        var options = new ParallelOptions { MaxDegreeOfParallelism = concurrent };
-        Parallel.For(0, jobs.Length, options, i =>
+        using var pool = new WorkerPool(concurrent);
+        pool.For(jobs.Length, i =>
         {
             if (cancel.IsCancellationRequested) return;
             var (name, repeat) = jobs[i];
-            using var workers = threadsPerRun > 1 ? new WorkerPool(threadsPerRun) : null;
-            runs[i] = RunOne(settings, name, repeat, train, test, workers ?? WorkerPool.Serial,
-                             p => progress?.Invoke(new OptimizerRunProgress(name, repeat, p)), cancel);
+            uint seed = settings.Seed + (uint)repeat;
+            var result = Trainer.Run(TrainSettingsFor(settings, name, seed, threadsPerRun), train, test,
+                                     p => progress?.Invoke(new OptimizerRunProgress(name, repeat, p)), cancel);
+            runs[i] = new OptimizerRun(name, repeat, seed, result);
         });
 
         var finished = runs.OfType<OptimizerRun>().ToList();
-        return new OptimizerStudyResult(settings, summary, finished, Rank(settings, finished), warnings,
-                                        cancel.IsCancellationRequested, clock.Elapsed.TotalSeconds);
+        return new OptimizerStudyResult(settings, summary, finished, Rank(settings, finished), cancel.IsCancellationRequested, clock.Elapsed.TotalSeconds);
     }
 
-    public static OptimizerRun RunOne(OptimizerStudySettings settings, string optimizerName, int repeat, Dataset train, Dataset test,
-                                      WorkerPool workers, Action<TrainingProgress>? progress, CancellationToken cancel)
+    // Study A's model and one optimizer: the same seed gives every optimizer the same initial weights.
+    private static TrainSettings TrainSettingsFor(OptimizerStudySettings settings, string optimizer, uint seed, int threads) => new()
     {
-        var clock = Stopwatch.StartNew();
-        uint seed = settings.Seed + (uint)repeat;
-        var rng = new RandomState(seed);
-        var model = Presets.Dense([train.FeatureCount], settings.CodeSize, settings.Hidden, settings.Output, settings.Init).Build(rng);
-        model.Workers = workers;
-        var optimizer = settings.OptimizerFor(optimizerName).Create(model.Parameters);
-        var trainer = new Trainer(model, Loss.Create(settings.Loss), optimizer,
-                                  new TrainingOptions { Epochs = settings.Epochs, BatchSize = settings.BatchSize }, rng);
-        var result = trainer.Fit(train, test, progress, cancel);
-        double testMse = result.Status == RunStatus.Diverged ? double.NaN : trainer.Evaluate(test, new MSELoss());
-        return new OptimizerRun(optimizerName, repeat, seed, result.Status, testMse, result, clock.Elapsed.TotalSeconds);
-    }
+        Model = new ModelChoice("dense", settings.CodeSize, settings.Hidden, settings.Output, settings.Init),
+        Optimizer = settings.OptimizerFor(optimizer),
+        Loss = settings.Loss,
+        Epochs = settings.Epochs,
+        BatchSize = settings.BatchSize,
+        Seed = seed,
+        Threads = threads,
+    };
 
-    /// <summary>Scales the whole set (as study A does), splits it, and measures what the output activation can reach.</summary>
-    public static (Dataset Train, Dataset Test, DataSummary Summary, IReadOnlyList<string> Warnings) Prepare(
-        OptimizerStudySettings settings, Dataset data)
+    /// <summary>
+    /// Scales the whole set (as study A does), splits it, and measures what the output activation can reach. Samples
+    /// are feature vectors here, whatever their image shape: study A's model is fully connected.
+    /// </summary>
+    public static (Dataset Train, Dataset Test, DataSummary Summary) Prepare(OptimizerStudySettings settings, Dataset data)
     {
         if (data.Count < 2) throw new DataFormatException($"{data.Name} has {data.Count} sample(s); at least 2 are needed to split");
-        var scaler = Scaler.Create(settings.Scaler);
-        var scaled = scaler is null ? data : data.WithFeatures(scaler.FitTransform(data.Features));
+        var scaler = settings.Scaler.Create();
+        var scaled = new Dataset(data.Name, scaler is null ? data.Features : scaler.FitTransform(data.Features), data.Labels);
         var (train, test) = TrainTestSplit.Split(scaled, settings.TestFraction, settings.Seed);
-
-        double floor = 0, outside = 0;
-        var warnings = new List<string>();
-        if (settings.Output == OutputActivation.Sigmoid)
-        {
-            (floor, outside) = SigmoidFloor(test.Features);
-            if (outside > 0)
-                warnings.Add($"a sigmoid output cannot reach {outside * 100:0}% of the {(scaler?.Name ?? "unscaled")} test values (they lie outside [0, 1]), " +
-                             $"so no optimizer can get the test MSE below {floor:0.####}; use --scaler minmax, or --output linear --loss mse");
-        }
-        return (train, test, new DataSummary(data.Name, data.FeatureCount, train.Count, test.Count, floor, outside), warnings);
+        var (floor, outside) = settings.Output == OutputActivation.Sigmoid ? SigmoidFloor(test.Features) : (0, 0);
+        return (train, test, new DataSummary(data.Name, data.FeatureCount, train.Count, test.Count, settings.Scaler, floor, outside));
     }
 
     // The best a [0, 1] output can do is predict clip(x, 0, 1); its MSE is the floor.
@@ -107,12 +95,12 @@ public static class OptimizerComparison
             return (Name: name, Mean: mean, Std: std, Runs: mine.Count, Diverged: mine.Count(r => r.Status == RunStatus.Diverged),
                     Cancelled: mine.Count(r => r.Status == RunStatus.Cancelled));
         }).Where(r => r.Runs > 0)
-          .OrderBy(r => double.IsFinite(r.Mean) ? 0 : 1).ThenBy(r => r.Mean).ThenBy(r => settings.Optimizers.IndexOf(r.Name))
+          .OrderBy(r => double.IsFinite(r.Mean) ? 0 : 1).ThenBy(r => r.Mean).ThenBy(r => IndexOf(settings.Optimizers, r.Name))
           .ToList();
         return [.. rows.Select((r, i) => new OptimizerSummary(r.Name, i + 1, r.Mean, r.Std, r.Runs, r.Diverged, r.Cancelled))];
     }
 
-    private static int IndexOf(this IReadOnlyList<string> list, string value)
+    private static int IndexOf(IReadOnlyList<string> list, string value)
     {
         for (int i = 0; i < list.Count; i++) if (list[i] == value) return i;
         return -1;

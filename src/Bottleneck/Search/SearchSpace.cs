@@ -25,7 +25,7 @@ public static class SearchSpace
 
     public static IReadOnlyList<TrialParams> Random(string spec, int trials, uint seed)
     {
-        if (trials < 1) throw new ArgumentException($"--trials must be at least 1, got {trials}");
+        Require.AtLeast(trials, 1, "trials");
         var axes = Parse(spec).Select(p => (p.Name, Draw: Distribution(p.Name, p.Body))).ToList();
         var rng = new RandomState(seed);
         var result = new List<TrialParams>();

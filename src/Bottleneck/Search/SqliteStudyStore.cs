@@ -84,9 +84,7 @@ public sealed class SqliteStudyStore : IStudyStore
             string? stored = Meta("definition");
             if (stored is null) Execute("INSERT INTO meta (name, value) VALUES ('definition', $value)", ("$value", definitionJson));
             else if (stored != definitionJson)
-                throw new StudyMismatchException(
-                    $"{_path} holds a different study ({Differences(stored, definitionJson)}); " +
-                    "give the settings it was started with to resume it, or a new store to start another");
+                throw new StudyMismatchException($"{_path} holds a different study ({Differences(stored, definitionJson)})");
             _definition = definitionJson;
             return 0;
         }));

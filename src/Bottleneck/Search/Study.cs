@@ -4,8 +4,11 @@ using Bottleneck.Training;
 
 namespace Bottleneck.Search;
 
-/// <summary>Progress of a study: a trial's training, or a trial just finished.</summary>
-public readonly record struct StudyProgress(TrialParams Trial, int Budget, TrainingProgress? Training, TrialResult? Finished);
+/// <summary>
+/// Progress of a study: a trial's training, or a trial just finished; or, with no trial, a problem the study
+/// carried on through (<see cref="Warning"/>, e.g. a heartbeat the store did not take).
+/// </summary>
+public readonly record struct StudyProgress(TrialParams? Trial, int Budget, TrainingProgress? Training, TrialResult? Finished, string? Warning = null);
 
 /// <summary>
 /// Runs a study's trials through a store. Without pruning, workers (threads here, and any other
@@ -29,7 +32,7 @@ public static class Study
         store.AddTrials([.. trials.Select(t => t.Key)]);
         int threadsPerTrial = Math.Max(1, settings.Threads / settings.Jobs);
         string worker = WorkerId.ForThisProcess();
-        var heartbeat = new Timer(_ => Heartbeat(store, worker), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
+        var heartbeat = new Timer(_ => Heartbeat(store, worker, progress), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
         bool cancelled = false;
         TrialResult? fullWinner = null;
         long? trainedByHalving = null;
@@ -59,7 +62,7 @@ public static class Study
             if (heartbeat.Dispose(stopped)) stopped.WaitOne();
         }
 
-        var results = store.Trials().Where(t => t.ResultJson is not null).Select(t => TrialResult.FromJson(t.ResultJson!)).ToList();
+        var results = store.Trials().Where(t => t.ResultJson is not null).Select(t => Json.Deserialize<TrialResult>(t.ResultJson!)).ToList();
         long trained = trainedByHalving ?? EpochsInStore(store);
         long full = trials.Sum(t => (long)runner.FullBudget(t)) * (settings.Kind == StudyKind.Tune ? settings.Folds : 1);
         return new StudyResult(settings, StudyResult.Rank(results), trials.Count - results.Count, trained, full, fullWinner,
@@ -79,7 +82,7 @@ public static class Study
                 try
                 {
                     var result = runner.Run(trial, budget, threads, p => progress?.Invoke(new(trial, budget, p, null)), cancel);
-                    store.Complete(key, result.ToJson().ToJsonString());
+                    store.Complete(key, Json.Compact(result));
                     progress?.Invoke(new(trial, budget, null, result));
                 }
                 catch
@@ -106,9 +109,9 @@ public static class Study
             var ranked = StudyResult.Rank(results);
             int keep = last ? ranked.Count : Math.Max(1, (int)Math.Ceiling(ranked.Count / (double)settings.Eta));
             for (int i = keep; i < ranked.Count; i++)
-                store.Complete(ranked[i].Params.Key, (ranked[i] with { Status = ranked[i].Status == TrialStatus.Diverged ? TrialStatus.Diverged : TrialStatus.Pruned }).ToJson().ToJsonString());
+                store.Complete(ranked[i].Params.Key, Json.Compact(ranked[i] with { Status = ranked[i].Status == TrialStatus.Diverged ? TrialStatus.Diverged : TrialStatus.Pruned }));
             if (last)
-                foreach (var t in ranked) store.Complete(t.Params.Key, t.ToJson().ToJsonString());
+                foreach (var t in ranked) store.Complete(t.Params.Key, Json.Compact(t));
             alive = [.. ranked.Take(keep).Where(t => t.Status != TrialStatus.Diverged).Select(t => t.Params)];
             if (alive.Count == 0) break;
         }
@@ -138,7 +141,7 @@ public static class Study
 
     // A heartbeat that fails (the store busy for long) is skipped, not fatal: the worst case is that a
     // claim goes stale and another worker repeats that one trial.
-    private static void Heartbeat(IStudyStore store, string worker)
+    private static void Heartbeat(IStudyStore store, string worker, Action<StudyProgress>? progress)
     {
         try
         {
@@ -146,12 +149,12 @@ public static class Study
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            Console.Error.WriteLine($"warning: study store heartbeat failed ({e.Message}); continuing");
+            progress?.Invoke(new StudyProgress(null, 0, null, null, $"study store heartbeat failed ({e.Message}); continuing"));
         }
     }
 
     private static long EpochsInStore(IStudyStore store) =>
-        store.Trials().Sum(t => store.Stages(t.Key).Values.Sum(s => (long)FoldResult.FromJson(s).Epochs.Count));
+        store.Trials().Sum(t => store.Stages(t.Key).Values.Sum(s => (long)Json.Deserialize<FoldResult>(s).Epochs.Count));
 
     private static void Wait(Task[] workers)
     {

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using Bottleneck.Losses;
 using Bottleneck.Optimizers;
+using Bottleneck.Schedules;
 
 namespace Bottleneck.Search;
 
@@ -23,11 +25,11 @@ public sealed record StudySettings
     public OptimizerConvention Convention { get; init; } = OptimizerConvention.PyTorch;
     public double LearningRate { get; init; } = 1e-3;
     public double WeightDecay { get; init; }
-    public string Loss { get; init; } = "mse";
+    public LossFunction Loss { get; init; } = LossFunction.Mse;
     public int Epochs { get; init; } = 20;
     public int BatchSize { get; init; } = 256;
-    /// <summary>A schedule as on the command line (<c>plateau:patience=5</c>); null for a constant rate.</summary>
-    public string? Schedule { get; init; }
+    /// <summary>A learning-rate schedule (<c>plateau:patience=5</c>); null for a constant rate.</summary>
+    public ScheduleSpec? Schedule { get; init; }
     /// <summary>Stop a run after this many epochs without improvement of its validation loss; null never stops early.</summary>
     public int? EarlyStopping { get; init; }
     public int Folds { get; init; } = 3;
@@ -43,20 +45,24 @@ public sealed record StudySettings
     public int Jobs { get; init; } = 1;
     public int Threads { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>Throws a <see cref="SettingException"/> naming the first setting that cannot work.</summary>
     public void Validate()
     {
-        if (Epochs < 1) throw new ArgumentException($"epochs must be at least 1, got {Epochs}");
-        if (BatchSize < 1) throw new ArgumentException($"batch size must be at least 1, got {BatchSize}");
-        if (Kind == StudyKind.Tune && Folds < 2) throw new ArgumentException($"--folds must be at least 2, got {Folds}");
-        if (LastEpochs < 1) throw new ArgumentException($"the score needs at least one epoch, got last:{LastEpochs}");
-        if (Jobs < 1) throw new ArgumentException($"--jobs must be at least 1, got {Jobs}");
-        if (Threads < 1) throw new ArgumentException($"--threads must be at least 1, got {Threads}");
-        if (Eta < 2) throw new ArgumentException($"--eta must be at least 2, got {Eta}");
-        if (MinEpochs < 0 || MinEpochs > Epochs) throw new ArgumentException($"--min-epochs must lie in [1, epochs], got {MinEpochs}");
-        if (Limit is < 1) throw new ArgumentException($"--limit must be at least 1, got {Limit}");
-        if (!(LearningRate > 0)) throw new ArgumentException($"learning rate must be positive, got {LearningRate}");
-        if (!(WeightDecay >= 0)) throw new ArgumentException($"weight decay must be ≥ 0, got {WeightDecay}");
-        if (Schedule is not null) Schedules.ScheduleSpec.Parse(Schedule);
+        Require.AtLeast(Epochs, 1, "epochs");
+        Require.AtLeast(BatchSize, 1, "batch-size");
+        if (Kind == StudyKind.Tune) Require.AtLeast(Folds, 2, "folds");
+        Require.AtLeast(LastEpochs, 1, "score");
+        Require.AtLeast(Jobs, 1, "jobs");
+        Require.Threads(Threads);
+        Require.AtLeast(Eta, 2, "eta");
+        if (MinEpochs < 0 || MinEpochs > Epochs) throw new SettingException("min-epochs", $"must lie in [1, epochs], got {MinEpochs}");
+        Require.AtLeast(Limit, 1, "limit");
+        Require.AtLeast(CodeSize, 1, "code-size");
+        foreach (int size in Hidden) Require.AtLeast(size, 1, "hidden");
+        Require.OneOf(Optimizer, OptimizerSettings.Names, "optimizer");
+        Require.Positive(LearningRate, "lr");
+        Require.NonNegative(WeightDecay, "weight-decay");
+        Require.AtLeast(EarlyStopping, 1, "early-stopping");
     }
 
     /// <summary>Epoch budgets of the halving rungs, ending at the full budget: b₀, b₀·η, …, epochs.</summary>
@@ -96,10 +102,10 @@ public sealed record StudySettings
         ["defaults"] = Convention.ToString().ToLowerInvariant(),
         ["lr"] = LearningRate,
         ["weight_decay"] = WeightDecay,
-        ["loss"] = Loss,
+        ["loss"] = Loss.Name(),
         ["epochs"] = Epochs,
         ["batch_size"] = BatchSize,
-        ["schedule"] = Schedule,
+        ["schedule"] = Schedule?.Source,
         ["early_stopping"] = EarlyStopping,
         ["folds"] = Kind == StudyKind.Tune ? Folds : 0,
         ["score"] = Kind == StudyKind.Tune ? "mean_val_loss" : ScoreBest ? "best" : $"last:{LastEpochs}",
@@ -125,10 +131,10 @@ public sealed record StudySettings
         Convention = Enum.Parse<OptimizerConvention>(j["defaults"]!.GetValue<string>(), ignoreCase: true),
         LearningRate = j["lr"]!.GetValue<double>(),
         WeightDecay = j["weight_decay"]!.GetValue<double>(),
-        Loss = j["loss"]!.GetValue<string>(),
+        Loss = LossFunctions.Parse(j["loss"]!.GetValue<string>()),
         Epochs = j["epochs"]!.GetValue<int>(),
         BatchSize = j["batch_size"]!.GetValue<int>(),
-        Schedule = j["schedule"]?.GetValue<string>(),
+        Schedule = j["schedule"]?.GetValue<string>() is { } schedule ? ScheduleSpec.Parse(schedule) : null,
         EarlyStopping = j["early_stopping"]?.GetValue<int>(),
         Folds = j["folds"]!.GetValue<int>() is > 0 and var folds ? folds : 3,
         LastEpochs = j["last_epochs"]!.GetValue<int>(),

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace Bottleneck.Search;
 
@@ -8,6 +10,7 @@ namespace Bottleneck.Search;
 /// order the search space declares them. <see cref="Key"/> is their canonical JSON, the trial's
 /// identity in the study store and the source of its seed.
 /// </summary>
+[JsonConverter(typeof(Converter))]
 public sealed class TrialParams(IReadOnlyList<KeyValuePair<string, string>> values)
 {
     public IReadOnlyList<KeyValuePair<string, string>> Values { get; } = values;
@@ -28,17 +31,26 @@ public sealed class TrialParams(IReadOnlyList<KeyValuePair<string, string>> valu
         return json;
     }
 
-    public static TrialParams FromJson(string key)
-    {
-        var json = JsonNode.Parse(key)!.AsObject();
-        return new TrialParams([.. json.Select(kv => KeyValuePair.Create(kv.Key,
-            kv.Value!.GetValueKind() == System.Text.Json.JsonValueKind.Number
-                ? Format(kv.Value.GetValue<double>()) : kv.Value.GetValue<string>()))]);
-    }
+    /// <summary>Reads a trial's key (or any JSON object of its parameters); <see cref="JsonException"/> when it is not one.</summary>
+    public static TrialParams FromJson(string key) => FromJson(JsonNode.Parse(key) as JsonObject ?? throw new JsonException("a trial's parameters are a JSON object"));
+
+    public static TrialParams FromJson(JsonObject json) => new([.. json.Select(kv => KeyValuePair.Create(kv.Key,
+        kv.Value is JsonValue value && value.GetValueKind() == JsonValueKind.Number ? Format(value.GetValue<double>())
+        : kv.Value is JsonValue text && text.GetValueKind() == JsonValueKind.String ? text.GetValue<string>()
+        : throw new JsonException($"parameter '{kv.Key}' is neither a number nor a string")))]);
 
     /// <summary>The shortest text that reads back to the same number, with a lower-case exponent: 1e-5, 0.001, 20.</summary>
     public static string Format(double v) =>
         v.ToString("R", CultureInfo.InvariantCulture).Replace("E-0", "e-").Replace("E+0", "e+").Replace("E", "e");
 
     public override string ToString() => string.Join(" ", Values.Select(v => $"{v.Key}={v.Value}"));
+
+    // As results files and study stores hold it: the JSON object of the parameters.
+    private sealed class Converter : JsonConverter<TrialParams>
+    {
+        public override TrialParams Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            FromJson(JsonNode.Parse(ref reader) as JsonObject ?? throw new JsonException("a trial's parameters are a JSON object"));
+
+        public override void Write(Utf8JsonWriter writer, TrialParams value, JsonSerializerOptions options) => value.ToJson().WriteTo(writer, options);
+    }
 }

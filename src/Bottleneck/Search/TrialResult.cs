@@ -1,5 +1,4 @@
-using System.Text.Json.Nodes;
-using Bottleneck.Reports;
+using System.Text.Json.Serialization;
 
 namespace Bottleneck.Search;
 
@@ -7,17 +6,27 @@ namespace Bottleneck.Search;
 public enum TrialStatus { Completed, Diverged, Pruned }
 
 /// <summary>
-/// One trial's outcome at the last budget it reached: per-fold results, the means and standard
-/// deviations over folds, and the score it is ranked by (lower is better; diverged is +∞).
+/// One trial's outcome at the last budget it reached, as the study store and results.json hold it: per-fold
+/// results, the means and standard deviations over folds of the final training and held-out ("val") losses,
+/// and the score it is ranked by (lower is better; diverged is +∞, null in files).
 /// </summary>
-public sealed record TrialResult(TrialParams Params, TrialStatus Status, int Budget, IReadOnlyList<FoldResult> Folds, double Score)
+public sealed record TrialResult(
+    [property: JsonPropertyOrder(0)] TrialParams Params,
+    [property: JsonPropertyOrder(1)] TrialStatus Status,
+    [property: JsonPropertyOrder(2), JsonPropertyName("budget_epochs")] int Budget,
+    [property: JsonPropertyOrder(11)] IReadOnlyList<FoldResult> Folds,
+    [property: JsonPropertyOrder(9), JsonConverter(typeof(NullAsInfinity))] double Score)
 {
-    public IReadOnlyList<double> FoldValLosses => [.. Folds.Select(f => f.ValLoss)];
-    public double MeanValLoss => Mean(FoldValLosses);
-    public double StdValLoss => Std(FoldValLosses);
-    public double MeanTrainLoss => Mean([.. Folds.Select(f => f.TrainLoss)]);
-    public double StdTrainLoss => Std([.. Folds.Select(f => f.TrainLoss)]);
-    public int EpochsTrained => Folds.Sum(f => f.Epochs.Count);
+    [JsonPropertyOrder(3), JsonPropertyName("fold_val_losses")] public IReadOnlyList<double> FoldEvalLosses => [.. Folds.Select(f => f.EvalLoss)];
+    [JsonPropertyOrder(4), JsonPropertyName("mean_val_loss")] public double MeanEvalLoss => Mean(FoldEvalLosses);
+    [JsonPropertyOrder(5), JsonPropertyName("std_val_loss")] public double StdEvalLoss => Std(FoldEvalLosses);
+    [JsonPropertyOrder(6)] public IReadOnlyList<double> FoldTrainLosses => [.. Folds.Select(f => f.TrainLoss)];
+    [JsonPropertyOrder(7)] public double MeanTrainLoss => Mean(FoldTrainLosses);
+    [JsonPropertyOrder(8)] public double StdTrainLoss => Std(FoldTrainLosses);
+    [JsonPropertyOrder(10)] public int EpochsTrained => Folds.Sum(f => f.Epochs.Count);
+
+    /// <summary>1 for the best trial of a ranked list; absent in the store, which keeps trials unranked.</summary>
+    [JsonPropertyOrder(12), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? Rank { get; init; }
 
     private static double Mean(IReadOnlyList<double> v) => v.Count == 0 ? double.NaN : v.Average();
 
@@ -27,30 +36,5 @@ public sealed record TrialResult(TrialParams Params, TrialStatus Status, int Bud
         if (v.Count < 2) return 0;
         double mean = v.Average();
         return Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Count - 1));
-    }
-
-    public JsonObject ToJson() => new()
-    {
-        ["params"] = Params.ToJson(),
-        ["status"] = Status.ToString().ToLowerInvariant(),
-        ["budget_epochs"] = Budget,
-        ["fold_val_losses"] = new JsonArray([.. FoldValLosses.Select(Json.Number)]),
-        ["mean_val_loss"] = Json.Number(MeanValLoss),
-        ["std_val_loss"] = Json.Number(StdValLoss),
-        ["fold_train_losses"] = new JsonArray([.. Folds.Select(f => Json.Number(f.TrainLoss))]),
-        ["mean_train_loss"] = Json.Number(MeanTrainLoss),
-        ["std_train_loss"] = Json.Number(StdTrainLoss),
-        ["score"] = Json.Number(Score),
-        ["epochs_trained"] = EpochsTrained,
-        ["folds"] = new JsonArray([.. Folds.Select(f => (JsonNode)f.ToJson())]),
-    };
-
-    public static TrialResult FromJson(string json)
-    {
-        var node = JsonNode.Parse(json)!.AsObject();
-        var folds = node["folds"]!.AsArray().Select(f => FoldResult.FromJson(f!.ToJsonString())).ToList();
-        return new TrialResult(TrialParams.FromJson(node["params"]!.ToJsonString()),
-            Enum.Parse<TrialStatus>(node["status"]!.GetValue<string>(), ignoreCase: true),
-            node["budget_epochs"]!.GetValue<int>(), folds, node["score"] is { } s ? s.GetValue<double>() : double.PositiveInfinity);
     }
 }

@@ -18,14 +18,12 @@ public sealed class TrialRunner
     private readonly StudySettings _study;
     private readonly Dataset _train, _test;
     private readonly IStudyStore? _store;
-    private readonly Func<int[], ModelSpec> _model;
     private readonly Lazy<IReadOnlyList<(Dataset Train, Dataset Validation)>> _folds;
 
     /// <param name="store">Where folds are saved and found again; null when only <see cref="SettingsFor"/> is needed.</param>
     public TrialRunner(StudySettings study, Dataset train, Dataset test, IStudyStore? store)
     {
         (_study, _train, _test, _store) = (study, train, test, store);
-        _model = ModelCatalog.Resolve(study.Model, study.CodeSize, study.Hidden);
         // One set of folds for every trial (from the study seed), so trials are compared on the same splits.
         _folds = new(() => [.. KFold.Split(train.Count, study.Folds, study.Seed)
             .Select((f, i) => (train.Subset(f.Train, train.Name), train.Subset(f.Validation, train.Name)))]);
@@ -36,10 +34,7 @@ public sealed class TrialRunner
     {
         string Get(string name, string fallback) => trial.Has(name) ? trial[name] : fallback;
         double Number(string name, double fallback) => trial.Has(name) ? double.Parse(trial[name], CultureInfo.InvariantCulture) : fallback;
-        string modelName = Get("model", _study.Model);
-        int codeSize = (int)Number("code-size", _study.CodeSize);
-        var model = modelName == _study.Model && codeSize == _study.CodeSize
-            ? _model(_train.SampleShape) : ModelCatalog.Resolve(modelName, codeSize, _study.Hidden)(_train.SampleShape);
+        var model = new ModelChoice(Get("model", _study.Model), (int)Number("code-size", _study.CodeSize), _study.Hidden);
         var optimizer = OptimizerSettings.Defaults(Get("optimizer", _study.Optimizer), _study.Convention) with
         {
             LearningRate = Number("lr", _study.LearningRate),
@@ -48,7 +43,6 @@ public sealed class TrialRunner
         return new TrainSettings
         {
             Model = model,
-            ModelName = modelName,
             Optimizer = optimizer,
             Loss = _study.Loss,
             Epochs = budget,
@@ -76,14 +70,14 @@ public sealed class TrialRunner
             string stage = _study.Kind == StudyKind.Tune ? $"b{budget}/fold{f}" : $"b{budget}/full";
             if (stages.TryGetValue(stage, out var saved))
             {
-                folds.Add(FoldResult.FromJson(saved));
+                folds.Add(Json.Deserialize<FoldResult>(saved));
                 continue;
             }
             cancel.ThrowIfCancellationRequested();
-            var outcome = ModelTraining.Run(settings with { Seed = RandomState.Derive(settings.Seed, stage) }, parts[f].Train, parts[f].Validation, progress, cancel);
-            if (outcome.Training.Status == RunStatus.Cancelled) throw new OperationCanceledException(cancel);
-            var fold = new FoldResult(outcome.Training.Status, outcome.Training.Epochs);
-            store.SaveStage(trial.Key, stage, fold.ToJson().ToJsonString());
+            var outcome = Trainer.Run(settings with { Seed = RandomState.Derive(settings.Seed, stage) }, parts[f].Train, parts[f].Validation, progress, cancel);
+            if (outcome.Status == RunStatus.Cancelled) throw new OperationCanceledException(cancel);
+            var fold = new FoldResult(outcome.Status, outcome.Epochs);
+            store.SaveStage(trial.Key, stage, Json.Compact(fold));
             folds.Add(fold);
             if (fold.Status == RunStatus.Diverged) break;
         }
@@ -95,8 +89,8 @@ public sealed class TrialRunner
     // Tune: the mean final validation loss over folds. Sweep: the mean test loss of the last K epochs, or the best epoch's.
     private double Score(List<FoldResult> folds)
     {
-        if (_study.Kind == StudyKind.Tune) return folds.Average(f => f.ValLoss);
-        var losses = folds[0].Epochs.Select(e => e.ValLoss).ToList();
+        if (_study.Kind == StudyKind.Tune) return folds.Average(f => f.EvalLoss);
+        var losses = folds[0].Epochs.Select(e => e.EvalLoss).ToList();
         return _study.ScoreBest ? losses.Min() : losses.TakeLast(_study.LastEpochs).Average();
     }
 }

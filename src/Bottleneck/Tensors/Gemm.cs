@@ -6,11 +6,10 @@ namespace Bottleneck.Tensors;
 public enum SimdPath { Vector512, Vector256, Scalar }
 
 /// <summary>
-/// Single-precision matrix multiply, row-major:  C[M,N] = (accumulate ? C : 0) + op(A)·op(B),
-/// where op(A) is A [M,K] or, transposed, A stored [K,M]; op(B) is B [K,N] or B stored [N,K].
-/// Leading dimensions (lda, ldb, ldc: the distance between stored rows) default to dense
-/// storage; a larger one selects a block of columns inside a wider matrix.
-/// Dense layers need all three forms: y = x·Wᵀ (NT), dx = dy·W (NN), dW += dyᵀ·x (TN).
+/// Single-precision matrix multiply of <see cref="Matrix"/> views: C = op(A)·op(B) (<see cref="Multiply"/>) or
+/// C += op(A)·op(B) (<see cref="MultiplyAdd"/>), where op(M) is M or, for a view taken with <see cref="Matrix.T"/>,
+/// its transpose. A view's stride selects a block of columns inside a wider matrix.
+/// Dense layers need all three forms: y = x·Wᵀ, dx = dy·W, dW += dyᵀ·x.
 ///
 /// The register-blocked microkernel reads, for each k, NR consecutive values of B. A row-major B
 /// already holds them, ldb apart, so B is read in place; a transposed B is packed into panels of
@@ -43,44 +42,38 @@ public static unsafe class Gemm
 
     [ThreadStatic] private static Job? t_job;
 
-    public static void Multiply(
-        ReadOnlySpan<float> a, bool transA, ReadOnlySpan<float> b, bool transB, Span<float> c,
-        int m, int n, int k, bool accumulate, WorkerPool pool, int lda = 0, int ldb = 0, int ldc = 0)
+    /// <summary>C = op(A)·op(B), with C [M, N], op(A) [M, K] and op(B) [K, N].</summary>
+    public static void Multiply(Matrix a, Matrix b, Matrix c, WorkerPool pool) => Run(a, b, c, accumulate: false, pool);
+
+    /// <summary>C += op(A)·op(B), with C [M, N], op(A) [M, K] and op(B) [K, N].</summary>
+    public static void MultiplyAdd(Matrix a, Matrix b, Matrix c, WorkerPool pool) => Run(a, b, c, accumulate: true, pool);
+
+    private static void Run(Matrix a, Matrix b, Matrix c, bool accumulate, WorkerPool pool)
     {
+        int m = a.OpRows, k = a.OpCols, n = b.OpCols;
+        if (b.OpRows != k || c.Transposed || c.Rows != m || c.Cols != n)
+            throw new ArgumentException($"GEMM shapes do not fit: [{m}x{k}]·[{b.OpRows}x{n}] into [{c.Rows}x{c.Cols}]{(c.Transposed ? " (transposed)" : "")}");
         if (m == 0 || n == 0) return;
-        lda = lda == 0 ? (transA ? m : k) : lda;
-        ldb = ldb == 0 ? (transB ? k : n) : ldb;
-        ldc = ldc == 0 ? n : ldc;
-        if (a.Length < Extent(transA ? k : m, transA ? m : k, lda) || b.Length < Extent(transB ? n : k, transB ? k : n, ldb)
-            || c.Length < Extent(m, n, ldc))
-            throw new ArgumentException($"GEMM operands too small for [{m}x{k}]·[{k}x{n}]");
         if (k == 0)
         {
             if (!accumulate)
-                for (int i = 0; i < m; i++) c.Slice(i * ldc, n).Clear();
+                for (int i = 0; i < m; i++) c.Data.Slice(i * c.Stride, n).Clear();
             return;
         }
         var job = t_job ??= new Job();
         var workers = (long)m * n * k >= ParallelWork ? pool : WorkerPool.Serial;
-        fixed (float* pa = a, pb = b, pc = c)
+        fixed (float* pa = a.Data, pb = b.Data, pc = c.Data)
         {
-            if (!transA && transB && k >= RowDotMinDepth && Path == SimdPath.Vector512)
+            if (!a.Transposed && b.Transposed && k >= RowDotMinDepth && Path == SimdPath.Vector512)
             {
-                job.PrepareRowDots(pa, lda, pb, ldb, pc, ldc, m, n, k, accumulate);
+                job.PrepareRowDots(pa, a.Stride, pb, b.Stride, pc, c.Stride, m, n, k, accumulate);
                 workers.For((m + 3) / 4, job.RowDotTiles);
                 return;
             }
-            job.Prepare(pa, transA, lda, pb, transB, ldb, pc, ldc, m, n, k, accumulate, Path);
+            job.Prepare(pa, a.Transposed, a.Stride, pb, b.Transposed, b.Stride, pc, c.Stride, m, n, k, accumulate, Path);
             workers.For(job.PanelsToPack, job.PackB);
             workers.For(job.TilesM * job.TilesN, job.ComputeTile);
         }
-    }
-
-    // Elements spanned by a rows×cols matrix stored with the given leading dimension.
-    private static long Extent(int rows, int cols, int ld)
-    {
-        if (ld < cols) throw new ArgumentException($"leading dimension {ld} is less than the row length {cols}");
-        return rows == 0 || cols == 0 ? 0 : (long)(rows - 1) * ld + cols;
     }
 
     private sealed class Job

@@ -33,6 +33,9 @@ public sealed class Tensor
 
     public float this[int i] { get => Data[i]; set => Data[i] = value; }
 
+    /// <summary>The tensor as a [Rows, RowSize] matrix, e.g. a [B, In] batch or an [Out, In] weight; a conv weight [Cout, Cin, k, k] is [Cout, Cin·k·k].</summary>
+    public Matrix AsMatrix() => new(Data, Rows, RowSize);
+
     public void Clear() => Array.Clear(Data);
     public Tensor Clone() => new((float[])Data.Clone(), Shape);
 

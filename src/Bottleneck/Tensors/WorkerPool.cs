@@ -1,12 +1,13 @@
 namespace Bottleneck.Tensors;
 
 /// <summary>
-/// A fixed set of threads that run a body once per index, so kernels can go parallel inside
-/// a training step. Nothing is allocated per call as long as callers pass a delegate they
-/// created once (a field holding a method group), not a fresh lambda. Results never depend on the
-/// thread count because callers split work into index ranges whose arithmetic is the
-/// same however the indices are shared out. A call made while the pool is busy (from
-/// a job, or from another trial's thread) runs inline on the calling thread.
+/// A fixed set of threads that run a body once per index: the one way Bottleneck goes parallel, from the
+/// kernels inside a training step to the analyses. Results never depend on the thread count because callers
+/// split work into <see cref="Chunks"/> whose arithmetic is the same however the indices are shared out.
+/// <see cref="For{TJob}"/> with a struct job allocates nothing once the pool has seen the job's type, which
+/// is what the kernels of a training step use; <see cref="For(int, Action{int})"/> takes any lambda.
+/// A call made while the pool is busy (from inside a job, or from another trial's thread) runs inline on
+/// the calling thread.
 /// </summary>
 public sealed class WorkerPool : IDisposable
 {
@@ -16,7 +17,10 @@ public sealed class WorkerPool : IDisposable
     private readonly Thread[] _threads;
     private readonly SemaphoreSlim[] _wake;
     private readonly ManualResetEventSlim _done = new(false);
-    private Action<int>? _body;
+    // One runner per job type, made on first use and reused: touched only by the thread that holds the pool.
+    private readonly Dictionary<Type, Work> _runners = [];
+    private readonly DelegateWork _delegate = new();
+    private Work? _work;
     private int _count, _next, _remaining, _busy;
     private Exception? _error;
     private volatile bool _disposed;
@@ -25,7 +29,8 @@ public sealed class WorkerPool : IDisposable
 
     public WorkerPool(int threads)
     {
-        if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), "at least one thread is needed");
+        if (threads < 1 || threads > Require.MaxThreads)
+            throw new ArgumentOutOfRangeException(nameof(threads), $"a pool has 1 to {Require.MaxThreads} threads, not {threads}");
         Threads = threads;
         _threads = new Thread[threads - 1];
         _wake = new SemaphoreSlim[threads - 1];
@@ -38,17 +43,71 @@ public sealed class WorkerPool : IDisposable
         }
     }
 
+    /// <summary>Runs <c>job.Run(i)</c> for every i in [0, count), spread over the pool's threads.</summary>
+    public void For<TJob>(int count, in TJob job) where TJob : struct, IParallelJob
+    {
+        if (count <= 0) return;
+        if (!TryEnter(count))
+        {
+            for (int i = 0; i < count; i++) job.Run(i);
+            return;
+        }
+        var runner = Runner<TJob>();
+        runner.Job = job;
+        try
+        {
+            Run(runner, count);
+        }
+        finally
+        {
+            runner.Job = default; // drop the buffers the job held
+            Exit();
+        }
+    }
+
+    /// <summary>Runs <paramref name="body"/>(i) for every i in [0, count). A fresh lambda allocates; kernels use <see cref="For{TJob}"/>.</summary>
     public void For(int count, Action<int> body)
     {
         if (count <= 0) return;
-        if (Threads == 1 || count == 1 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        if (!TryEnter(count))
         {
             for (int i = 0; i < count; i++) body(i);
             return;
         }
+        _delegate.Body = body;
         try
         {
-            _body = body;
+            Run(_delegate, count);
+        }
+        finally
+        {
+            _delegate.Body = null;
+            Exit();
+        }
+    }
+
+    /// <summary>Runs <paramref name="body"/>(chunk, start, end) once per piece of <paramref name="chunks"/>: for work over rows, or per-piece partial sums added in piece order afterwards.</summary>
+    public void For(Chunks chunks, Action<int, int, int> body) => For(chunks.Count, c =>
+    {
+        var (start, count) = chunks[c];
+        body(c, start, start + count);
+    });
+
+    private bool TryEnter(int count) => Threads > 1 && count > 1 && Interlocked.CompareExchange(ref _busy, 1, 0) == 0;
+
+    private void Exit() => Volatile.Write(ref _busy, 0);
+
+    private JobWork<TJob> Runner<TJob>() where TJob : struct, IParallelJob
+    {
+        if (!_runners.TryGetValue(typeof(TJob), out var runner)) _runners[typeof(TJob)] = runner = new JobWork<TJob>();
+        return (JobWork<TJob>)runner;
+    }
+
+    private void Run(Work work, int count)
+    {
+        try
+        {
+            _work = work;
             _count = count;
             _next = 0;
             _error = null;
@@ -61,18 +120,17 @@ public sealed class WorkerPool : IDisposable
         }
         finally
         {
-            _body = null;
-            Volatile.Write(ref _busy, 0);
+            _work = null;
         }
     }
 
     private void Drain()
     {
-        var body = _body!;
+        var work = _work!;
         int i;
         while ((i = Interlocked.Increment(ref _next) - 1) < _count)
         {
-            try { body(i); }
+            try { work.Run(i); }
             catch (Exception e) { Interlocked.CompareExchange(ref _error, e, null); }
         }
     }
@@ -94,5 +152,24 @@ public sealed class WorkerPool : IDisposable
         _disposed = true;
         foreach (var w in _wake) w.Release();
         foreach (var t in _threads) t.Join();
+    }
+
+    private abstract class Work
+    {
+        public abstract void Run(int index);
+    }
+
+    private sealed class JobWork<TJob> : Work where TJob : struct, IParallelJob
+    {
+        public TJob Job;
+
+        public override void Run(int index) => Job.Run(index);
+    }
+
+    private sealed class DelegateWork : Work
+    {
+        public Action<int>? Body;
+
+        public override void Run(int index) => Body!(index);
     }
 }

@@ -1,8 +1,18 @@
+using System.Text.Json.Serialization;
+
 namespace Bottleneck.Training;
 
 /// <summary>
-/// One epoch of history. Losses are NaN when not measured (no validation set) or not finite.
-/// Seconds covers the whole epoch; TrainSeconds only its training steps, which is what a
-/// throughput (images per second) is measured against. LearningRate is the rate the epoch trained with.
+/// One epoch of history, as results files and study stores hold it. <see cref="EvalLoss"/> is the loss on the
+/// held-out set the run is evaluated on after every epoch: a validation fold in a tune, the test split in train,
+/// a sweep and study A (files call it <c>val_loss</c>). Losses are NaN (null in files) when not measured or not
+/// finite. Seconds covers the whole epoch; TrainSeconds only its training steps, which is what a throughput
+/// (images per second) is measured against. LearningRate is the rate the epoch trained with.
 /// </summary>
-public readonly record struct EpochRecord(int Epoch, double TrainLoss, double ValLoss, double Seconds, double TrainSeconds, double LearningRate);
+public readonly record struct EpochRecord(
+    int Epoch,
+    double TrainLoss,
+    [property: JsonPropertyName("val_loss")] double EvalLoss,
+    double Seconds,
+    double TrainSeconds,
+    [property: JsonPropertyName("lr")] double LearningRate);

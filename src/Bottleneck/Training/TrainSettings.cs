@@ -1,33 +1,37 @@
+using Bottleneck.Losses;
 using Bottleneck.Models;
 using Bottleneck.Optimizers;
+using Bottleneck.Schedules;
 
 namespace Bottleneck.Training;
 
-/// <summary>Everything that defines one training run of <see cref="ModelTraining"/>.</summary>
+/// <summary>Everything that defines one training run of <see cref="Trainer.Run"/>: the model, how it learns, for how long, and on how many threads.</summary>
 public sealed record TrainSettings
 {
-    public required ModelSpec Model { get; init; }
-    /// <summary>"lab", "dense" or the model file the architecture came from, for the record.</summary>
-    public required string ModelName { get; init; }
+    /// <summary>The model: a preset sized to the data when training starts, or a model file.</summary>
+    public required ModelChoice Model { get; init; }
     public required OptimizerSettings Optimizer { get; init; }
-    public string Loss { get; init; } = "mse";
+    public LossFunction Loss { get; init; } = LossFunction.Mse;
     public int Epochs { get; init; } = 10;
     public int BatchSize { get; init; } = 256;
-    public string? Schedule { get; init; }
+    /// <summary>Reshuffle the training set at the start of every epoch.</summary>
+    public bool Shuffle { get; init; } = true;
+    /// <summary>Stepped after every epoch with the evaluation loss; null keeps the learning rate constant.</summary>
+    public ScheduleSpec? Schedule { get; init; }
+    /// <summary>Stop after this many epochs without improvement of the evaluation loss; null never stops early.</summary>
     public int? EarlyStopping { get; init; }
     public uint Seed { get; init; }
+    /// <summary>Threads for every layer's kernels; the numbers do not depend on it.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 
-    public TrainingOptions Options => new() { Epochs = Epochs, BatchSize = BatchSize, Schedule = Schedule, EarlyStopping = EarlyStopping };
-
+    /// <summary>Throws a <see cref="SettingException"/> naming the first setting that cannot work.</summary>
     public void Validate()
     {
-        Options.Validate();
-        if (Threads < 1) throw new ArgumentException($"threads must be at least 1, got {Threads}");
-        if (Loss is not ("mse" or "bce")) throw new ArgumentException($"unknown loss '{Loss}' (expected mse or bce)");
-        if (!(Optimizer.LearningRate > 0 && double.IsFinite(Optimizer.LearningRate)))
-            throw new ArgumentException($"learning rate must be a positive number, got {Optimizer.LearningRate}");
-        if (!(Optimizer.WeightDecay >= 0 && double.IsFinite(Optimizer.WeightDecay)))
-            throw new ArgumentException($"weight decay must be a number ≥ 0, got {Optimizer.WeightDecay}");
+        Require.AtLeast(Epochs, 1, "epochs");
+        Require.AtLeast(BatchSize, 1, "batch-size");
+        Require.AtLeast(EarlyStopping, 1, "early-stopping");
+        Require.Threads(Threads);
+        Optimizer.Validate();
+        Model.Validate();
     }
 }

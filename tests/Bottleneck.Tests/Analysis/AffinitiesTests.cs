@@ -27,7 +27,7 @@ public class AffinitiesTests
         for (int i = 0; i < n; i++)
             for (int j = 0; j < d; j++) x.Row(i)[j] = (float)(random.NextGaussian() * (1 + i % 3));
         int k = Math.Min(n - 1, (int)(3 * perplexity + 1));
-        var (_, distances) = NearestNeighbours.Find(x, k, 1);
+        var (_, distances) = NearestNeighbours.Find(x, k, WorkerPool.Serial);
         var p = new double[k];
         for (int i = 0; i < n; i++)
         {

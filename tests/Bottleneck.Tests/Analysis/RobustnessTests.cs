@@ -26,10 +26,9 @@ public sealed class RobustnessTests
 
     private static Autoencoder Trained(Dataset data)
     {
-        var outcome = ModelTraining.Run(new TrainSettings
+        var outcome = Trainer.Run(new TrainSettings
         {
-            Model = DigitsDense,
-            ModelName = "dense",
+            Model = new ModelChoice("dense", 8, [32]),
             Optimizer = OptimizerSettings.Defaults("adam", OptimizerConvention.PyTorch) with { LearningRate = 0.01 },
             Epochs = 30,
             BatchSize = 64,
@@ -47,7 +46,7 @@ public sealed class RobustnessTests
     {
         var data = Digits(300);
         var model = DigitsDense.Build(new RandomState(1));
-        model.Training = false;
+        model.Eval();
         var x = new Tensor([data.Count, 1, 8, 8]);
         data.Features.Data.CopyTo(x.Data, 0);
         double plain = new MSELoss().Forward(model.Forward(x), x);

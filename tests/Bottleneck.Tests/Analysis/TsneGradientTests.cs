@@ -72,8 +72,8 @@ public class TsneGradientTests
     public void Exact_gradient_equals_central_finite_differences_of_the_KL()
     {
         var x = RandomPoints(1, N, 5);
-        var p = Affinities.Exact(x, 5, 1);
-        var objective = new Tsne.ExactObjective(p, N, 1);
+        var p = Affinities.Exact(x, 5, WorkerPool.Serial);
+        var objective = new Tsne.ExactObjective(p, N, WorkerPool.Serial);
         var y = RandomMap(2, N);
         ShouldMatch(Gradient(objective, y), FiniteDifferences(objective, y), 1e-6, "exact");
     }
@@ -82,8 +82,8 @@ public class TsneGradientTests
     public void Barnes_hut_gradient_with_theta_0_equals_central_finite_differences_of_the_KL()
     {
         var x = RandomPoints(3, N, 5);
-        var p = Affinities.Sparse(x, 5, 1);
-        var objective = new Tsne.BarnesHutObjective(p, N, 0, 1);
+        var p = Affinities.Sparse(x, 5, WorkerPool.Serial);
+        var objective = new Tsne.BarnesHutObjective(p, N, 0, WorkerPool.Serial);
         var y = RandomMap(4, N);
         ShouldMatch(Gradient(objective, y), FiniteDifferences(objective, y), 1e-6, "Barnes-Hut, theta 0");
     }
@@ -92,10 +92,10 @@ public class TsneGradientTests
     public void Barnes_hut_gradient_with_theta_0_equals_the_exact_gradient_for_the_same_P()
     {
         var x = RandomPoints(5, N, 5);
-        var p = Affinities.Sparse(x, 5, 1);
+        var p = Affinities.Sparse(x, 5, WorkerPool.Serial);
         var y = RandomMap(6, N);
-        var exact = new Tsne.ExactObjective(Dense(p, N), N, 1);
-        var bh = new Tsne.BarnesHutObjective(p, N, 0, 1);
+        var exact = new Tsne.ExactObjective(Dense(p, N), N, WorkerPool.Serial);
+        var bh = new Tsne.BarnesHutObjective(p, N, 0, WorkerPool.Serial);
         ShouldMatch(Gradient(bh, y), Gradient(exact, y), 1e-10, "Barnes-Hut theta 0 vs exact");
         Kl(bh, y).Should().BeApproximately(Kl(exact, y), 1e-10 * Kl(exact, y));
     }
@@ -105,10 +105,10 @@ public class TsneGradientTests
     {
         const int n = 200;
         var x = RandomPoints(7, n, 5);
-        var p = Affinities.Sparse(x, 10, 1);
+        var p = Affinities.Sparse(x, 10, WorkerPool.Serial);
         var y = RandomMap(8, n);
-        var exact = Gradient(new Tsne.ExactObjective(Dense(p, n), n, 1), y);
-        var bh = Gradient(new Tsne.BarnesHutObjective(p, n, 0.5, 1), y);
+        var exact = Gradient(new Tsne.ExactObjective(Dense(p, n), n, WorkerPool.Serial), y);
+        var bh = Gradient(new Tsne.BarnesHutObjective(p, n, 0.5, WorkerPool.Serial), y);
         double error = 0, norm = 0;
         for (int k = 0; k < exact.Length; k++)
         {

@@ -58,7 +58,7 @@ public sealed class RobustnessCommandTests : IDisposable
         Cell(0, 2).Should().Be(Cell(5, 2), "level 0 of both corruptions is the plain reconstruction error");
 
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!;
-        json["schema"]!.GetValue<string>().Should().Be(RobustnessReport.Schema);
+        json["schema"]!.GetValue<string>().Should().Be(RobustnessReport.SchemaName);
         json["settings"]!["samples"]!.GetValue<int>().Should().Be(200);
         json["settings"]!["dataset"]!.GetValue<string>().Should().Be("digits");
         json["settings"]!["occlusion"]!.GetValue<string>().Should().Be("pixels");

@@ -40,8 +40,8 @@ public sealed class DatasetSearchTests : IDisposable
         var looked = DatasetSearch.Search(_tiny, Places).Looked;
 
         looked.Select(p => (p.Place.Origin, p.Place.Directory, p.Reason)).Should().Equal(
-            ("--data-dir", Dir("data-dir"), "no tiny files"),
-            ("--data-dir", Path.Combine(Dir("data-dir"), "tiny"), "used"));
+            (PlaceOrigin.Given, Dir("data-dir"), "no tiny files"),
+            (PlaceOrigin.Given, Path.Combine(Dir("data-dir"), "tiny"), "used"));
     }
 
     [Fact]
@@ -109,7 +109,8 @@ public sealed class DatasetSearchTests : IDisposable
         var failure = FluentActions.Invoking(() => IdxDatasetLoader.Load(_tiny, Places, downloader: null))
             .Should().Throw<DatasetNotFoundException>().Which;
 
-        failure.Message.Should().Be(
+        // The library says where it looked; the program adds how to get the data.
+        $"{failure.Message}; {Bottleneck.Cli.Cli.HowToGet(failure.Search.Dataset)}".Should().Be(
             $"tiny not found: looked in {Dir("data-dir")} (no tiny files), {Dir("data-dir")}/tiny (no such directory), " +
             $"{Dir("env")} (a file, not a directory), {Dir("env")}/tiny (no such directory), " +
             $"{Dir("cache")}/tiny (no such directory), {Dir("system")}/tiny (no such directory); " +
@@ -157,7 +158,7 @@ public sealed class DatasetSearchTests : IDisposable
             .Should().Throw<DatasetNotFoundException>().Which;
 
         failure.Message.Should().StartWith("tiny not found: looked in ")
-            .And.Contain($"; download of {server.Url("train-images-idx3-ubyte.gz")} failed: HTTP 404 (Not Found); fetch it with");
+            .And.EndWith($"; download of {server.Url("train-images-idx3-ubyte.gz")} failed: HTTP 404 (Not Found)");
         Directory.GetFiles(Path.Combine(Dir("cache"), "tiny")).Should().BeEmpty();
     }
 
@@ -167,7 +168,7 @@ public sealed class DatasetSearchTests : IDisposable
         var places = new DatasetPlaces("/d", "/e", "/c", "/s");
 
         places.For("mnist").Select(p => p.Directory).Should().Equal("/d", "/d/mnist", "/e", "/e/mnist", "/c/mnist", "/s/mnist");
-        places.For("mnist").Select(p => p.Origin).Should().Equal("--data-dir", "--data-dir", "$BOTTLENECK_DATA", "$BOTTLENECK_DATA", "user cache", "system");
+        places.For("mnist").Select(p => p.Origin).Should().Equal(PlaceOrigin.Given, PlaceOrigin.Given, PlaceOrigin.Environment, PlaceOrigin.Environment, PlaceOrigin.Cache, PlaceOrigin.System);
         (places with { DataDir = null, EnvironmentDir = null }).For("mnist").Select(p => p.Directory).Should().Equal("/c/mnist", "/s/mnist");
     }
 }

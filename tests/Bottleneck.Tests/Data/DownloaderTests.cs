@@ -140,7 +140,7 @@ public sealed class DownloaderTests : IDisposable
         _server.Requests.Should().BeEquivalentTo("/train-labels-idx1-ubyte.gz", "/t10k-labels-idx1-ubyte.gz");
         Directory.GetFiles(_dir).Select(Path.GetFileName).Should().BeEquivalentTo(SyntheticIdx.TinyServed.Keys,
             "the corrupt file is replaced and the leftover of a dead process is removed");
-        DatasetSearch.Search(tiny, [new DatasetPlace(_dir, "test")]).Found.Should().NotBeNull();
+        DatasetSearch.Search(tiny, [new DatasetPlace(_dir, PlaceOrigin.Given)]).Found.Should().NotBeNull();
     }
 
     private static byte[] Recompress(byte[] gzip)

@@ -51,7 +51,8 @@ public class ConvGradientTests
     [Fact]
     public void BatchNorm2d_eval_backward_matches_finite_differences()
     {
-        var bn = new BatchNorm2d(3) { Training = false };
+        var bn = new BatchNorm2d(3);
+        bn.Eval();
         Randomize(bn);
         GradientCheck.Layer(bn, GradientCheck.RandomTensor(_rng, [2, 3, 3, 4], 2), _rng);
     }
@@ -82,7 +83,7 @@ public class ConvGradientTests
         dropout.Backward(x, y, dy, dx);
         for (int i = 0; i < y.Length; i++) (dx[i] == 0).Should().Be(y[i] == 0);
 
-        dropout.Training = false;
+        dropout.Eval();
         dropout.Forward(x, y);
         y.Data.Should().Equal(x.Data);
     }

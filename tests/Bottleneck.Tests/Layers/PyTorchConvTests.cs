@@ -29,7 +29,7 @@ public class PyTorchConvTests
         if (bias) Load(c, "bias", layer.Parameters[1].Value);
         if (layer is BatchNorm bn)
         {
-            bn.Training = c.GetProperty("training").GetBoolean();
+            bn.Train(c.GetProperty("training").GetBoolean());
             Load(c, "running_mean_before", bn.RunningMean);
             Load(c, "running_var_before", bn.RunningVar);
         }

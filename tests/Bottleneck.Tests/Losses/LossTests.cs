@@ -55,7 +55,7 @@ public class LossTests
         var target = new Tensor(1, 37);
         pred.Span.Fill(0.5f);
         pred[position] = float.NaN;
-        double.IsNaN(Loss.Create(name).Forward(pred, target)).Should().BeTrue();
+        double.IsNaN(LossFunctions.Parse(name).Create().Forward(pred, target)).Should().BeTrue();
     }
 
     private static void CheckGradient(Loss loss, double lo, double hi)
@@ -66,6 +66,6 @@ public class LossTests
         var target = GradientCheck.RandomTensor(rng, [4, 8], 1.5);
         var grad = new Tensor(pred.Shape);
         loss.Backward(pred, target, grad);
-        Close.Check(grad.Data, GradientCheck.Numeric(pred, () => loss.Forward(pred, target)), 2e-2, 1e-4, $"{loss.Name} grad");
+        Close.Check(grad.Data, GradientCheck.Numeric(pred, () => loss.Forward(pred, target)), 2e-2, 1e-4, $"{loss.Function.Name()} grad");
     }
 }

@@ -78,6 +78,6 @@ public class LabModelPyTorchTests
     public void A_file_without_architecture_asks_for_the_model()
     {
         var act = () => Checkpoint.Load(TorchCheckpoint);
-        act.Should().Throw<DataFormatException>().WithMessage("*no architecture*--model*");
+        act.Should().Throw<DataFormatException>().WithMessage("*no architecture*give its model*");
     }
 }

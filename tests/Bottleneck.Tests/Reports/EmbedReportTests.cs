@@ -23,10 +23,10 @@ public sealed class EmbedReportTests : IDisposable
         var settings = new EmbedSettings { Method = EmbedMethod.Pca, Threads = 1 };
         var provenance = new Provenance("test", DateTimeOffset.UnixEpoch, 1);
         var names = MnistFamily.FashionMnist.ClassNames!;
-        var classes = new JsonArray([.. names.Select(n => JsonValue.Create(n))]);
-
-        EmbedReport.Run(RunDirectory.Create(Path.Combine(_dir, "named")), settings, new JsonObject { ["classes"] = classes }, points, labels, provenance);
-        EmbedReport.Run(RunDirectory.Create(Path.Combine(_dir, "plain")), settings, new JsonObject { ["points"] = "x.csv" }, points, labels, provenance);
+        var outcome = CodeSpaceEmbedding.Run(points, labels, settings);
+        EmbedReport.Write(RunDirectory.Create(Path.Combine(_dir, "named")), settings, new EmbedReport.Source("model.safetensors", "fashion-mnist", 3, 0, names, null),
+                          labels, outcome, provenance);
+        EmbedReport.Write(RunDirectory.Create(Path.Combine(_dir, "plain")), settings, EmbedReport.Source.OfPoints("x.csv"), labels, outcome, provenance);
 
         LegendTexts("named").Should().Equal("0 T-shirt/top", "1 Trouser", "9 Ankle boot");
         LegendTexts("plain").Should().Equal("label 0", "label 1", "label 9");

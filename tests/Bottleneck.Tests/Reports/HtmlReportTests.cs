@@ -49,7 +49,7 @@ public sealed class HtmlReportTests : IDisposable
         double mse = results["test_mse"]!.GetValue<double>(), speed = results["images_per_second"]!.GetValue<double>();
         Parse(Cell(html, "test MSE")).Should().BeApproximately(mse, 1e-5 * mse);
         Parse(Cell(html, "images per second")).Should().BeApproximately(speed, 1e-3 * speed);
-        html.Should().Contain($"<th>parameters</th><td>{results["model"]!["parameters"]}</td>");
+        html.Should().Contain($"<th>parameters</th><td>{results["model"]!["parameters"]!.GetValue<long>():N0}</td>");
         Regex.Matches(html, "data:image/png;base64,").Should().HaveCount(1, "reconstructions.png is the one image");
         html.Should().Contain("<details><summary>Settings (from results.json)</summary>");
     }

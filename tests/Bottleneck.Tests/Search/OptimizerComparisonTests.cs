@@ -17,10 +17,10 @@ public class OptimizerComparisonTests
         mse["rmsprop"].Should().BeInRange(0.62, 0.76);
         mse["sgd"].Should().BeInRange(1.00, 1.25);
         mse["adagrad"].Should().BeInRange(1.00, 1.25);
-        result.Runs.Should().OnlyContain(r => r.Status == RunStatus.Completed && r.Training.Epochs.Count == 50);
+        result.Runs.Should().OnlyContain(r => r.Status == RunStatus.Completed && r.Result.Epochs.Count == 50);
         result.Data.Train.Should().Be(1347);
         result.Data.Test.Should().Be(450);
-        result.Warnings.Should().ContainSingle().Which.Should().Contain("--scaler minmax");
+        result.Data.Warnings.Should().ContainSingle().Which.Should().Contain("minmax scaler").And.NotContain("--", "the library names settings, not flags");
         result.Data.MseFloor.Should().BeGreaterThan(0).And.BeLessThan(mse["adam"]);
     }
 
@@ -55,15 +55,15 @@ public class OptimizerComparisonTests
     [Fact]
     public void Minmax_scaling_removes_the_sigmoid_floor()
     {
-        var result = OptimizerComparison.Run(new OptimizerStudySettings { Epochs = 1, Optimizers = ["adam"], Scaler = "minmax" }, Digits.Load());
-        result.Warnings.Should().BeEmpty();
+        var result = OptimizerComparison.Run(new OptimizerStudySettings { Epochs = 1, Optimizers = ["adam"], Scaler = ScalerKind.MinMax }, Digits.Load());
+        result.Data.Warnings.Should().BeEmpty();
         result.Data.MseFloor.Should().Be(0);
     }
 
     [Fact]
     public void A_diverging_optimizer_is_ranked_last_and_does_not_stop_the_others()
     {
-        var result = OptimizerComparison.Run(new OptimizerStudySettings { Epochs = 3, Optimizers = ["sgd", "adam"], LearningRate = 1e30, Loss = "mse", Output = Bottleneck.Models.OutputActivation.Linear }, Digits.Load());
+        var result = OptimizerComparison.Run(new OptimizerStudySettings { Epochs = 3, Optimizers = ["sgd", "adam"], LearningRate = 1e30, Loss = Bottleneck.Losses.LossFunction.Mse, Output = Bottleneck.Models.OutputActivation.Linear }, Digits.Load());
         result.Runs.Should().HaveCount(2);
         result.Runs.Should().Contain(r => r.Status == RunStatus.Diverged);
         result.Ranking.Last().Diverged.Should().Be(1);
@@ -78,11 +78,11 @@ public class OptimizerComparisonTests
         result.Cancelled.Should().BeTrue();
         var adam = result.Runs.Should().ContainSingle().Which;
         adam.Status.Should().Be(RunStatus.Cancelled);
-        adam.Training.Epochs.Should().HaveCount(2);
+        adam.Result.Epochs.Should().HaveCount(2);
         result.Ranking.Single().Status.Should().Be("1/1 cancelled");
     }
 
     private static double[] Numbers(OptimizerStudyResult r) =>
         [.. r.Runs.OrderBy(x => x.Optimizer).ThenBy(x => x.Repeat)
-            .SelectMany(x => x.Training.Epochs.SelectMany(e => new[] { e.TrainLoss, e.ValLoss }).Append(x.TestMse))];
+            .SelectMany(x => x.Result.Epochs.SelectMany(e => new[] { e.TrainLoss, e.EvalLoss }).Append(x.TestMse))];
 }

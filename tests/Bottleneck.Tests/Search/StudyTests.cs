@@ -31,7 +31,7 @@ public sealed class StudyTests : IDisposable
 
     // Everything but timings: the numbers a trial produced.
     private static string Numbers(StudyResult r) => string.Join("\n", r.Ranked.Select(t =>
-        $"{t.Params} {t.Status} {t.Score:R} {string.Join(",", t.Folds.SelectMany(f => f.Epochs.Select(e => $"{e.TrainLoss:R}/{e.ValLoss:R}")))}"));
+        $"{t.Params} {t.Status} {t.Score:R} {string.Join(",", t.Folds.SelectMany(f => f.Epochs.Select(e => $"{e.TrainLoss:R}/{e.EvalLoss:R}")))}"));
 
     [Fact]
     public void Jobs_do_not_change_any_trial_number()
@@ -55,7 +55,7 @@ public sealed class StudyTests : IDisposable
         first.Cancelled.Should().BeTrue();
         first.Ranked.Should().ContainSingle();
         var retrained = new List<string>();
-        var resumed = Run(settings, trials, "interrupted", p => { if (p.Training?.Completed is not null) retrained.Add(p.Trial.ToString()); });
+        var resumed = Run(settings, trials, "interrupted", p => { if (p.Training?.Completed is not null) retrained.Add(p.Trial!.ToString()); });
 
         Numbers(resumed).Should().Be(Numbers(whole));
         retrained.Should().NotContain(first.Ranked[0].Params.ToString(), "the finished trial is read back, not trained again");
@@ -93,9 +93,9 @@ public sealed class StudyTests : IDisposable
         var last = Run(Settings(StudyKind.Sweep) with { Epochs = 6, LastEpochs = 2 }, trials, "last");
         var best = Run(Settings(StudyKind.Sweep) with { Epochs = 6, ScoreBest = true }, trials, "best");
         foreach (var t in last.Ranked)
-            t.Score.Should().BeApproximately(t.Folds[0].Epochs.TakeLast(2).Average(e => e.ValLoss), 1e-12);
+            t.Score.Should().BeApproximately(t.Folds[0].Epochs.TakeLast(2).Average(e => e.EvalLoss), 1e-12);
         foreach (var t in best.Ranked)
-            t.Score.Should().Be(t.Folds[0].Epochs.Min(e => e.ValLoss));
+            t.Score.Should().Be(t.Folds[0].Epochs.Min(e => e.EvalLoss));
         last.Ranked.Should().OnlyContain(t => t.Folds.Count == 1 && t.Folds[0].Epochs.Count == 6);
     }
 

@@ -44,11 +44,11 @@ public class GemmTests
         {
             Gemm.Path = path;
             var overwrite = Random(rng, m * n);
-            Gemm.Multiply(a, transA, b, transB, overwrite, m, n, k, accumulate: false, WorkerPool.Serial);
+            Gemm.Multiply(Op(a, transA, m, k), Op(b, transB, k, n), Op(overwrite, false, m, n), WorkerPool.Serial);
             Close.Check(overwrite, expectedOverwrite, 1e-5, 1e-5 * k, $"{path} C");
 
             var accumulate = (float[])c.Clone();
-            Gemm.Multiply(a, transA, b, transB, accumulate, m, n, k, accumulate: true, WorkerPool.Serial);
+            Gemm.MultiplyAdd(Op(a, transA, m, k), Op(b, transB, k, n), Op(accumulate, false, m, n), WorkerPool.Serial);
             Close.Check(accumulate, expectedAccumulate, 1e-5, 1e-5 * k, $"{path} C + AB");
         }
         finally
@@ -67,8 +67,8 @@ public class GemmTests
         var serial = new float[m * n];
         var parallel = new float[m * n];
         using var pool = new WorkerPool(2);
-        Gemm.Multiply(a, false, b, true, serial, m, n, k, false, WorkerPool.Serial);
-        Gemm.Multiply(a, false, b, true, parallel, m, n, k, false, pool);
+        Gemm.Multiply(Op(a, false, m, k), Op(b, true, k, n), Op(serial, false, m, n), WorkerPool.Serial);
+        Gemm.Multiply(Op(a, false, m, k), Op(b, true, k, n), Op(parallel, false, m, n), pool);
         parallel.Should().Equal(serial);
     }
 
@@ -92,8 +92,8 @@ public class GemmTests
         var wideB = Embed(b, bRows, bCols, bCols + pad);
         var wideC = new float[3 + m * (n + pad)];
         Array.Fill(wideC, 99f);
-        Gemm.Multiply(wideA.AsSpan(3), transA, wideB.AsSpan(3), transB, wideC.AsSpan(3), m, n, k, false, WorkerPool.Serial,
-                      lda: aCols + pad, ldb: bCols + pad, ldc: n + pad);
+        Gemm.Multiply(Op(wideA.AsSpan(3), transA, m, k, aCols + pad), Op(wideB.AsSpan(3), transB, k, n, bCols + pad),
+                      Op(wideC.AsSpan(3), false, m, n, n + pad), WorkerPool.Serial);
 
         var c = new float[m * n];
         for (int i = 0; i < m; i++) wideC.AsSpan(3 + i * (n + pad), n).CopyTo(c.AsSpan(i * n));
@@ -122,11 +122,15 @@ public class GemmTests
         var serial = new float[m * n];
         var parallel = new float[m * n];
         using var pool = new WorkerPool(2);
-        Gemm.Multiply(a, false, b, true, serial, m, n, k, false, WorkerPool.Serial, lda: lda, ldb: ldb);
-        Gemm.Multiply(a, false, b, true, parallel, m, n, k, false, pool, lda: lda, ldb: ldb);
+        Gemm.Multiply(Op(a, false, m, k, lda), Op(b, true, k, n, ldb), Op(serial, false, m, n), WorkerPool.Serial);
+        Gemm.Multiply(Op(a, false, m, k, lda), Op(b, true, k, n, ldb), Op(parallel, false, m, n), pool);
         Close.Check(serial, expected, 1e-5, 1e-5 * Math.Sqrt(k), "C");
         parallel.Should().Equal(serial);
     }
+
+    // op(X) of [rows, cols]: X stored so, or (transposed) stored [cols, rows]; rows of storage ld apart.
+    private static Matrix Op(Span<float> data, bool transposed, int rows, int cols, int ld = 0) =>
+        transposed ? new Matrix(data, cols, rows, ld).T : new Matrix(data, rows, cols, ld);
 
     private static float[] Embed(float[] dense, int rows, int cols, int ld)
     {
@@ -138,8 +142,10 @@ public class GemmTests
     [Fact]
     public void Operands_too_small_for_the_shape_are_rejected()
     {
-        var act = () => Gemm.Multiply(new float[5], false, new float[6], false, new float[6], 2, 3, 3, false, WorkerPool.Serial);
-        act.Should().Throw<ArgumentException>();
+        Action tooSmall = () => _ = new Matrix(new float[5], 2, 3);
+        tooSmall.Should().Throw<ArgumentException>();
+        Action misfit = () => Gemm.Multiply(new Matrix(new float[6], 2, 3), new Matrix(new float[6], 2, 3), new Matrix(new float[6], 2, 3), WorkerPool.Serial);
+        misfit.Should().Throw<ArgumentException>("[2x3]·[2x3] does not multiply");
     }
 
     private static float[] Random(RandomState rng, int n)

@@ -12,8 +12,7 @@ public class LabTrainingTests(ITestOutputHelper output)
 {
     private static TrainSettings Settings(uint seed, int threads, int epochs) => new()
     {
-        Model = Presets.Lab(20),
-        ModelName = "lab",
+        Model = new ModelChoice("lab", 20),
         Optimizer = OptimizerSettings.Defaults("adam", OptimizerConvention.PyTorch) with { LearningRate = 1e-3, WeightDecay = 1e-5 },
         Epochs = epochs,
         BatchSize = 128,
@@ -35,13 +34,13 @@ public class LabTrainingTests(ITestOutputHelper output)
     public void Lab_training_gives_identical_weights_on_one_and_two_threads()
     {
         var (train, test) = (RandomImages(300, 1), RandomImages(100, 2));
-        var one = ModelTraining.Run(Settings(7, threads: 1, epochs: 2), train, test);
-        var two = ModelTraining.Run(Settings(7, threads: 2, epochs: 2), train, test);
+        var one = Trainer.Run(Settings(7, threads: 1, epochs: 2), train, test);
+        var two = Trainer.Run(Settings(7, threads: 2, epochs: 2), train, test);
         var weightsOne = Checkpoint.StateDict(one.Model).SelectMany(t => t.Value.Data).ToArray();
         var weightsTwo = Checkpoint.StateDict(two.Model).SelectMany(t => t.Value.Data).ToArray();
         weightsTwo.Should().Equal(weightsOne);
         two.TestMse.Should().Be(one.TestMse);
-        one.Training.Epochs.Select(e => e.TrainLoss).Should().Equal(two.Training.Epochs.Select(e => e.TrainLoss));
+        one.Epochs.Select(e => e.TrainLoss).Should().Equal(two.Epochs.Select(e => e.TrainLoss));
     }
 
     // torch_study_b.py (Adam, lr 1e-3, weight decay 1e-5, batch 256, 2 epochs, code size 20) gave a test MSE
@@ -54,7 +53,7 @@ public class LabTrainingTests(ITestOutputHelper output)
     {
         var (train, test) = DatasetCatalog.LoadSplit("fashion-mnist", FashionMnistFactAttribute.Directory, allowDownload: false, log: null);
         var scores = Enumerable.Range(0, 5)
-            .Select(seed => ModelTraining.Run(Settings((uint)seed, Environment.ProcessorCount, epochs: 2) with { BatchSize = 256 }, train, test).TestMse)
+            .Select(seed => Trainer.Run(Settings((uint)seed, Environment.ProcessorCount, epochs: 2) with { BatchSize = 256 }, train, test).TestMse)
             .Order().ToList();
         double median = scores[2];
         output.WriteLine($"test MSE, seeds 0–4 (sorted): {string.Join(", ", scores.Select(s => s.ToString("0.00000")))}; median {median:0.00000}");

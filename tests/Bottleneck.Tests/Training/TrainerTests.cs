@@ -1,9 +1,8 @@
 using Bottleneck.Data;
 using Bottleneck.Layers;
-using Bottleneck.Losses;
 using Bottleneck.Models;
 using Bottleneck.Optimizers;
-using Bottleneck.Tensors;
+using Bottleneck.Schedules;
 using Bottleneck.Training;
 using FluentAssertions;
 
@@ -18,24 +17,24 @@ public class TrainerTests
         return TrainTestSplit.Split(scaled, 0.25, 42);
     }
 
-    private static (Trainer Trainer, Autoencoder Model) Make(string optimizer, double lr, int epochs, uint seed = 1,
-                                                             OutputActivation output = OutputActivation.Sigmoid)
+    private static TrainSettings Make(string optimizer, double lr, int epochs, uint seed = 1, OutputActivation output = OutputActivation.Sigmoid) => new()
     {
-        var rng = new RandomState(seed);
-        var model = Presets.Dense([64], 16, [], output, InitScheme.GlorotUniform).Build(rng);
-        var settings = OptimizerSettings.Defaults(optimizer, OptimizerConvention.PyTorch) with { LearningRate = lr };
-        return (new Trainer(model, new MSELoss(), settings.Create(model.Parameters), new TrainingOptions { Epochs = epochs, BatchSize = 64 }, rng), model);
-    }
+        Model = new ModelChoice("dense", 16, [], output, InitScheme.GlorotUniform),
+        Optimizer = OptimizerSettings.Defaults(optimizer, OptimizerConvention.PyTorch) with { LearningRate = lr },
+        Epochs = epochs,
+        BatchSize = 64,
+        Seed = seed,
+        Threads = 1,
+    };
 
     [Fact]
     public void Training_lowers_the_validation_loss()
     {
         var (train, test) = Digits01();
-        var (trainer, _) = Make("adam", 1e-2, 10);
-        var result = trainer.Fit(train, test);
+        var result = Trainer.Run(Make("adam", 1e-2, 10), train, test);
         result.Status.Should().Be(RunStatus.Completed);
         result.Epochs.Should().HaveCount(10);
-        result.Epochs[^1].ValLoss.Should().BeLessThan(0.6 * result.Epochs[0].ValLoss);
+        result.Epochs[^1].EvalLoss.Should().BeLessThan(0.6 * result.Epochs[0].EvalLoss);
     }
 
     [Fact]
@@ -43,8 +42,7 @@ public class TrainerTests
     {
         var (train, test) = Digits01();
         // A linear output: a sigmoid would saturate and keep the loss finite however large the weights get.
-        var (trainer, _) = Make("sgd", 1e30, 5, output: OutputActivation.Linear);
-        var result = trainer.Fit(train, test);
+        var result = Trainer.Run(Make("sgd", 1e30, 5, output: OutputActivation.Linear), train, test);
         result.Status.Should().Be(RunStatus.Diverged);
         result.Message.Should().Contain("epoch");
         result.Epochs.Should().HaveCountLessThan(5);
@@ -55,9 +53,8 @@ public class TrainerTests
     public void Cancellation_stops_at_a_batch_and_keeps_finished_epochs()
     {
         var (train, test) = Digits01();
-        var (trainer, _) = Make("adam", 1e-3, 1000);
         using var cts = new CancellationTokenSource();
-        var result = trainer.Fit(train, test, p => { if (p.Completed?.Epoch == 3) cts.Cancel(); }, cts.Token);
+        var result = Trainer.Run(Make("adam", 1e-3, 1000), train, test, p => { if (p.Completed?.Epoch == 3) cts.Cancel(); }, cts.Token);
         result.Status.Should().Be(RunStatus.Cancelled);
         result.Epochs.Should().HaveCount(3);
     }
@@ -66,11 +63,10 @@ public class TrainerTests
     public void Steady_state_training_steps_allocate_nothing()
     {
         var (train, test) = Digits01();
-        var (trainer, _) = Make("adam", 1e-3, 2);
-        trainer.Fit(train, test); // first epochs size every buffer
         long before = 0, during = -1;
         int batches = 0;
-        trainer.Fit(train, null, p =>
+        // The first epoch sizes every buffer (training and evaluation batches alike).
+        Trainer.Run(Make("adam", 1e-3, 2), train, test, p =>
         {
             // Measured between two batches of the second epoch, so only training steps fall inside.
             if (p.Epoch != 2 || p.Completed is not null) return;
@@ -86,23 +82,16 @@ public class TrainerTests
     public void A_schedule_changes_the_learning_rate_after_every_epoch()
     {
         var (train, test) = Digits01();
-        var rng = new RandomState(3);
-        var model = Presets.Dense([64], 16, [], OutputActivation.Sigmoid, InitScheme.GlorotUniform).Build(rng);
-        var trainer = new Trainer(model, new MSELoss(), new Adam(model.Parameters, 1e-3),
-                                  new TrainingOptions { Epochs = 4, BatchSize = 64, Schedule = "step:step_size=1,gamma=0.5" }, rng);
-        trainer.Fit(train, test).Epochs.Select(e => e.LearningRate).Should().Equal(1e-3, 5e-4, 2.5e-4, 1.25e-4);
+        var settings = Make("adam", 1e-3, 4, seed: 3) with { Schedule = ScheduleSpec.Parse("step:step_size=1,gamma=0.5") };
+        Trainer.Run(settings, train, test).Epochs.Select(e => e.LearningRate).Should().Equal(1e-3, 5e-4, 2.5e-4, 1.25e-4);
     }
 
     [Fact]
     public void Early_stopping_ends_a_run_that_stopped_improving()
     {
         var (train, test) = Digits01();
-        var rng = new RandomState(3);
-        var model = Presets.Dense([64], 16, [], OutputActivation.Sigmoid, InitScheme.GlorotUniform).Build(rng);
         // A rate so small that nothing improves: the run ends after its first epoch plus the patience.
-        var trainer = new Trainer(model, new MSELoss(), new SGD(model.Parameters, 1e-30),
-                                  new TrainingOptions { Epochs = 50, BatchSize = 64, EarlyStopping = 2 }, rng);
-        var result = trainer.Fit(train, test);
+        var result = Trainer.Run(Make("sgd", 1e-30, 50, seed: 3) with { EarlyStopping = 2 }, train, test);
         result.Status.Should().Be(RunStatus.Completed);
         result.Epochs.Should().HaveCount(3);
         result.Message.Should().Contain("stopped early");
@@ -112,10 +101,8 @@ public class TrainerTests
     public void Same_seed_gives_identical_weights()
     {
         var (train, test) = Digits01();
-        var (a, modelA) = Make("rmsprop", 1e-3, 3, seed: 9);
-        var (b, modelB) = Make("rmsprop", 1e-3, 3, seed: 9);
-        a.Fit(train, test);
-        b.Fit(train, test);
-        modelA.Parameters.SelectMany(p => p.Value.Data).Should().Equal(modelB.Parameters.SelectMany(p => p.Value.Data));
+        var a = Trainer.Run(Make("rmsprop", 1e-3, 3, seed: 9), train, test);
+        var b = Trainer.Run(Make("rmsprop", 1e-3, 3, seed: 9), train, test);
+        a.Model.Parameters.SelectMany(p => p.Value.Data).Should().Equal(b.Model.Parameters.SelectMany(p => p.Value.Data));
     }
 }

@@ -1,16 +1,19 @@
 using System.Globalization;
-using Bottleneck.Data;
+using Bottleneck.Analysis;
+using Bottleneck.Losses;
 using Bottleneck.Optimizers;
+using Bottleneck.Schedules;
+using Bottleneck.Search;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace Bottleneck.Search;
+namespace Bottleneck.Runs;
 
 /// <summary>
 /// One step of a pipeline: a tune, a sweep, a final train, or a robustness or embed study of a trained model; its own
 /// settings, the earlier phases whose best parameters it starts from, and (robustness and embed) the train phase whose model it studies.
 /// </summary>
-public sealed record PhaseSpec(string Name, string Kind, IReadOnlyDictionary<string, string> Settings, IReadOnlyList<string> UseBestOf)
+public sealed record PhaseSpec(string Name, PhaseKind Kind, IReadOnlyDictionary<string, string> Settings, IReadOnlyList<string> UseBestOf)
 {
     /// <summary>The train phase whose model.safetensors a robustness or embed phase studies; null for the other kinds.</summary>
     public string? UseModelOf { get; init; }
@@ -47,12 +50,6 @@ public sealed record PipelineSpec(IReadOnlyDictionary<string, string> Shared, IR
         "noise", "occlusion", "block", "clip", "samples", "method", "perplexity",
     ];
 
-    /// <summary>The kinds of phase, in the order a study usually runs them.</summary>
-    public static IReadOnlyList<string> Kinds { get; } = ["tune", "sweep", "train", "robustness", "embed"];
-
-    /// <summary>The kinds that study the model of an earlier train phase.</summary>
-    public static bool StudiesModel(string kind) => kind is "robustness" or "embed";
-
     public static PipelineSpec Load(string path)
     {
         if (!File.Exists(path)) throw new DataFormatException($"{path}: no such pipeline file");
@@ -84,15 +81,15 @@ public sealed record PipelineSpec(IReadOnlyDictionary<string, string> Shared, IR
         {
             if (item is not YamlMappingNode phase) throw Error(source, item, $"a phase is a mapping with a name and one of {KindList}");
             string? name = null;
-            (string Kind, YamlMappingNode Body)? body = null;
+            (PhaseKind Kind, YamlMappingNode Body)? body = null;
             foreach (var (keyNode, value) in phase.Children)
             {
                 string key = Name(source, keyNode);
                 if (key == "name") name = Scalar(source, value);
-                else if (Kinds.Contains(key))
-                    body = body is null ? (key, value as YamlMappingNode ?? throw Error(source, value, $"{key} takes settings, e.g. {key}: {{epochs: 20}}"))
+                else if (PhaseKinds.Find(key) is { } kind)
+                    body = body is null ? (kind, value as YamlMappingNode ?? throw Error(source, value, $"{key} takes settings, e.g. {key}: {{epochs: 20}}"))
                                         : throw Error(source, keyNode, $"a phase is one of {KindList}, not several");
-                else throw Error(source, keyNode, $"unknown phase key '{key}' (expected name and one of {string.Join(", ", Kinds)})");
+                else throw Error(source, keyNode, $"unknown phase key '{key}' (expected name and one of {string.Join(", ", PhaseKinds.All.Select(k => k.Name()))})");
             }
             if (name is null) throw Error(source, phase, "the phase has no name");
             if (body is null) throw Error(source, phase, $"phase {name} is none of {KindList}");
@@ -100,13 +97,14 @@ public sealed record PipelineSpec(IReadOnlyDictionary<string, string> Shared, IR
             var settings = new Dictionary<string, string>();
             var useBestOf = new List<string>();
             string? useModelOf = null;
+            var kindOf = body.Value.Kind;
             foreach (var (keyNode, value) in body.Value.Body.Children)
             {
                 if (Name(source, keyNode) == "use_model_of")
                 {
-                    if (!StudiesModel(body.Value.Kind)) throw Error(source, keyNode, $"use_model_of goes with a robustness or embed phase, not a {body.Value.Kind}");
+                    if (!kindOf.StudiesModel()) throw Error(source, keyNode, $"use_model_of goes with a robustness or embed phase, not a {kindOf.Name()}");
                     useModelOf = Scalar(source, value);
-                    if (parsed.All(p => p.Name != useModelOf || p.Kind != "train"))
+                    if (parsed.All(p => p.Name != useModelOf || p.Kind != PhaseKind.Train))
                         throw Error(source, value, $"use_model_of names '{useModelOf}', which is not an earlier train phase");
                 }
                 else if (Name(source, keyNode) == "use_best_of")
@@ -118,24 +116,33 @@ public sealed record PipelineSpec(IReadOnlyDictionary<string, string> Shared, IR
                 }
                 else settings[Key(source, keyNode)] = Scalar(source, value);
             }
-            if (StudiesModel(body.Value.Kind))
-                useModelOf ??= parsed.LastOrDefault(p => p.Kind == "train")?.Name
-                               ?? throw Error(source, phase, $"phase {name} ({body.Value.Kind}) needs an earlier train phase whose model it studies");
-            parsed.Add(new PhaseSpec(name, body.Value.Kind, settings, useBestOf) { UseModelOf = useModelOf });
+            if (kindOf.StudiesModel())
+                useModelOf ??= parsed.LastOrDefault(p => p.Kind == PhaseKind.Train)?.Name
+                               ?? throw Error(source, phase, $"phase {name} ({kindOf.Name()}) needs an earlier train phase whose model it studies");
+            parsed.Add(new PhaseSpec(name, kindOf, settings, useBestOf) { UseModelOf = useModelOf });
         }
         return new PipelineSpec(shared, parsed);
     }
 
-    private static string KindList => string.Join(", ", Kinds.Take(Kinds.Count - 1)) + " or " + Kinds[^1];
+    private static string KindList
+    {
+        get
+        {
+            var names = PhaseKinds.All.Select(k => k.Name()).ToList();
+            return string.Join(", ", names.Take(names.Count - 1)) + " or " + names[^1];
+        }
+    }
 
-    /// <summary>Shared settings, then the best parameters of the phases named, then the phase's own (later wins).</summary>
-    public IReadOnlyDictionary<string, string> SettingsFor(PhaseSpec phase, IReadOnlyDictionary<string, TrialParams> bests)
+    /// <summary>Shared settings, then the best parameters of the phases named, then the phase's own, then <paramref name="overrides"/> (later wins).</summary>
+    public IReadOnlyDictionary<string, string> SettingsFor(PhaseSpec phase, IReadOnlyDictionary<string, TrialParams> bests,
+                                                           IReadOnlyDictionary<string, string>? overrides = null)
     {
         var merged = new Dictionary<string, string>(Shared);
         foreach (var earlier in phase.UseBestOf)
             if (bests.TryGetValue(earlier, out var best))
                 foreach (var (key, value) in best.Values) merged[key] = value;
         foreach (var (key, value) in phase.Settings) merged[key] = value;
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string>()) merged[key] = value;
         return merged;
     }
 
@@ -149,7 +156,7 @@ public sealed record PipelineSpec(IReadOnlyDictionary<string, string> Shared, IR
         return new StudySettings
         {
             Kind = kind,
-            Dataset = s.TryGetValue("dataset", out var dataset) ? dataset : throw new ArgumentException("the pipeline names no dataset"),
+            Dataset = s.TryGetValue("dataset", out var dataset) ? dataset : throw new SettingException("dataset", "is not named by the pipeline"),
             Limit = s.ContainsKey("limit") ? Int("limit", 0) : null,
             Model = Text("model", "lab"),
             CodeSize = Int("code-size", 20),
@@ -158,10 +165,10 @@ public sealed record PipelineSpec(IReadOnlyDictionary<string, string> Shared, IR
             Convention = Text("defaults", "pytorch") == "keras" ? OptimizerConvention.Keras : OptimizerConvention.PyTorch,
             LearningRate = Double("lr", 1e-3),
             WeightDecay = Double("weight-decay", 0),
-            Loss = Text("loss", "mse"),
+            Loss = LossFunctions.Parse(Text("loss", "mse")),
             Epochs = Int("epochs", 20),
             BatchSize = Int("batch-size", 256),
-            Schedule = s.TryGetValue("scheduler", out var schedule) && schedule != "none" ? schedule : null,
+            Schedule = s.TryGetValue("scheduler", out var schedule) && schedule != "none" ? Schedule(schedule) : null,
             EarlyStopping = s.ContainsKey("early-stopping") ? Int("early-stopping", 0) : null,
             Folds = Int("folds", 3),
             ScoreBest = score == "best",
@@ -175,9 +182,57 @@ public sealed record PipelineSpec(IReadOnlyDictionary<string, string> Shared, IR
         };
     }
 
+    /// <summary>A robustness phase's settings, as <c>bottleneck robustness</c>'s options would give them (same defaults).</summary>
+    public static RobustnessSettings ToRobustnessSettings(IReadOnlyDictionary<string, string> values, StudySettings study, string checkpoint) => new()
+    {
+        Checkpoint = checkpoint,
+        Dataset = study.Dataset,
+        Samples = Int(values, "samples", 1000),
+        NoiseLevels = Levels.Parse(values.GetValueOrDefault("noise", "0:1:0.1"), "noise"),
+        OcclusionLevels = Levels.Parse(values.GetValueOrDefault("occlusion", "0:1:0.1"), "occlusion"),
+        Block = Bool(values, "block"),
+        Clip = Bool(values, "clip"),
+        Seed = study.Seed,
+        Threads = study.Threads,
+    };
+
+    /// <summary>An embed phase's settings and sample count, as <c>bottleneck embed</c>'s options would give them (same defaults and checks).</summary>
+    public static (EmbedSettings Settings, int Samples) ToEmbedSettings(IReadOnlyDictionary<string, string> values, StudySettings study)
+    {
+        var settings = new EmbedSettings
+        {
+            Method = EmbedSettings.ParseMethod(values.GetValueOrDefault("method", "tsne")),
+            Perplexity = values.TryGetValue("perplexity", out var perplexity) ? Number("perplexity", perplexity) : 30,
+            Seed = study.Seed,
+            Threads = study.Threads,
+        };
+        settings.Validate();
+        return (settings, Require.AtLeast(Int(values, "samples", 2000), 2, "samples"));
+    }
+
+    private static ScheduleSpec Schedule(string text)
+    {
+        try
+        {
+            return ScheduleSpec.Parse(text);
+        }
+        catch (ArgumentException e) when (e is not SettingException)
+        {
+            throw new SettingException("scheduler", $"{text}: {e.Message}");
+        }
+    }
+
+    private static int Int(IReadOnlyDictionary<string, string> values, string key, int fallback) =>
+        !values.TryGetValue(key, out var text) ? fallback
+        : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v
+        : throw new SettingException(key, $"'{text}' is not a whole number");
+
+    private static bool Bool(IReadOnlyDictionary<string, string> values, string key) =>
+        values.TryGetValue(key, out var text) && (bool.TryParse(text, out bool v) ? v : throw new SettingException(key, $"'{text}' is not true or false"));
+
     private static double Number(string key, string text) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v)
-            ? v : throw new ArgumentException($"{key}: '{text}' is not a number");
+            ? v : throw new SettingException(key, $"'{text}' is not a number");
 
     private static string Name(string source, YamlNode node) => Scalar(source, node).Replace('-', '_');
 

@@ -1,8 +1,9 @@
 using Bottleneck.Data;
+using Bottleneck.Runs;
 using Bottleneck.Search;
 using FluentAssertions;
 
-namespace Bottleneck.Tests.Search;
+namespace Bottleneck.Tests.Runs;
 
 public sealed class PipelineSpecTests : IDisposable
 {
@@ -21,7 +22,7 @@ public sealed class PipelineSpecTests : IDisposable
     public void The_shipped_examples_describe_study_B_phase_by_phase(string file)
     {
         var spec = PipelineSpec.Load(Example(file));
-        spec.Phases.Select(p => p.Kind).Should().Equal("tune", "sweep", "train", "robustness", "embed");
+        spec.Phases.Select(p => p.Kind).Should().Equal(PhaseKind.Tune, PhaseKind.Sweep, PhaseKind.Train, PhaseKind.Robustness, PhaseKind.Embed);
         spec.Phases[3].UseModelOf.Should().Be("final");
         spec.Phases[4].UseModelOf.Should().Be("final");
         spec.Phases[1].UseBestOf.Should().Equal("phase1");
@@ -41,7 +42,7 @@ public sealed class PipelineSpecTests : IDisposable
         PipelineSpec.ToStudySettings(StudyKind.Tune, phase1).Epochs.Should().Be(20);
         var best = new Dictionary<string, TrialParams> { ["phase1"] = SearchSpace.Grid("lr=0.01;weight-decay=5e-6")[0] };
         var phase2 = PipelineSpec.ToStudySettings(StudyKind.Sweep, spec.SettingsFor(spec.Phases[1], best));
-        (phase2.LearningRate, phase2.WeightDecay, phase2.Epochs, phase2.Schedule, phase2.LastEpochs).Should().Be((0.01, 5e-6, 50, "plateau:patience=5", 5));
+        (phase2.LearningRate, phase2.WeightDecay, phase2.Epochs, phase2.Schedule?.Source, phase2.LastEpochs).Should().Be((0.01, 5e-6, 50, "plateau:patience=5", 5));
         SearchSpace.Grid(spec.SettingsFor(spec.Phases[1], best)["param"]).Should().HaveCount(10);
     }
 
@@ -74,7 +75,7 @@ public sealed class PipelineSpecTests : IDisposable
                 robustness: {}
             """);
         var spec = PipelineSpec.Load(path);
-        spec.Phases.Select(p => p.Kind).Should().Equal("train", "train", "robustness", "embed", "robustness");
+        spec.Phases.Select(p => p.Kind).Should().Equal(PhaseKind.Train, PhaseKind.Train, PhaseKind.Robustness, PhaseKind.Embed, PhaseKind.Robustness);
         spec.Phases.Select(p => p.UseModelOf).Should().Equal(null, null, "first", "second", "second");
         spec.Phases[2].Settings.Should().Contain(new Dictionary<string, string>
         {

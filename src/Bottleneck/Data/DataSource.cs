@@ -1,0 +1,41 @@
+namespace Bottleneck.Data;
+
+/// <summary>
+/// Where a run's images come from: a dataset (<c>mnist</c>, <c>fashion-mnist</c>, <c>kmnist</c>, <c>digits</c>,
+/// <c>csv:PATH</c>), a folder to look in first, and optionally only the first samples of each split.
+/// </summary>
+public sealed record DataSource(string Dataset, string? DataDir = null, int? Limit = null, int? TestLimit = null)
+{
+    /// <summary>The held-out share of digits and CSV data, which have no published split.</summary>
+    public const double TestFraction = 0.25;
+
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Dataset)) throw new SettingException("dataset", "is empty");
+        Require.AtLeast(Limit, 1, "limit");
+        Require.AtLeast(TestLimit, 1, "test-limit");
+    }
+
+    /// <summary>
+    /// Train and test splits: the published ones for the MNIST family (pixels already in [0, 1]), otherwise a split
+    /// seeded by <paramref name="seed"/> (test fraction 0.25) of digits or a CSV file, min-max scaled to [0, 1] by the
+    /// training split's ranges so a sigmoid output can reach every value. A dataset found nowhere is downloaded.
+    /// </summary>
+    /// <param name="log">Lines about where the data was found or fetched from.</param>
+    public (Dataset Train, Dataset Test) Load(uint seed, Action<string>? log = null)
+    {
+        Validate();
+        Dataset train, test;
+        if (MnistFamily.Find(Dataset) is null)
+        {
+            (train, test) = TrainTestSplit.Split(DatasetCatalog.Load(Dataset, DataDir), TestFraction, seed);
+            var scaler = new MinMaxScaler().Fit(train.Features);
+            (train, test) = (train.WithFeatures(scaler.Transform(train.Features)), test.WithFeatures(scaler.Transform(test.Features)));
+        }
+        else
+            (train, test) = DatasetCatalog.LoadSplit(Dataset, DataDir, allowDownload: true, log);
+        if (Limit is { } n && n < train.Count) train = train.Subset([.. Enumerable.Range(0, n)]);
+        if (TestLimit is { } m && m < test.Count) test = test.Subset([.. Enumerable.Range(0, m)]);
+        return (train, test);
+    }
+}

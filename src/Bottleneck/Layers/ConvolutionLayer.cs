@@ -1,0 +1,66 @@
+using Bottleneck.Tensors;
+
+namespace Bottleneck.Layers;
+
+// What Conv2d and ConvTranspose2d share: a k×k kernel sliding with a stride over a zero-padded image (the
+// geometry: Conv2d's input, ConvTranspose2d's output), a weight and an optional bias, and the buffers of each
+// batch size, made once and reused: the unfolded image cols [C·k·k, B·P], one activation channel-major
+// [C′, B·P], and one partial weight gradient per run of samples.
+public abstract class ConvolutionLayer : Layer
+{
+    private readonly Dictionary<int, Workspace> _workspaces = [];
+
+    protected ConvolutionLayer(string kind, int inChannels, int outChannels, int kernelSize, int stride, int padding, bool bias, int[] weightShape)
+    {
+        if (inChannels < 1 || outChannels < 1 || kernelSize < 1 || stride < 1 || padding < 0)
+            throw new ArgumentException($"invalid {kind}({inChannels} → {outChannels}, k{kernelSize}, s{stride}, p{padding})");
+        (InChannels, OutChannels, KernelSize, Stride, Padding) = (inChannels, outChannels, kernelSize, stride, padding);
+        Weight = new Parameter("weight", weightShape);
+        Bias = bias ? new Parameter("bias", outChannels) : null;
+    }
+
+    public int InChannels { get; }
+    public int OutChannels { get; }
+    public int KernelSize { get; }
+    public int Stride { get; }
+    public int Padding { get; }
+    public Parameter Weight { get; }
+    public Parameter? Bias { get; }    // [Cout]
+
+    public sealed override IReadOnlyList<Parameter> Parameters => Bias is null ? [Weight] : [Weight, Bias];
+
+    /// <summary>The window's geometry for the last input shape seen; set by <see cref="Layer.OutputShape"/>.</summary>
+    protected ConvGeometry Geometry { get; set; }
+
+    /// <summary>Input [C, H, W] of a layer that expects <paramref name="channels"/> channels, or an exception naming the layer.</summary>
+    protected (int Height, int Width) CheckInput(int[] inputShape)
+    {
+        if (inputShape.Length != 3 || inputShape[0] != InChannels)
+            throw new ArgumentException($"{this} expects [{InChannels}, H, W] inputs, got [{string.Join(", ", inputShape)}]");
+        return (inputShape[1], inputShape[2]);
+    }
+
+    /// <summary>The buffers for a batch of x [B, …]: cols [C·k·k, B·P], a channel-major [<paramref name="channelMajorRows"/>, B·P], partials.</summary>
+    protected Workspace BuffersFor(Tensor x, int channelMajorRows)
+    {
+        if (Geometry.Channels == 0) OutputShape(x.Shape[1..]);
+        int batch = x.Rows;
+        if (!_workspaces.TryGetValue(batch, out var ws))
+        {
+            var g = Geometry;
+            _workspaces[batch] = ws = new Workspace(
+                new Tensor(g.PatchSize, batch * g.Positions),
+                new Tensor(channelMajorRows, batch * g.Positions),
+                [.. Enumerable.Range(0, Conv.SampleChunks(batch).Count).Select(_ => new float[Weight.Value.Length])]);
+        }
+        return ws;
+    }
+
+    /// <param name="Cols">The unfolded image in forward, or the unfolded gradient in backward.</param>
+    /// <param name="ChannelMajor">Conv2d's output (or its gradient), ConvTranspose2d's input (or its gradient), as [C, B·P].</param>
+    /// <param name="Partials">One weight gradient per run of samples, added in run order.</param>
+    protected sealed record Workspace(Tensor Cols, Tensor ChannelMajor, float[][] Partials);
+
+    protected string Describe(string kind, string extra = "") =>
+        $"{kind}({InChannels} → {OutChannels}, k{KernelSize}, s{Stride}, p{Padding}{extra}{(Bias is null ? ", no bias" : "")})";
+}

@@ -1,0 +1,47 @@
+using Bottleneck.Tensors;
+
+namespace Bottleneck.Layers;
+
+// A layer that maps every value on its own:  y[i] = f(x[i]);  dx[i] = f′ · dy[i], from x[i] or y[i].  x, y: [B, ...]
+// Activations are this. The tensor is cut into runs of 16,384 values that the layer's workers share out; each
+// value's arithmetic is the same whoever computes it, so no result depends on the thread count.
+public abstract class PointwiseLayer : Layer
+{
+    private const int RunLength = 16384;
+
+    public sealed override int[] OutputShape(int[] inputShape) => inputShape;
+
+    public sealed override void Forward(Tensor x, Tensor y) =>
+        Workers.For(Chunks.OfSize(x.Length, RunLength).Count, new ForwardJob(this, x.Data, y.Data));
+
+    public sealed override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx)
+    {
+        if (dx is not null) Workers.For(Chunks.OfSize(x.Length, RunLength).Count, new BackwardJob(this, x.Data, y.Data, dy.Data, dx.Data));
+    }
+
+    /// <summary>y ← f(x) for one run of values.</summary>
+    protected abstract void Forward(ReadOnlySpan<float> x, Span<float> y);
+
+    /// <summary>dx ← f′·dy for one run of values, from the layer's input <paramref name="x"/> or output <paramref name="y"/>.</summary>
+    protected abstract void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx);
+
+    private static (int Start, int Count) Run(int length, int index) => Chunks.OfSize(length, RunLength)[index];
+
+    private readonly struct ForwardJob(PointwiseLayer layer, float[] x, float[] y) : IParallelJob
+    {
+        public void Run(int index)
+        {
+            var (start, count) = PointwiseLayer.Run(x.Length, index);
+            layer.Forward(x.AsSpan(start, count), y.AsSpan(start, count));
+        }
+    }
+
+    private readonly struct BackwardJob(PointwiseLayer layer, float[] x, float[] y, float[] dy, float[] dx) : IParallelJob
+    {
+        public void Run(int index)
+        {
+            var (start, count) = PointwiseLayer.Run(x.Length, index);
+            layer.Backward(x.AsSpan(start, count), y.AsSpan(start, count), dy.AsSpan(start, count), dx.AsSpan(start, count));
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using System.Buffers.Binary;
+using System.Globalization;
+
+namespace Bottleneck.Reports;
+
+/// <summary>The files of a run directory as a report shows them: which are listed, and the charts and image grids inlined as figures.</summary>
+internal static class RunFiles
+{
+    public static bool IsSvg(string file) => file.EndsWith(".svg", StringComparison.OrdinalIgnoreCase);
+
+    public static bool IsPng(string file) => file.EndsWith(".png", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Files that describe the run, in ordinal order: not the report itself, temporary or hidden files, or database side files.</summary>
+    public static List<string> Listed(string directory) =>
+    [
+        .. Directory.EnumerateFiles(directory).Select(f => Path.GetFileName(f)!)
+            .Where(f => f != HtmlReport.FileName && !f.StartsWith('.') && !f.EndsWith(".partial", StringComparison.Ordinal)
+                        && !f.EndsWith("-wal", StringComparison.Ordinal) && !f.EndsWith("-shm", StringComparison.Ordinal)
+                        && !f.EndsWith("-journal", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal),
+    ];
+
+    /// <summary>Each SVG file inlined as a figure captioned with a link to the file (<paramref name="link"/> is the folder prefix from the page).</summary>
+    public static void SvgFigures(Html h, string directory, IEnumerable<string> names, string link)
+    {
+        foreach (var name in names)
+        {
+            string markup = File.ReadAllText(Path.Combine(directory, name));
+            int start = markup.IndexOf("<svg", StringComparison.Ordinal);
+            h.Open("figure").Line();
+            if (start >= 0) h.Raw(markup[start..].TrimEnd()).Line();
+            else h.Element("p", $"{name} holds no <svg> element");
+            h.Open("figcaption").Element("a", name, ("href", link + name)).Close("figcaption").Line();
+            h.Close("figure").Line();
+        }
+    }
+
+    /// <summary>Each PNG file inlined as a data: URI, captioned with a link to the file and what its rows and columns are.</summary>
+    public static void PngFigures(Html h, string directory, IEnumerable<string> names, string link, Func<string, string?> caption)
+    {
+        foreach (var name in names)
+        {
+            byte[] png = File.ReadAllBytes(Path.Combine(directory, name));
+            string data = Convert.ToBase64String(png);
+            h.Open("figure").Line();
+            if (DisplaySize(png) is { } size)
+                h.Void("img", ("src", "data:image/png;base64," + data), ("alt", name), ("class", "pixels"),
+                       ("width", size.Width.ToString(CultureInfo.InvariantCulture)), ("height", size.Height.ToString(CultureInfo.InvariantCulture))).Line();
+            else h.Void("img", ("src", "data:image/png;base64," + data), ("alt", name), ("class", "pixels")).Line();
+            h.Open("figcaption").Element("a", name, ("href", link + name));
+            if (caption(name) is { } text) h.Text(": " + text);
+            h.Close("figcaption").Line();
+            h.Close("figure").Line();
+        }
+    }
+
+    // Small image grids (8×8 digits) are drawn at a whole multiple of their size, up to 4×, so the pixels can be seen; null for a file that is not a PNG.
+    private static (int Width, int Height)? DisplaySize(byte[] png)
+    {
+        // The signature (8 bytes), then the IHDR chunk: length (4), type (4), width (4, big-endian), height (4).
+        if (png.Length < 24 || png[12] != (byte)'I' || png[13] != (byte)'H' || png[14] != (byte)'D' || png[15] != (byte)'R') return null;
+        int width = BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16));
+        int height = BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20));
+        if (width <= 0 || height <= 0) return null;
+        int scale = Math.Clamp(600 / width, 1, 4);
+        return (width * scale, height * scale);
+    }
+}

@@ -1,0 +1,14 @@
+using Bottleneck.Models;
+
+namespace Bottleneck.Training;
+
+/// <summary>
+/// How a training run went: the trained model and its architecture, how it ended, its history epoch by epoch, and its score on
+/// the test split (MSE; NaN when it diverged). <see cref="ImagesPerSecond"/> counts training steps only.
+/// </summary>
+public sealed record TrainResult(Autoencoder Model, ModelSpec Spec, RunStatus Status, IReadOnlyList<EpochRecord> Epochs, string? Message,
+                                 double TestMse, double ImagesPerSecond, double Seconds)
+{
+    public double FinalTrainLoss => Epochs.Count > 0 ? Epochs[^1].TrainLoss : double.NaN;
+    public double FinalEvalLoss => Epochs.Count > 0 ? Epochs[^1].EvalLoss : double.NaN;
+}

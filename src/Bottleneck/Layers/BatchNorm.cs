@@ -10,11 +10,7 @@ namespace Bottleneck.Layers;
 // Channels are independent, so they run in parallel; each channel sums in a fixed order.
 public abstract class BatchNorm : Layer
 {
-    private readonly Action<int> _forwardChannel, _backwardChannel;
-    private readonly double[] _mean, _invStd;
-    private Tensor _x = null!, _y = null!, _dy = null!;
-    private Tensor? _dx;
-    private int _batch, _positions;
+    private readonly double[] _mean, _invStd;   // per channel, from the last forward pass, for backward
 
     public int NumFeatures { get; }
     public double Epsilon { get; }
@@ -33,7 +29,6 @@ public abstract class BatchNorm : Layer
         RunningMean = new Tensor(numFeatures);
         RunningVar = new Tensor(numFeatures);
         (_mean, _invStd) = (new double[numFeatures], new double[numFeatures]);
-        (_forwardChannel, _backwardChannel) = (ForwardChannel, BackwardChannel);
         ResetParameters(InitScheme.KaimingUniform, new RandomState(0));
     }
 
@@ -49,32 +44,24 @@ public abstract class BatchNorm : Layer
         RunningVar.Span.Fill(1f);
     }
 
-    public override void Forward(Tensor x, Tensor y)
-    {
-        (_x, _y, _batch, _positions) = (x, y, x.Rows, x.RowSize / NumFeatures);
-        Workers.For(NumFeatures, _forwardChannel);
-    }
+    public override void Forward(Tensor x, Tensor y) => Workers.For(NumFeatures, new ForwardJob(this, x, y));
 
-    public override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx)
-    {
-        (_x, _dy, _dx, _batch, _positions) = (x, dy, dx, x.Rows, x.RowSize / NumFeatures);
-        Workers.For(NumFeatures, _backwardChannel);
-    }
+    public override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx) => Workers.For(NumFeatures, new BackwardJob(this, x, dy, dx));
 
-    private Span<float> Segment(Tensor t, int b, int c) => t.Data.AsSpan((b * NumFeatures + c) * _positions, _positions);
-
-    private void ForwardChannel(int c)
+    // y[:, c] = γ_c·(x[:, c] − μ_c)/√(σ²_c + ε) + β_c, with the batch's statistics in training (updating the running ones) or the running ones in eval.
+    private void ForwardChannel(Tensor x, Tensor y, int c)
     {
+        var segments = new Segments(x, NumFeatures);
         double mean, variance;
         if (Training)
         {
-            long n = (long)_batch * _positions;
+            long n = (long)x.Rows * segments.Positions;
             double sum = 0, squares = 0;
-            for (int b = 0; b < _batch; b++)
-                foreach (float v in Segment(_x, b, c)) sum += v;
+            for (int b = 0; b < x.Rows; b++)
+                foreach (float v in segments.Of(x, b, c)) sum += v;
             mean = sum / n;
-            for (int b = 0; b < _batch; b++)
-                foreach (float v in Segment(_x, b, c)) squares += (v - mean) * (v - mean);
+            for (int b = 0; b < x.Rows; b++)
+                foreach (float v in segments.Of(x, b, c)) squares += (v - mean) * (v - mean);
             variance = squares / n;
             RunningMean[c] = (float)((1 - Momentum) * RunningMean[c] + Momentum * mean);
             RunningVar[c] = (float)((1 - Momentum) * RunningVar[c] + Momentum * (n > 1 ? variance * n / (n - 1) : variance));
@@ -84,45 +71,65 @@ public abstract class BatchNorm : Layer
         double invStd = 1 / Math.Sqrt(variance + Epsilon);
         (_mean[c], _invStd[c]) = (mean, invStd);
         float scale = (float)(Weight.Value[c] * invStd), shift = (float)(Bias.Value[c] - mean * Weight.Value[c] * invStd);
-        for (int b = 0; b < _batch; b++)
+        for (int b = 0; b < x.Rows; b++)
         {
-            var src = Segment(_x, b, c);
-            var dst = Segment(_y, b, c);
+            var src = segments.Of(x, b, c);
+            var dst = segments.Of(y, b, c);
             for (int i = 0; i < src.Length; i++) dst[i] = src[i] * scale + shift;
         }
     }
 
-    private void BackwardChannel(int c)
+    // dγ_c += Σ dy·x̂, dβ_c += Σ dy over channel c, and dx[:, c] unless it is not wanted.
+    private void BackwardChannel(Tensor x, Tensor dy, Tensor? dx, int c)
     {
+        var segments = new Segments(x, NumFeatures);
         double mean = _mean[c], invStd = _invStd[c], sumDy = 0, sumDyXhat = 0;
-        for (int b = 0; b < _batch; b++)
+        for (int b = 0; b < x.Rows; b++)
         {
-            var x = Segment(_x, b, c);
-            var dy = Segment(_dy, b, c);
-            for (int i = 0; i < x.Length; i++)
+            var xs = segments.Of(x, b, c);
+            var dys = segments.Of(dy, b, c);
+            for (int i = 0; i < xs.Length; i++)
             {
-                sumDy += dy[i];
-                sumDyXhat += dy[i] * (x[i] - mean) * invStd;
+                sumDy += dys[i];
+                sumDyXhat += dys[i] * (xs[i] - mean) * invStd;
             }
         }
         Weight.Grad[c] += (float)sumDyXhat;
         Bias.Grad[c] += (float)sumDy;
-        if (_dx is null) return;
+        if (dx is null) return;
 
         double gamma = Weight.Value[c];
-        long n = (long)_batch * _positions;
-        for (int b = 0; b < _batch; b++)
+        long n = (long)x.Rows * segments.Positions;
+        for (int b = 0; b < x.Rows; b++)
         {
-            var x = Segment(_x, b, c);
-            var dy = Segment(_dy, b, c);
-            var dx = Segment(_dx, b, c);
-            for (int i = 0; i < x.Length; i++)
+            var xs = segments.Of(x, b, c);
+            var dys = segments.Of(dy, b, c);
+            var dxs = segments.Of(dx, b, c);
+            for (int i = 0; i < xs.Length; i++)
             {
-                double xhat = (x[i] - mean) * invStd;
-                dx[i] = Training
-                    ? (float)(gamma * invStd / n * (n * dy[i] - sumDy - xhat * sumDyXhat))
-                    : (float)(gamma * invStd * dy[i]);
+                double xhat = (xs[i] - mean) * invStd;
+                dxs[i] = Training
+                    ? (float)(gamma * invStd / n * (n * dys[i] - sumDy - xhat * sumDyXhat))
+                    : (float)(gamma * invStd * dys[i]);
             }
         }
+    }
+
+    // Channel c of sample b of a [B, C, P] tensor.
+    private readonly record struct Segments(int Channels, int Positions)
+    {
+        public Segments(Tensor x, int channels) : this(channels, x.RowSize / channels) { }
+
+        public Span<float> Of(Tensor t, int b, int c) => t.Data.AsSpan((b * Channels + c) * Positions, Positions);
+    }
+
+    private readonly struct ForwardJob(BatchNorm layer, Tensor x, Tensor y) : IParallelJob
+    {
+        public void Run(int channel) => layer.ForwardChannel(x, y, channel);
+    }
+
+    private readonly struct BackwardJob(BatchNorm layer, Tensor x, Tensor dy, Tensor? dx) : IParallelJob
+    {
+        public void Run(int channel) => layer.BackwardChannel(x, dy, dx, channel);
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Bottleneck.Data;
+using Bottleneck.Tensors;
 using Bottleneck.Training;
 
 namespace Bottleneck.Search;
@@ -73,7 +74,8 @@ public static class Study
     private static void Claim(StudySettings settings, TrialRunner runner, IStudyStore store, string worker, int threads,
                               Action<StudyProgress>? progress, CancellationToken cancel)
     {
-        var workers = Enumerable.Range(0, settings.Jobs).Select(_ => Task.Run(() =>
+        // Each of the Jobs workers claims trials until none is left.
+        InParallel(settings.Jobs, settings.Jobs, _ =>
         {
             while (!cancel.IsCancellationRequested && store.ClaimNext(worker) is { } key)
             {
@@ -91,9 +93,7 @@ public static class Study
                     throw;
                 }
             }
-        }, CancellationToken.None)).ToArray();
-        Wait(workers);
-        cancel.ThrowIfCancellationRequested();
+        }, cancel);
     }
 
     private static void Halve(StudySettings settings, IReadOnlyList<TrialParams> trials, TrialRunner runner, IStudyStore store,
@@ -122,20 +122,14 @@ public static class Study
                                             TrialRunner runner, int threads, Action<StudyProgress>? progress, CancellationToken cancel)
     {
         var results = new TrialResult[trials.Count];
-        int next = -1;
-        var workers = Enumerable.Range(0, settings.Jobs).Select(_ => Task.Run(() =>
+        InParallel(settings.Jobs, trials.Count, i =>
         {
-            int i;
-            while (!cancel.IsCancellationRequested && (i = Interlocked.Increment(ref next)) < trials.Count)
-            {
-                var trial = trials[i];
-                int b = budget(trial);
-                results[i] = runner.Run(trial, b, threads, p => progress?.Invoke(new(trial, b, p, null)), cancel);
-                progress?.Invoke(new(trial, b, null, results[i]));
-            }
-        }, CancellationToken.None)).ToArray();
-        Wait(workers);
-        cancel.ThrowIfCancellationRequested();
+            if (cancel.IsCancellationRequested) return;
+            var trial = trials[i];
+            int b = budget(trial);
+            results[i] = runner.Run(trial, b, threads, p => progress?.Invoke(new(trial, b, p, null)), cancel);
+            progress?.Invoke(new(trial, b, null, results[i]));
+        }, cancel);
         return [.. results];
     }
 
@@ -156,15 +150,18 @@ public static class Study
     private static long EpochsInStore(IStudyStore store) =>
         store.Trials().Sum(t => store.Stages(t.Key).Values.Sum(s => (long)Json.Deserialize<FoldResult>(s).Epochs.Count));
 
-    private static void Wait(Task[] workers)
+    // body(0..count−1) on a pool of `jobs` threads; a cancellation surfaces as itself, not wrapped.
+    private static void InParallel(int jobs, int count, Action<int> body, CancellationToken cancel)
     {
+        using var pool = new WorkerPool(jobs);
         try
         {
-            Task.WaitAll(workers);
+            pool.For(count, body);
         }
         catch (AggregateException e) when (e.Flatten().InnerExceptions.All(x => x is OperationCanceledException))
         {
-            throw new OperationCanceledException();
+            throw new OperationCanceledException(cancel);
         }
+        cancel.ThrowIfCancellationRequested();
     }
 }

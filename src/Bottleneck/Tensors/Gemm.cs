@@ -40,7 +40,8 @@ public static unsafe class Gemm
     /// <summary>Tests switch this to check every microkernel against a reference.</summary>
     public static SimdPath Path { get; set; } = DefaultPath;
 
-    [ThreadStatic] private static Job? t_job;
+    // Where a thread's calls pack B: grown as needed, kept for the thread's next call.
+    [ThreadStatic] private static float[]? t_packB;
 
     /// <summary>C = op(A)·op(B), with C [M, N], op(A) [M, K] and op(B) [K, N].</summary>
     public static void Multiply(Matrix a, Matrix b, Matrix c, WorkerPool pool) => Run(a, b, c, accumulate: false, pool);
@@ -60,162 +61,151 @@ public static unsafe class Gemm
                 for (int i = 0; i < m; i++) c.Data.Slice(i * c.Stride, n).Clear();
             return;
         }
-        var job = t_job ??= new Job();
         var workers = (long)m * n * k >= ParallelWork ? pool : WorkerPool.Serial;
         fixed (float* pa = a.Data, pb = b.Data, pc = c.Data)
         {
             if (!a.Transposed && b.Transposed && k >= RowDotMinDepth && Path == SimdPath.Vector512)
             {
-                job.PrepareRowDots(pa, a.Stride, pb, b.Stride, pc, c.Stride, m, n, k, accumulate);
-                workers.For((m + 3) / 4, job.RowDotTiles);
+                workers.For((m + 3) / 4, new RowDotJob(pa, a.Stride, pb, b.Stride, pc, c.Stride, m, n, k, accumulate));
                 return;
             }
-            job.Prepare(pa, a.Transposed, a.Stride, pb, b.Transposed, b.Stride, pc, c.Stride, m, n, k, accumulate, Path);
-            workers.For(job.PanelsToPack, job.PackB);
-            workers.For(job.TilesM * job.TilesN, job.ComputeTile);
+            var plan = new Plan(pa, a.Transposed, a.Stride, pb, b.Transposed, b.Stride, pc, c.Stride, m, n, k, accumulate, Path);
+            fixed (float* packed = plan.PackB)
+            {
+                workers.For(plan.PanelsToPack, new PackJob(plan, packed));
+                workers.For(plan.TilesM * plan.TilesN, new TileJob(plan, packed));
+            }
         }
     }
 
-    private sealed class Job
+    // A·Bᵀ as row-by-row dot products: rows [4t, 4t+4) of C, four columns at a time.
+    private readonly struct RowDotJob(float* a, int lda, float* b, int ldb, float* c, int ldc, int m, int n, int k, bool accumulate) : IParallelJob
     {
-        private float* _a, _b, _c;
-        private bool _transA, _transB, _accumulate;
-        private int _m, _n, _k, _mr, _nr, _ldb, _ldc;
-        private SimdPath _path;
-        private nint _aRowStride, _aDepthStride;
-        private float[] _packB = [];
-        public int PanelsB, TilesM, TilesN, PanelsToPack;
-        public readonly Action<int> PackB, ComputeTile, RowDotTiles;
-
-        public Job()
+        public void Run(int t)
         {
-            PackB = PackPanelOfB;
-            ComputeTile = ComputeTileAt;
-            RowDotTiles = RowDotRow;
+            int i = 4 * t, rows = Math.Min(4, m - i);
+            for (int j = 0; j < n; j += 4)
+                RowDots4x4(a + (long)i * lda, lda, rows, b + (long)j * ldb, ldb, Math.Min(4, n - j), k, c + (long)i * ldc + j, ldc, accumulate);
         }
+    }
 
-        private int _lda;
+    // One product's operands, tiling and packed-B layout, as every tile and panel job of it reads them.
+    private readonly struct Plan
+    {
+        public readonly float* A, B, C;
+        public readonly bool TransB, Accumulate;
+        public readonly int M, N, K, MR, NR, Ldb, Ldc, PanelsB, TilesM, TilesN, PanelsToPack;
+        public readonly SimdPath Path;
+        public readonly nint ARowStride, ADepthStride;
+        public readonly float[] PackB;
 
-        public void PrepareRowDots(float* a, int lda, float* b, int ldb, float* c, int ldc, int m, int n, int k, bool accumulate)
+        public Plan(float* a, bool transA, int lda, float* b, bool transB, int ldb, float* c, int ldc, int m, int n, int k, bool accumulate, SimdPath path)
         {
-            _a = a; _b = b; _c = c;
-            (_lda, _ldb, _ldc, _m, _n, _k, _accumulate) = (lda, ldb, ldc, m, n, k, accumulate);
-        }
-
-        // Rows [4t, 4t+4) of C, four columns at a time.
-        private void RowDotRow(int t)
-        {
-            int i = 4 * t, rows = Math.Min(4, _m - i);
-            for (int j = 0; j < _n; j += 4)
-                RowDots4x4(_a + (long)i * _lda, _lda, rows, _b + (long)j * _ldb, _ldb, Math.Min(4, _n - j),
-                           _k, _c + (long)i * _ldc + j, _ldc, _accumulate);
-        }
-
-        public void Prepare(float* a, bool transA, int lda, float* b, bool transB, int ldb, float* c, int ldc,
-                            int m, int n, int k, bool accumulate, SimdPath path)
-        {
-            _a = a; _b = b; _c = c;
-            (_transA, _transB, _m, _n, _k, _accumulate, _path, _ldb, _ldc) = (transA, transB, m, n, k, accumulate, path, ldb, ldc);
-            (_mr, _nr) = path switch { SimdPath.Vector512 => (8, 32), SimdPath.Vector256 => (4, 16), _ => (4, 4) };
-            (_aRowStride, _aDepthStride) = transA ? (1, lda) : (lda, 1);
-            PanelsB = (n + _nr - 1) / _nr;
-            PanelsToPack = transB ? PanelsB : n % _nr != 0 ? 1 : 0;
+            A = a;
+            B = b;
+            C = c;
+            (TransB, M, N, K, Accumulate, Path, Ldb, Ldc) = (transB, m, n, k, accumulate, path, ldb, ldc);
+            (MR, NR) = path switch { SimdPath.Vector512 => (8, 32), SimdPath.Vector256 => (4, 16), _ => (4, 4) };
+            (ARowStride, ADepthStride) = transA ? (1, lda) : (lda, 1);
+            PanelsB = (n + NR - 1) / NR;
+            PanelsToPack = transB ? PanelsB : n % NR != 0 ? 1 : 0;
             TilesM = (m + TileRows - 1) / TileRows;
             TilesN = (n + TileCols - 1) / TileCols;
-            Grow(ref _packB, PanelsB * _nr * k);
+            int size = PanelsB * NR * k;
+            var buffer = t_packB ?? [];
+            if (buffer.Length < size) t_packB = buffer = GC.AllocateUninitializedArray<float>(Math.Max(size, buffer.Length * 2), pinned: true);
+            PackB = buffer;
         }
+    }
 
-        private static void Grow(ref float[] buffer, int size)
+    // Panel p of B holds columns [p·NR, p·NR+NR) as [k][NR], zero-padded past N.
+    // With B read in place, only the last (partial) panel is packed.
+    private readonly struct PackJob(Plan plan, float* packed) : IParallelJob
+    {
+        public void Run(int index)
         {
-            if (buffer.Length < size) buffer = GC.AllocateUninitializedArray<float>(Math.Max(size, buffer.Length * 2), pinned: true);
-        }
-
-        // Panel p of B holds columns [p·NR, p·NR+NR) as [k][NR], zero-padded past N.
-        // With B read in place, only the last (partial) panel is packed.
-        private void PackPanelOfB(int index)
-        {
-            int p = _transB ? index : PanelsB - 1;
-            fixed (float* packed = _packB)
+            int nr = plan.NR, k = plan.K;
+            int p = plan.TransB ? index : plan.PanelsB - 1;
+            float* dst = packed + (long)p * nr * k;
+            int j0 = p * nr, cols = Math.Min(nr, plan.N - j0);
+            if (plan.TransB)
             {
-                float* dst = packed + (long)p * _nr * _k;
-                int j0 = p * _nr, cols = Math.Min(_nr, _n - j0);
-                if (_transB)
+                // B stored [N, K]: walk each source row contiguously and scatter into the panel.
+                for (int jj = 0; jj < cols; jj++)
                 {
-                    // B stored [N, K]: walk each source row contiguously and scatter into the panel.
-                    for (int jj = 0; jj < cols; jj++)
-                    {
-                        float* src = _b + (long)(j0 + jj) * _ldb;
-                        for (int kk = 0; kk < _k; kk++) dst[kk * _nr + jj] = src[kk];
-                    }
-                    for (int kk = 0; kk < _k; kk++)
-                        for (int jj = cols; jj < _nr; jj++) dst[kk * _nr + jj] = 0f;
+                    float* src = plan.B + (long)(j0 + jj) * plan.Ldb;
+                    for (int kk = 0; kk < k; kk++) dst[kk * nr + jj] = src[kk];
                 }
-                else
-                    for (int kk = 0; kk < _k; kk++, dst += _nr)
-                    {
-                        new ReadOnlySpan<float>(_b + (long)kk * _ldb + j0, cols).CopyTo(new Span<float>(dst, cols));
-                        for (int jj = cols; jj < _nr; jj++) dst[jj] = 0f;
-                    }
+                for (int kk = 0; kk < k; kk++)
+                    for (int jj = cols; jj < nr; jj++) dst[kk * nr + jj] = 0f;
             }
-        }
-
-        private void ComputeTileAt(int index)
-        {
-            int tm = index / TilesN, tn = index % TilesN;
-            int i0 = tm * TileRows, i1 = Math.Min(_m, i0 + TileRows);
-            int j0 = tn * TileCols, j1 = Math.Min(_n, j0 + TileCols);
-            float* edge = stackalloc float[_mr * _nr];
-            float* edgeA = stackalloc float[_mr * Math.Min(KC, _k)];
-            fixed (float* packB = _packB)
-            {
-                for (int k0 = 0; k0 < _k; k0 += KC)
+            else
+                for (int kk = 0; kk < k; kk++, dst += nr)
                 {
-                    int kc = Math.Min(KC, _k - k0);
-                    bool overwrite = k0 == 0 && !_accumulate;
-                    for (int i = i0; i < i1; i += _mr)
+                    new ReadOnlySpan<float>(plan.B + (long)kk * plan.Ldb + j0, cols).CopyTo(new Span<float>(dst, cols));
+                    for (int jj = cols; jj < nr; jj++) dst[jj] = 0f;
+                }
+        }
+    }
+
+    // One TileRows × TileCols tile of C, k in KC blocks, MR × NR register tiles at a time.
+    private readonly struct TileJob(Plan plan, float* packB) : IParallelJob
+    {
+        public void Run(int index)
+        {
+            int mr = plan.MR, nr = plan.NR, k = plan.K, ldc = plan.Ldc;
+            int tm = index / plan.TilesN, tn = index % plan.TilesN;
+            int i0 = tm * TileRows, i1 = Math.Min(plan.M, i0 + TileRows);
+            int j0 = tn * TileCols, j1 = Math.Min(plan.N, j0 + TileCols);
+            float* edge = stackalloc float[mr * nr];
+            float* edgeA = stackalloc float[mr * Math.Min(KC, k)];
+            for (int k0 = 0; k0 < k; k0 += KC)
+            {
+                int kc = Math.Min(KC, k - k0);
+                bool overwrite = k0 == 0 && !plan.Accumulate;
+                for (int i = i0; i < i1; i += mr)
+                {
+                    int rows = Math.Min(mr, i1 - i);
+                    float* pa = plan.A + i * plan.ARowStride + (nint)k0 * plan.ADepthStride;
+                    nint rowStride = plan.ARowStride, depthStride = plan.ADepthStride;
+                    if (rows < mr)
                     {
-                        int rows = Math.Min(_mr, i1 - i);
-                        float* pa = _a + i * _aRowStride + (nint)k0 * _aDepthStride;
-                        nint rowStride = _aRowStride, depthStride = _aDepthStride;
-                        if (rows < _mr)
+                        // Reading MR rows in place would run past A: copy the partial panel, zero-padded.
+                        for (int kk = 0; kk < kc; kk++)
+                            for (int r = 0; r < mr; r++)
+                                edgeA[kk * mr + r] = r < rows ? pa[r * rowStride + kk * depthStride] : 0f;
+                        pa = edgeA;
+                        (rowStride, depthStride) = (1, mr);
+                    }
+                    for (int j = j0; j < j1; j += nr)
+                    {
+                        int cols = Math.Min(nr, j1 - j);
+                        bool inPlace = !plan.TransB && j + nr <= plan.N;
+                        float* pb = inPlace ? plan.B + (long)k0 * plan.Ldb + j : packB + ((long)(j / nr) * k + k0) * nr;
+                        nint bStride = inPlace ? plan.Ldb : nr;
+                        float* pc = plan.C + (long)i * ldc + j;
+                        if (rows == mr && cols == nr)
+                            Micro(plan.Path, pa, rowStride, depthStride, pb, bStride, kc, pc, ldc, overwrite);
+                        else
                         {
-                            // Reading MR rows in place would run past A: copy the partial panel, zero-padded.
-                            for (int kk = 0; kk < kc; kk++)
-                                for (int r = 0; r < _mr; r++)
-                                    edgeA[kk * _mr + r] = r < rows ? pa[r * rowStride + kk * depthStride] : 0f;
-                            pa = edgeA;
-                            (rowStride, depthStride) = (1, _mr);
-                        }
-                        for (int j = j0; j < j1; j += _nr)
-                        {
-                            int cols = Math.Min(_nr, j1 - j);
-                            bool inPlace = !_transB && j + _nr <= _n;
-                            float* pb = inPlace ? _b + (long)k0 * _ldb + j : packB + ((long)(j / _nr) * _k + k0) * _nr;
-                            nint bStride = inPlace ? _ldb : _nr;
-                            float* pc = _c + (long)i * _ldc + j;
-                            if (rows == _mr && cols == _nr)
-                                Micro(pa, rowStride, depthStride, pb, bStride, kc, pc, _ldc, overwrite);
-                            else
-                            {
-                                Micro(pa, rowStride, depthStride, pb, bStride, kc, edge, _nr, overwrite: true);
-                                for (int r = 0; r < rows; r++)
-                                    for (int q = 0; q < cols; q++)
-                                        pc[(long)r * _ldc + q] = overwrite ? edge[r * _nr + q] : pc[(long)r * _ldc + q] + edge[r * _nr + q];
-                            }
+                            Micro(plan.Path, pa, rowStride, depthStride, pb, bStride, kc, edge, nr, overwrite: true);
+                            for (int r = 0; r < rows; r++)
+                                for (int q = 0; q < cols; q++)
+                                    pc[(long)r * ldc + q] = overwrite ? edge[r * nr + q] : pc[(long)r * ldc + q] + edge[r * nr + q];
                         }
                     }
                 }
             }
         }
+    }
 
-        private void Micro(float* a, nint rs, nint ks, float* b, nint bs, int kc, float* c, int ldc, bool overwrite)
+    private static void Micro(SimdPath path, float* a, nint rs, nint ks, float* b, nint bs, int kc, float* c, int ldc, bool overwrite)
+    {
+        switch (path)
         {
-            switch (_path)
-            {
-                case SimdPath.Vector512: Micro8x32(a, rs, ks, b, bs, kc, c, ldc, overwrite); break;
-                case SimdPath.Vector256: Micro4x16(a, rs, ks, b, bs, kc, c, ldc, overwrite); break;
-                default: Micro4x4(a, rs, ks, b, bs, kc, c, ldc, overwrite); break;
-            }
+            case SimdPath.Vector512: Micro8x32(a, rs, ks, b, bs, kc, c, ldc, overwrite); break;
+            case SimdPath.Vector256: Micro4x16(a, rs, ks, b, bs, kc, c, ldc, overwrite); break;
+            default: Micro4x4(a, rs, ks, b, bs, kc, c, ldc, overwrite); break;
         }
     }
 

@@ -30,8 +30,8 @@ public static class Presets
     /// </summary>
     public static ModelSpec Dense(int[] input, int codeSize, IReadOnlyList<int> hidden, OutputActivation output, InitScheme init)
     {
-        if (codeSize < 1) throw new ArgumentException($"code size must be at least 1, got {codeSize}");
-        if (hidden.Any(h => h < 1)) throw new ArgumentException("hidden layer sizes must be at least 1");
+        Require.AtLeast(codeSize, 1, "code-size");
+        foreach (int width in hidden) Require.AtLeast(width, 1, "hidden");
         int features = Tensors.Tensor.ElementCount(input);
         var encoder = new List<LayerSpec>();
         if (input.Length > 1) encoder.Add(Act("flatten"));

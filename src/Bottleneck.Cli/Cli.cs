@@ -32,10 +32,25 @@ public static class Cli
         }
         catch (Exception e) when (Describe(e, parsed.CommandResult.Command) is { } failure)
         {
-            Console.Error.WriteLine($"error: {failure.Message}");
+            Console.Error.WriteLine($"error: {OneLine(failure.Message)}");
             return failure.Code;
         }
+        catch (Exception e) when (Environment.GetEnvironmentVariable(DebugVariable) != "1")
+        {
+            // Something Bottleneck did not foresee is still one line; BOTTLENECK_DEBUG=1 shows where it happened.
+            var inner = e is AggregateException a ? a.Flatten().InnerExceptions[0] : e;
+            string what = inner is OutOfMemoryException ? "ran out of memory" : $"an unexpected failure ({OneLine(inner.Message)})";
+            Console.Error.WriteLine($"error: {what}; this is a bug in Bottleneck unless memory ran out: please report the command (set {DebugVariable}=1 for details)");
+            return Failed;
+        }
     }
+
+    /// <summary>Set to 1 to let an unforeseen failure show its stack trace.</summary>
+    public const string DebugVariable = "BOTTLENECK_DEBUG";
+
+    // The contract is one line: a message that quotes a file's cell or a server's reply may hold line breaks or control characters.
+    private static string OneLine(string message) =>
+        string.Join(" ", new string([.. message.Select(c => char.IsControl(c) ? '\n' : c)]).Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
 
     private static (string Message, int Code)? Describe(Exception e, Command command) => e switch
     {

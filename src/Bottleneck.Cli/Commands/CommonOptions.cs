@@ -38,7 +38,10 @@ public static class CommonOptions
     public static IReadOnlyList<string> NameList(string text) =>
         [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(s => s.ToLowerInvariant())];
 
-    /// <summary>The command line as typed, for the run directory's provenance.</summary>
-    public static string CommandLine(ParseResult parsed) =>
-        "bottleneck " + string.Join(' ', parsed.Tokens.Select(t => t.Value.Contains(' ') ? $"\"{t.Value}\"" : t.Value));
+    /// <summary>The command line as typed, for the run directory's provenance: quoted for a POSIX shell, so it can be pasted and run again.</summary>
+    public static string CommandLine(ParseResult parsed) => "bottleneck " + string.Join(' ', parsed.Tokens.Select(t => ShellQuoted(t.Value)));
+
+    /// <summary>A word as a POSIX shell reads it back unchanged: as it is when it holds nothing special, else in single quotes.</summary>
+    public static string ShellQuoted(string word) =>
+        word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,@%+".Contains(c)) ? word : "'" + word.Replace("'", "'\\''") + "'";
 }

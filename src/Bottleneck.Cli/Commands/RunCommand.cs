@@ -12,23 +12,30 @@ public static class RunCommand
 {
     public static Command Create()
     {
-        var file = new Argument<string>("file") { Description = "The pipeline (YAML), e.g. examples/study-b-quick.yaml" };
+        var file = new Argument<string?>("file") { Description = "The pipeline (YAML), e.g. examples/study-b-quick.yaml", Arity = ArgumentArity.ZeroOrOne };
+        var resume = new Option<string?>("--resume") { Description = "Continue the pipeline in this run directory (its pipeline.yaml), as tune --resume does" };
         var dataDir = DataOptions.DataDir();
         var outDir = CommonOptions.Out();
         var jobs = new Option<int?>("--jobs") { Description = "Trials in parallel (overrides the file)" };
         var threads = new Option<int?>("--threads") { Description = "Threads in all (overrides the file)" };
-        var command = new Command("run", "Run a whole study from a pipeline file (tune → sweep → train → robustness, embed), resumable") { file, dataDir, outDir, jobs, threads };
+        var command = new Command("run", "Run a whole study from a pipeline file (tune → sweep → train → robustness, embed), resumable") { file, resume, dataDir, outDir, jobs, threads };
         command.SetAction(parsed =>
         {
-            var settings = new PipelineRunSettings(parsed.GetValue(file)!, parsed.GetValue(dataDir), parsed.GetValue(jobs), parsed.GetValue(threads));
+            string? dir = parsed.GetValue(resume);
+            if ((parsed.GetValue(file) is null) == (dir is null)) throw new UsageException("give a pipeline file, or --resume DIR to continue one (not both)");
+            if (dir is not null && parsed.GetValue(outDir) is not null) throw new UsageException("--resume DIR continues that directory; leave --out out");
+            string path = parsed.GetValue(file) ?? Path.Combine(dir!, PipelineRun.PipelineFile);
+            if (dir is not null && !File.Exists(path)) throw new UsageException($"--resume {dir}: no {PipelineRun.PipelineFile} there; give the run directory of a pipeline");
+            var settings = new PipelineRunSettings(path, parsed.GetValue(dataDir), parsed.GetValue(jobs), parsed.GetValue(threads));
             using var interrupt = new Interrupt();
-            var result = ConsoleObserver.Run(observer => PipelineRun.Execute(settings, CommonOptions.Context(parsed, outDir, observer, interrupt.Token)));
+            var context = CommonOptions.Context(parsed, outDir, null!, interrupt.Token) with { Out = dir ?? parsed.GetValue(outDir) };
+            var result = ConsoleObserver.Run(observer => PipelineRun.Execute(settings, context with { Observer = observer }));
             Console.WriteLine($"results: {result.Directory}");
             if (result.Stopped is not { } stop) return Cli.Success;
             Console.Error.WriteLine(stop.Reason switch
             {
                 PipelineStop.Cancelled => $"error: interrupted in phase {stop.Phase.Name}; finished phases, folds and trials are saved: " +
-                                          $"bottleneck run {settings.File} --out {result.Directory} continues",
+                                          $"bottleneck run --resume {CommonOptions.ShellQuoted(result.Directory)} continues",
                 PipelineStop.Diverged => $"error: phase {stop.Phase.Name} diverged; try a smaller lr in the pipeline file",
                 _ => $"error: phase {stop.Phase.Name} has no completed trial, so the phases after it cannot start",
             });

@@ -13,6 +13,8 @@ public static class CodeSpaceEmbedding
     {
         int n = points.Rows, k = settings.Neighbours;
         if (labels is not null && labels.Length != n) throw new ArgumentException($"{labels.Length} labels for {n} points");
+        int bad = Array.FindIndex(points.Data, v => !float.IsFinite(v));
+        if (bad >= 0) throw new ArgumentException($"point {bad / Math.Max(1, points.RowSize) + 1} holds a NaN or infinite value; nothing can be mapped from it");
         var clock = Stopwatch.StartNew();
         double[,] map;
         TsneResult? tsne = null;

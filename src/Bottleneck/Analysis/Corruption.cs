@@ -19,6 +19,9 @@ public sealed record Corruption(CorruptionKind Kind, bool Clip = false)
     public static Corruption Pixels() => new(CorruptionKind.Pixels);
     public static Corruption Block() => new(CorruptionKind.Block);
 
+    /// <summary>The largest noise level α: images lie in [0, 1], and α·N(0, 1) must stay well inside float range.</summary>
+    public const double MaxNoise = 1000;
+
     /// <summary>"noise", "pixels" or "block", as results name it.</summary>
     public string Name => Kind.ToString().ToLowerInvariant();
 
@@ -29,6 +32,8 @@ public sealed record Corruption(CorruptionKind Kind, bool Clip = false)
             throw new ArgumentException($"{Name} level must be a number ≥ 0, got {level}");
         if (Kind != CorruptionKind.Noise && level > 1)
             throw new ArgumentException($"{Name} level is a fraction of the image and must be at most 1, got {level}");
+        if (Kind == CorruptionKind.Noise && level > MaxNoise)
+            throw new ArgumentException($"noise level {level} is far beyond any useful α for images in [0, 1] (at most {MaxNoise})");
     }
 
     /// <summary>A corrupted copy of <paramref name="images"/> ([N, features]); the clean images are untouched.</summary>

@@ -15,17 +15,33 @@ public enum LabelColumn { None, Last, Named }
 /// </summary>
 public static class CsvDataset
 {
+    /// <summary>Longest cell, in characters: a number is a few dozen; a longer cell is not a number, and an endless one would fill memory.</summary>
+    public const int MaxCellLength = 1000;
+
+    /// <summary>Most values a CSV dataset may hold (a gigabyte of floats).</summary>
+    public const int MaxValues = 250_000_000;
+
     public static Dataset Load(string path)
     {
-        if (Directory.Exists(path)) throw new DataFormatException($"{path} is a directory; give the path of a CSV file");
-        if (!File.Exists(path)) throw new DataFormatException($"{path}: no such file");
-        using var reader = new StreamReader(path);
+        using var stream = InputFile.OpenRead(path, "CSV file");
+        RefuseBinary(stream, path);
+        using var reader = new StreamReader(stream);
         return Read(reader, path, LabelColumn.Named);
+    }
+
+    // Text never holds a NUL byte; a file that does in its first 64 KiB is binary (or a sparse file of zeros), and is refused before it is parsed.
+    private static void RefuseBinary(FileStream stream, string path)
+    {
+        var head = new byte[1 << 16];
+        int n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        int nul = Array.IndexOf(head, (byte)0, 0, n);
+        if (nul >= 0) throw new DataFormatException($"{path} holds binary data (a NUL byte at offset {nul:N0}), not CSV text");
+        stream.Position = 0;
     }
 
     public static Dataset Read(TextReader text, string source, LabelColumn labelColumn)
     {
-        var config = new CsvConfiguration(CultureInfo.InvariantCulture) { HasHeaderRecord = false, TrimOptions = TrimOptions.Trim };
+        var config = new CsvConfiguration(CultureInfo.InvariantCulture) { HasHeaderRecord = false, TrimOptions = TrimOptions.Trim, MaxFieldSize = MaxCellLength };
         using var parser = new CsvParser(text, config);
         var values = new List<float>();
         var labels = new List<int>();
@@ -56,15 +72,16 @@ public static class CsvDataset
                 if (!double.TryParse(record[c], NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
                     throw new DataFormatException($"{source} line {line}, column {c + 1}: '{Shorten(record[c])}' is not a number");
                 if (!double.IsFinite(v) || !float.IsFinite((float)v))
-                    throw new DataFormatException($"{source} line {line}, column {c + 1}: {record[c].Trim()} is not a finite value (NaN and infinities are not allowed; remove or impute them)");
+                    throw new DataFormatException($"{source} line {line}, column {c + 1}: {Shorten(record[c])} is not a finite value (NaN and infinities are not allowed; remove or impute them)");
                 if (c == labelIndex)
                 {
                     if (v != Math.Floor(v) || v < int.MinValue || v > int.MaxValue)
-                        throw new DataFormatException($"{source} line {line}, column {c + 1}: label {record[c].Trim()} is not an integer");
+                        throw new DataFormatException($"{source} line {line}, column {c + 1}: label {Shorten(record[c])} is not an integer");
                     labels.Add((int)v);
                 }
                 else values.Add((float)v);
             }
+            if (values.Count > MaxValues) throw new DataFormatException($"{source} holds more than {MaxValues:N0} values, more than Bottleneck loads from a CSV file");
         }
 
         int features = width - (labelIndex >= 0 ? 1 : 0);
@@ -84,6 +101,10 @@ public static class CsvDataset
                 return true;
             }
         }
+        catch (MaxFieldSizeException)
+        {
+            throw new DataFormatException($"{source} line {parser.RawRow}: a cell is longer than {MaxCellLength:N0} characters, which no number is");
+        }
         catch (CsvHelperException e)
         {
             throw new DataFormatException($"{source} line {parser.RawRow}: malformed CSV ({e.GetType().Name.Replace("Exception", "")})");
@@ -94,5 +115,10 @@ public static class CsvDataset
 
     private static bool IsNumber(string cell) => double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
 
-    private static string Shorten(string s) => s.Length <= 20 ? s.Trim() : s[..20].Trim() + "…";
+    // A cell as an error message can show it: short, and on one line (a quoted cell may hold line breaks).
+    private static string Shorten(string s)
+    {
+        string flat = new([.. s.Select(c => char.IsControl(c) ? ' ' : c)]);
+        return flat.Length <= 20 ? flat.Trim() : flat[..20].Trim() + "…";
+    }
 }

@@ -9,6 +9,9 @@ public sealed record DataSource(string Dataset, string? DataDir = null, int? Lim
     /// <summary>The held-out share of digits and CSV data, which have no published split.</summary>
     public const double TestFraction = 0.25;
 
+    /// <summary>The dataset as a record of where the data came from: a CSV file by its full path, so that a checkpoint's metadata finds it again from anywhere.</summary>
+    public string Recorded => Dataset.StartsWith("csv:", StringComparison.Ordinal) && Dataset.Length > 4 ? "csv:" + Path.GetFullPath(Dataset[4..]) : Dataset;
+
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(Dataset)) throw new SettingException("dataset", "is empty");

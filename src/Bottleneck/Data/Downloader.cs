@@ -39,6 +39,8 @@ public sealed class Downloader : IDisposable
         if (string.IsNullOrWhiteSpace(mirror)) return dataset;
         if (!Uri.TryCreate(mirror.TrimEnd('/') + "/" + dataset.Name + "/", UriKind.Absolute, out var uri))
             throw new ArgumentException($"${MirrorVariable} is '{mirror}', not an absolute URL (e.g. http://mirror.example/datasets)");
+        if (uri.Scheme is not ("http" or "https"))
+            throw new ArgumentException($"${MirrorVariable} is '{mirror}': Bottleneck downloads over http and https only (for files on this machine, point the data folder at them instead)");
         return dataset with { Mirrors = [uri] };
     }
 
@@ -90,6 +92,10 @@ public sealed class Downloader : IDisposable
                 throw new DownloadException($"download of {url} failed: HTTP {(int)response.StatusCode} ({response.ReasonPhrase})");
 
             long? total = response.Content.Headers.ContentLength;
+            // The published size bounds what is taken (with room for a mirror that recompressed the file), so an endless body cannot fill the disk.
+            long limit = file.Size + Math.Max(1L << 20, file.Size / 10);
+            if (total > limit)
+                throw new DownloadException($"download of {url} refused: the server announces {total:N0} bytes, the published file has {file.Size:N0}");
             progress?.Invoke(new DownloadProgress(url, file.Name, 0, total));
             using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             long received = 0;
@@ -102,6 +108,8 @@ public sealed class Downloader : IDisposable
                     timeout.CancelAfter(_timeout); // the clock restarts for every chunk: a slow but steady download is fine
                     int n = await Read(input, buffer, url, received, total, timeout.Token, cancel);
                     if (n == 0) break;
+                    if (received + n > limit)
+                        throw new DownloadException($"download of {url} stopped: the server sent more than {limit:N0} bytes, and the published file has {file.Size:N0}");
                     sha.AppendData(buffer, 0, n);
                     await output.WriteAsync(buffer.AsMemory(0, n), cancel);
                     received += n;

@@ -50,17 +50,7 @@ public static class Idx
     private static IdxFile Read(string path, int magic)
     {
         string file = Path.GetFileName(path);
-        FileStream raw;
-        try
-        {
-            raw = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new DataFormatException($"{path}: no such file");
-        }
-
-        using (raw)
+        using (var raw = InputFile.OpenRead(path, "IDX file"))
         {
             bool compressed = IsGzip(raw);
             using Stream stream = compressed ? new GZipStream(raw, CompressionMode.Decompress) : raw;
@@ -102,12 +92,19 @@ public static class Idx
             if (values > Array.MaxLength - head.Length) throw new DataFormatException($"{file}: its header announces more values than fit in memory ({string.Join(" × ", dimensions[..(d + 1)])}…)");
         }
 
-        var content = new byte[head.Length + values];
-        head.CopyTo(content);
-        int payload = stream.ReadAtLeast(content.AsSpan(head.Length), (int)values, throwOnEndOfStream: false);
+        // A header may announce far more than the file holds: memory is taken as the data arrives, never on the header's word.
+        if (!compressed && stream.Length - head.Length < values)
+            throw new DataFormatException($"{file} is truncated: expected {values:N0} {unit} bytes, found {stream.Length - head.Length:N0}");
+        var content = compressed ? ReadGrowing(stream, head, values) : new byte[head.Length + values];
+        if (!compressed)
+        {
+            head.CopyTo(content);
+            stream.ReadExactly(content.AsSpan(head.Length));
+        }
+        long payload = content.Length - head.Length;
         if (payload < values) throw new DataFormatException($"{file} is truncated: expected {values:N0} {unit} bytes, found {payload:N0}");
         long extra = CountRemaining(stream);
-        if (extra > 0) throw new DataFormatException($"{file} has {extra:N0} bytes after the {values:N0} {unit} bytes its header announces; it is corrupt or not an IDX file");
+        if (extra > 0) throw new DataFormatException($"{file} has {(extra > MaxExtraCounted ? "more than " + MaxExtraCounted.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) : extra.ToString("N0", System.Globalization.CultureInfo.InvariantCulture))} bytes after the {values:N0} {unit} bytes its header announces; it is corrupt or not an IDX file");
         return new IdxFile(file, dimensions, content, compressed);
     }
 
@@ -120,12 +117,33 @@ public static class Idx
         return got == GzipMagic.Length && first.SequenceEqual(GzipMagic);
     }
 
+    // Trailing bytes are counted up to this many: a gzip bomb's tail is not worth expanding to count.
+    private const long MaxExtraCounted = 1 << 20;
+
     private static long CountRemaining(Stream stream)
     {
         Span<byte> sink = stackalloc byte[4096];
         long count = 0;
         int n;
-        while ((n = stream.Read(sink)) > 0) count += n;
+        while (count <= MaxExtraCounted && (n = stream.Read(sink)) > 0) count += n;
         return count;
+    }
+
+    // The header and up to `values` bytes of a stream whose length is unknown (gzip), in a buffer that grows with what comes.
+    private static byte[] ReadGrowing(Stream stream, ReadOnlySpan<byte> head, long values)
+    {
+        long want = head.Length + values;
+        var buffer = new byte[(int)Math.Min(want, 1 << 24)];
+        head.CopyTo(buffer);
+        int filled = head.Length;
+        while (filled < want)
+        {
+            if (filled == buffer.Length) Array.Resize(ref buffer, (int)Math.Min(want, 2L * buffer.Length));
+            int n = stream.Read(buffer, filled, buffer.Length - filled);
+            if (n == 0) break;
+            filled += n;
+        }
+        if (filled < buffer.Length) Array.Resize(ref buffer, filled);
+        return buffer;
     }
 }

@@ -37,6 +37,9 @@ public static class Checkpoint
                 throw new DataFormatException($"{path} has no architecture in its metadata; give its model (the lab preset or a model file) to load it");
             spec = ModelSpec.Parse(architecture, $"{Path.GetFileName(path)} (architecture)");
         }
+        foreach (var (name, tensor) in file.Tensors)
+            if (!AllFinite(tensor.Data))
+                throw new DataFormatException($"{path}: tensor '{name}' holds NaN or infinite values (the model diverged, or the file is damaged); it cannot be used");
         var model = spec.Build(new RandomState(0));
         var expected = StateDict(model);
         var missing = expected.Select(t => t.Name).Where(n => !file.Tensors.ContainsKey(n)).ToList();
@@ -69,6 +72,13 @@ public static class Checkpoint
             }
         }
         return entries;
+    }
+
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        foreach (float v in values)
+            if (!float.IsFinite(v)) return false;
+        return true;
     }
 
     private static string List(string what, List<string> names) =>

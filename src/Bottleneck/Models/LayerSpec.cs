@@ -51,6 +51,21 @@ public sealed record LayerSpec(string Type, IReadOnlyDictionary<string, double> 
             throw new ArgumentException("unflatten needs a shape of positive sizes, e.g. unflatten: [32, 3, 3]");
     }
 
+    /// <summary>The values the layer will hold for this input (weights, biases, running statistics), counted before any is allocated.</summary>
+    public long ParameterCount(int[] inputShape)
+    {
+        long Arg(string key) => Args.TryGetValue(key, out double v) && v >= 0 && v <= int.MaxValue ? (long)v : 0;
+        long channels = inputShape.Length > 0 ? inputShape[0] : 0;
+        long kernel = Arg("kernel"), bias = !Args.TryGetValue("bias", out double b) || b != 0 ? Arg("out") : 0;
+        return Type switch
+        {
+            "dense" => inputShape.Aggregate(1L, (n, d) => Math.Min(n * d, int.MaxValue)) * Arg("out") + Arg("out"),
+            "conv2d" or "conv_transpose2d" => channels * Arg("out") * kernel * kernel + bias,
+            "batchnorm1d" or "batchnorm2d" => 4 * channels,
+            _ => 0,
+        };
+    }
+
     public Layer Create(int[] inputShape)
     {
         Validate();

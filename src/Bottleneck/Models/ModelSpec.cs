@@ -32,17 +32,29 @@ public sealed record ModelSpec(int[] Input, IReadOnlyList<LayerSpec> Encoder, IR
         return model;
     }
 
+    /// <summary>Most values a model may hold; far beyond any autoencoder of these images, and refused before anything is allocated.</summary>
+    public const long MaxParameters = 1L << 27;
+
+    /// <summary>Most values one layer may give per sample; a batch of outputs is allocated per layer.</summary>
+    public const long MaxValuesPerSample = 1L << 24;
+
     private static Sequential Stack(int[] input, IReadOnlyList<LayerSpec> specs, string part)
     {
         if (specs.Count == 0) throw new ArgumentException($"the {part} has no layers");
         var layers = new Layer[specs.Count];
         var shape = input;
+        long parameters = 0;
         for (int i = 0; i < specs.Count; i++)
         {
             try
             {
+                parameters += specs[i].ParameterCount(shape);
+                if (parameters > MaxParameters)
+                    throw new ArgumentException($"the model would hold more than {MaxParameters:N0} parameters");
                 layers[i] = specs[i].Create(shape);
                 shape = layers[i].OutputShape(shape);
+                if (shape.Aggregate(1L, (n, d) => Math.Min(n * d, long.MaxValue / 2)) > MaxValuesPerSample)
+                    throw new ArgumentException($"it gives [{string.Join(", ", shape)}] values per sample, more than {MaxValuesPerSample:N0}");
             }
             catch (ArgumentException e)
             {
@@ -60,32 +72,15 @@ public sealed record ModelSpec(int[] Input, IReadOnlyList<LayerSpec> Encoder, IR
         ["decoder"] = new JsonArray([.. Decoder.Select(l => l.ToJson())]),
     };
 
-    public static ModelSpec Load(string path)
-    {
-        if (!File.Exists(path)) throw new DataFormatException($"{path}: no such model file");
-        return Parse(File.ReadAllText(path), Path.GetFileName(path));
-    }
+    /// <summary>A model file is a page of text; more than this is not one.</summary>
+    public const long MaxFileBytes = 1 << 20;
+
+    public static ModelSpec Load(string path) => Parse(InputFile.ReadText(path, "model file", MaxFileBytes), Path.GetFileName(path));
 
     /// <summary>Parses a model file's text; YAML, or JSON (which YAML reads too).</summary>
     public static ModelSpec Parse(string text, string source)
     {
-        var stream = new YamlStream();
-        var parser = new Parser(new StringReader(text));
-        try
-        {
-            stream.Load(parser);
-        }
-        catch (YamlException e)
-        {
-            throw new DataFormatException($"{source} line {e.Start.Line}: {e.Message}");
-        }
-        catch (InvalidOperationException)
-        {
-            // YamlDotNet's scanner throws this, without a position, on some unterminated flow collections;
-            // the last event parsed before it sits on the line where the bracket or brace was left open.
-            string line = parser.Current is { } last ? $" line {last.Start.Line}" : "";
-            throw new DataFormatException($"{source}{line}: not valid YAML or JSON (an unclosed bracket or brace?)");
-        }
+        var stream = SafeYaml.Load(text, source);
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new DataFormatException($"{source}: expected a mapping with input, encoder and decoder");
 
@@ -145,6 +140,8 @@ public sealed record ModelSpec(int[] Input, IReadOnlyList<LayerSpec> Encoder, IR
     {
         var (keyNode, value) = map.Children.Single();
         string type = Scalar(source, keyNode);
+        if (!LayerSpec.Types.Contains(type))
+            throw Error(source, keyNode, $"unknown layer type '{type}' (expected one of {string.Join(", ", LayerSpec.Types)})");
         switch (value)
         {
             case YamlSequenceNode when type == "unflatten":

@@ -68,10 +68,7 @@ public static class Safetensors
     /// <exception cref="DataFormatException">The file is missing, truncated, corrupt or holds a non-F32 tensor.</exception>
     public static SafetensorsFile Read(string path)
     {
-        if (Directory.Exists(path)) throw new DataFormatException($"{path} is a directory; give the path of a .safetensors file");
-        if (!File.Exists(path)) throw new DataFormatException($"{path}: no such file");
-
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        using var stream = InputFile.OpenRead(path, ".safetensors file");
         long fileLength = stream.Length;
         if (fileLength < 8)
             throw new DataFormatException($"{path} is {fileLength} bytes, too short to be a safetensors file");

@@ -65,6 +65,8 @@ public sealed class EmbedReport() : ReportKind<EmbedReport.Results>(SchemaName)
         return results;
     }
 
+    internal override IReadOnlyList<string> Figures { get; } = ["embedding.svg"];
+
     internal override string Title(Results r)
     {
         string method = r.Method == "pca" ? "PCA" : "t-SNE";

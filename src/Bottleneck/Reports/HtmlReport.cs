@@ -69,8 +69,10 @@ public static class HtmlReport
 
         var files = RunFiles.Listed(directory);
         string? Caption(string file) => kind?.Caption(file, results, directory);
-        Section(h, "charts", "Charts", () => RunFiles.SvgFigures(h, directory, files.Where(RunFiles.IsSvg), ""), files.Any(RunFiles.IsSvg));
-        Section(h, "images", "Images", () => RunFiles.PngFigures(h, directory, files.Where(RunFiles.IsPng), "", Caption), files.Any(RunFiles.IsPng));
+        // Only the run's own figures are inlined: a file dropped into the folder is listed, never shown.
+        var figures = files.Where(f => kind?.Figures.Contains(f) == true).ToList();
+        Section(h, "charts", "Charts", () => RunFiles.SvgFigures(h, directory, figures.Where(RunFiles.IsSvg), ""), figures.Any(RunFiles.IsSvg));
+        Section(h, "images", "Images", () => RunFiles.PngFigures(h, directory, figures.Where(RunFiles.IsPng), "", Caption), figures.Any(RunFiles.IsPng));
         FileList(h, directory, files);
         Reproduce(page, results, envelope, directory);
 

@@ -67,6 +67,8 @@ public sealed class OptimizerStudyReport() : ReportKind<OptimizerStudyReport.Res
             result.Seconds);
     }
 
+    internal override IReadOnlyList<string> Figures { get; } = ["optimizers.svg", "curves.svg"];
+
     internal override string Title(Results r) => "Optimizer study";
 
     internal override void Summary(ReportPage page, Results r, string directory)

@@ -47,6 +47,8 @@ public sealed class PipelineReport() : ReportKind<PipelineReport.Results>(Schema
         HtmlReport.Write(dir);
     }
 
+    internal override IReadOnlyList<string> Figures { get; } = [];
+
     internal override string Title(Results r) => "Pipeline";
 
     internal override void Summary(ReportPage page, Results r, string directory)
@@ -78,6 +80,13 @@ public sealed class PipelineReport() : ReportKind<PipelineReport.Results>(Schema
         var h = page.Html;
         h.Open("section", ("id", Anchor(p.Name)), ("class", "phase")).Line();
         h.Element("h3", $"Phase {p.Name} ({p.Kind})").Line();
+        if (!RunDirectory.IsPlainName(p.Directory))
+        {
+            // A results file edited to point a phase elsewhere must not pull files from outside the run into the page.
+            page.Paragraph($"The phase's folder '{p.Directory}' is not a folder of this run; nothing of it is shown.");
+            h.Close("section").Line();
+            return;
+        }
         string folder = Path.Combine(directory, p.Directory);
         var results = Directory.Exists(folder) && File.Exists(Path.Combine(folder, HtmlReport.ResultsFile)) ? TryRead(folder) : null;
         var kind = ReportKinds.Find(results?["schema"] is JsonValue schema && schema.TryGetValue(out string? name) ? name : null);
@@ -97,8 +106,9 @@ public sealed class PipelineReport() : ReportKind<PipelineReport.Results>(Schema
         {
             var files = RunFiles.Listed(folder);
             string prefix = p.Directory + "/";
-            RunFiles.SvgFigures(h, folder, files.Where(RunFiles.IsSvg), prefix);
-            RunFiles.PngFigures(h, folder, files.Where(RunFiles.IsPng), prefix, file => results is null ? null : kind?.Caption(file, results, folder));
+            var figures = files.Where(f => kind?.Figures.Contains(f) == true).ToList();
+            RunFiles.SvgFigures(h, folder, figures.Where(RunFiles.IsSvg), prefix);
+            RunFiles.PngFigures(h, folder, figures.Where(RunFiles.IsPng), prefix, file => results is null ? null : kind?.Caption(file, results, folder));
             if (files.Count > 0)
             {
                 h.Open("p", ("class", "files")).Text("Files: ");
@@ -120,7 +130,7 @@ public sealed class PipelineReport() : ReportKind<PipelineReport.Results>(Schema
     }
 
     private static string? PhaseReport(string directory, Phase phase) =>
-        File.Exists(Path.Combine(directory, phase.Directory, HtmlReport.FileName)) ? $"{phase.Directory}/{HtmlReport.FileName}" : null;
+        RunDirectory.IsPlainName(phase.Directory) && File.Exists(Path.Combine(directory, phase.Directory, HtmlReport.FileName)) ? $"{phase.Directory}/{HtmlReport.FileName}" : null;
 
     private static string Anchor(string name) =>
         "phase-" + new string([.. name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '-')]);

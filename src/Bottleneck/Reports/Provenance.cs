@@ -37,4 +37,22 @@ public sealed record Provenance
     [JsonPropertyOrder(5)] public int CpuCount { get; init; }
     [JsonPropertyOrder(6)] public int Threads { get; init; }
     [JsonPropertyOrder(7)] public string Simd { get; init; } = "";
+
+    /// <summary>The later invocations that continued the run (resumes, other workers), in order; absent for a run done in one go.</summary>
+    [JsonPropertyOrder(8), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<Invocation>? Continued { get; init; }
+
+    /// <summary>This provenance as one invocation of a run.</summary>
+    public Invocation AsInvocation() => new(Command, Started, Threads);
+
+    /// <summary>
+    /// The provenance of a run that <paramref name="invocations"/> made, the first having started it: its command and start,
+    /// with the others as <see cref="Continued"/>. This process's own is <paramref name="current"/>.
+    /// </summary>
+    public static Provenance Of(IReadOnlyList<Invocation> invocations, Provenance current)
+    {
+        if (invocations.Count <= 1) return current;
+        var first = invocations[0];
+        return current with { Command = first.Command, Started = first.Started, Continued = [.. invocations.Skip(1)] };
+    }
 }

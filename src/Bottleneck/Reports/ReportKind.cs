@@ -16,6 +16,9 @@ public abstract class ReportKind(string schema)
 
     internal abstract string Title(JsonObject results, string directory);
 
+    /// <summary>The charts and image grids a run of this kind writes: the only files its page inlines (others are listed).</summary>
+    internal abstract IReadOnlyList<string> Figures { get; }
+
     internal abstract void Summary(ReportPage page, JsonObject results, string directory);
 
     /// <summary>A phase of this kind on a pipeline's page: its key numbers, in a few lines.</summary>

@@ -56,6 +56,8 @@ public sealed class RobustnessReport() : ReportKind<RobustnessReport.Results>(Sc
     /// <summary>"noise" or "occlusion": the name of the curve's files and of its rows in the CSV.</summary>
     public static string FileStem(Corruption c) => c.Kind == CorruptionKind.Noise ? "noise" : "occlusion";
 
+    internal override IReadOnlyList<string> Figures { get; } = ["noise.svg", "occlusion.svg", "noise-examples.png", "occlusion-examples.png"];
+
     internal override string Title(Results r) => "Robustness to noise and occlusion";
 
     internal override void Summary(ReportPage page, Results r, string directory)

@@ -60,6 +60,13 @@ public sealed class RunDirectory
         return new RunDirectory(full);
     }
 
+    /// <summary>
+    /// Whether <paramref name="name"/> can name a folder inside a run directory (a pipeline phase's): letters, digits,
+    /// '.', '_' and '-', starting with a letter or digit, at most 64 characters. No separators, no "..", nothing absolute.
+    /// </summary>
+    public static bool IsPlainName(string name) =>
+        name.Length is >= 1 and <= 64 && char.IsAsciiLetterOrDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
+
     /// <summary>Default location: runs/&lt;command&gt;-&lt;yyyyMMdd-HHmmss&gt;.</summary>
     public static string DefaultPath(string command, DateTimeOffset now) =>
         System.IO.Path.Combine("runs", $"{command}-{now:yyyyMMdd-HHmmss}");

@@ -6,6 +6,8 @@ namespace Bottleneck.Reports;
 /// <summary>The files of a run directory as a report shows them: which are listed, and the charts and image grids inlined as figures.</summary>
 internal static class RunFiles
 {
+    private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
+
     public static bool IsSvg(string file) => file.EndsWith(".svg", StringComparison.OrdinalIgnoreCase);
 
     public static bool IsPng(string file) => file.EndsWith(".png", StringComparison.OrdinalIgnoreCase);
@@ -20,16 +22,24 @@ internal static class RunFiles
             .Order(StringComparer.Ordinal),
     ];
 
-    /// <summary>Each SVG file inlined as a figure captioned with a link to the file (<paramref name="link"/> is the folder prefix from the page).</summary>
+    /// <summary>A chart file larger than this is not one of ours (ours are tens of kilobytes) and is not inlined.</summary>
+    private const long MaxFigureBytes = 8 << 20;
+
+    /// <summary>
+    /// Each SVG file inlined as a figure captioned with a link to the file (<paramref name="link"/> is the folder prefix
+    /// from the page); a file that is not plain drawing (see <see cref="SvgSafety"/>) is named, not inlined.
+    /// </summary>
     public static void SvgFigures(Html h, string directory, IEnumerable<string> names, string link)
     {
         foreach (var name in names)
         {
-            string markup = File.ReadAllText(Path.Combine(directory, name));
+            string path = Path.Combine(directory, name);
+            string markup = new FileInfo(path).Length <= MaxFigureBytes ? File.ReadAllText(path) : "";
             int start = markup.IndexOf("<svg", StringComparison.Ordinal);
+            string? problem = start < 0 ? "no <svg> element" : SvgSafety.Problem(markup[start..]);
             h.Open("figure").Line();
-            if (start >= 0) h.Raw(markup[start..].TrimEnd()).Line();
-            else h.Element("p", $"{name} holds no <svg> element");
+            if (problem is null) h.Raw(markup[start..].TrimEnd()).Line();
+            else h.Element("p", $"{name} is not shown: it holds {problem}, which a report does not inline");
             h.Open("figcaption").Element("a", name, ("href", link + name)).Close("figcaption").Line();
             h.Close("figure").Line();
         }
@@ -40,7 +50,10 @@ internal static class RunFiles
     {
         foreach (var name in names)
         {
-            byte[] png = File.ReadAllBytes(Path.Combine(directory, name));
+            string path = Path.Combine(directory, name);
+            if (new FileInfo(path).Length > MaxFigureBytes) continue;
+            byte[] png = File.ReadAllBytes(path);
+            if (!png.AsSpan().StartsWith(PngSignature)) continue;
             string data = Convert.ToBase64String(png);
             h.Open("figure").Line();
             if (DisplaySize(png) is { } size)

@@ -57,6 +57,8 @@ public sealed class StudyReport() : ReportKind<StudyReport.Results>(SchemaName)
         [.. result.Ranked.Select((t, i) => t with { Rank = i + 1 })],
         result.Seconds);
 
+    internal override IReadOnlyList<string> Figures { get; } = ["heatmap.svg", "score.svg", "curves.svg", "best-curves.svg"];
+
     internal override string Title(Results r) => r.Settings["kind"]?.GetValue<string>() switch
     {
         "tune" => "Hyperparameter search (tune)",

@@ -24,11 +24,12 @@ public sealed class TrainReport() : ReportKind<TrainReport.Results>(SchemaName)
                                  double TestMse, double ImagesPerSecond, double Seconds, IReadOnlyList<EpochRecord> Epochs);
 
     /// <summary>What was trained on what, as results.json and the checkpoint's metadata record it.</summary>
+    /// <param name="Source">The dataset as it can be named again (<c>csv:</c> with the file's full path), for commands that study the model.</param>
     public sealed record Settings(string Dataset, int TrainSamples, int TestSamples, string Model, JsonObject Architecture,
-                                  OptimizerSettings Optimizer, LossFunction Loss, int Epochs, int BatchSize, uint Seed)
+                                  OptimizerSettings Optimizer, LossFunction Loss, int Epochs, int BatchSize, uint Seed, string Source)
     {
-        public static Settings Of(TrainSettings s, ModelSpec architecture, Dataset train, Dataset test) =>
-            new(train.Name, train.Count, test.Count, s.Model.Name, architecture.ToJson(), s.Optimizer, s.Loss, s.Epochs, s.BatchSize, s.Seed);
+        public static Settings Of(TrainSettings s, ModelSpec architecture, Dataset train, Dataset test, string source) =>
+            new(train.Name, train.Count, test.Count, s.Model.Name, architecture.ToJson(), s.Optimizer, s.Loss, s.Epochs, s.BatchSize, s.Seed, source);
     }
 
     public sealed record ModelInfo(long Parameters, int CodeSize, string Summary)
@@ -37,7 +38,7 @@ public sealed class TrainReport() : ReportKind<TrainReport.Results>(SchemaName)
     }
 
     /// <param name="examples">The first test images and their reconstructions, or null when the model diverged.</param>
-    public static Results Write(RunDirectory dir, TrainSettings settings, Dataset train, Dataset test, TrainResult result, Provenance provenance,
+    public static Results Write(RunDirectory dir, TrainSettings settings, Dataset train, Dataset test, string source, TrainResult result, Provenance provenance,
                                 (IReadOnlyList<float[]> Originals, IReadOnlyList<float[]> Reconstructed)? examples)
     {
         if (examples is { } e && test.ImageShape is { Length: 3 } shape && shape[0] == 1)
@@ -48,12 +49,14 @@ public sealed class TrainReport() : ReportKind<TrainReport.Results>(SchemaName)
             new Series("train", [.. result.Epochs.Select(x => (double)x.Epoch)], [.. result.Epochs.Select(x => x.TrainLoss)]),
             new Series("test", [.. result.Epochs.Select(x => (double)x.Epoch)], [.. result.Epochs.Select(x => x.EvalLoss)]),
         ]));
-        var results = new Results(SchemaName, result.Status, result.Message, provenance, Settings.Of(settings, result.Spec, train, test), ModelInfo.Of(result.Model),
+        var results = new Results(SchemaName, result.Status, result.Message, provenance, Settings.Of(settings, result.Spec, train, test, source), ModelInfo.Of(result.Model),
                                   result.TestMse, result.ImagesPerSecond, result.Seconds, result.Epochs);
         dir.WriteText(HtmlReport.ResultsFile, Json.Serialize(results));
         HtmlReport.Write(dir);
         return results;
     }
+
+    internal override IReadOnlyList<string> Figures { get; } = ["curves.svg", "reconstructions.png"];
 
     internal override string Title(Results r) => "Training run";
 

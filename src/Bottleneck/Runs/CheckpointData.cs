@@ -20,7 +20,7 @@ public sealed record CheckpointData(Autoencoder Model, Dataset Test, string Data
         if (!File.Exists(checkpoint)) throw new SettingException("checkpoint", $"{checkpoint} does not exist");
         var (model, _, metadata) = Checkpoint.Load(checkpoint);
         var training = Training(metadata);
-        string spec = dataset ?? Value<string>(training, "dataset") ?? "fashion-mnist";
+        string spec = dataset ?? Value<string>(training, "source") ?? Value<string>(training, "dataset") ?? "fashion-mnist";
         uint splitSeed = Value<uint?>(training, "seed") ?? fallbackSeed;
         var (_, test) = new DataSource(spec, dataDir, TestLimit: samples).Load(splitSeed, log);
         try

@@ -22,7 +22,7 @@ public static class EmbedRun
         var points = Prepare(settings, context.Observer);
         context.CheckOut();
         var started = DateTimeOffset.Now;
-        var dir = context.CreateDirectory("embed", started);
+        var dir = context.CreateDirectory("embed", started, EmbedReport.SchemaName);
         return Run(settings.Embed, points, dir, context.Provenance(started, settings.Embed.Threads), context.Observer, context.Cancel);
     }
 
@@ -48,6 +48,8 @@ public static class EmbedRun
             data.Model.Workers = pool;
             var codes = CodeSpace.Encode(data.Model, data.Test.Features);
             data.Model.Workers = WorkerPool.Serial;
+            if (Array.FindIndex(codes.Data, v => !float.IsFinite(v)) is var bad and >= 0)
+                throw new DataFormatException($"{settings.Checkpoint} gives a NaN or infinite code for test image {bad / codes.RowSize + 1} of {data.Test.Name}; its weights overflow on these images");
             var classes = MnistFamily.Find(data.Test.Name)?.ClassNames;
             points = new Points(codes, data.Test.Labels,
                 new EmbedReport.Source(settings.Checkpoint, data.Test.Name, data.Model.CodeSize, data.SplitSeed, classes, null));

@@ -30,7 +30,7 @@ public static class OptimizersRun
         // Everything that can be wrong with the input is found before the run directory exists.
         var (train, test, summary) = OptimizerComparison.Prepare(s, data);
         var started = DateTimeOffset.Now;
-        var dir = context.CreateDirectory("optimizers", started);
+        var dir = context.CreateDirectory("optimizers", started, OptimizerStudyReport.SchemaName);
         var labels = (from r in Enumerable.Range(0, s.Repeats) from o in s.Optimizers select Label(o, r, s.Repeats)).ToList();
         context.Observer.TrainingStarted(new TrainingPlan(labels, s.Epochs, train.Count, test.Count, data.Name,
                                                           $"dense model, code size {s.CodeSize}", s.Threads, summary));

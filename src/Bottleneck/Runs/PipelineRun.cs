@@ -35,6 +35,9 @@ public static class PipelineRun
 {
     public const string FinishedWithFile = "finished-with.json";
 
+    /// <summary>The copy of the pipeline file a run directory keeps; <c>run --resume DIR</c> runs it again.</summary>
+    public const string PipelineFile = "pipeline.yaml";
+
     public static PipelineRunResult Execute(PipelineRunSettings settings, RunContext context)
     {
         var pipeline = PipelineSpec.Load(settings.File);
@@ -46,10 +49,12 @@ public static class PipelineRun
         foreach (var phase in pipeline.Phases) Check(pipeline, phase, overrides, none);
         context.CheckOut();
         var started = DateTimeOffset.Now;
-        var dir = context.CreateDirectory("run", started);
-        File.Copy(settings.File, dir.File("pipeline.yaml"), overwrite: true);
+        var dir = context.CreateDirectory("run", started, PipelineReport.SchemaName, continues: PipelineFile);
+        if (Path.GetFullPath(settings.File) != Path.GetFullPath(dir.File(PipelineFile))) File.Copy(settings.File, dir.File(PipelineFile), overwrite: true);
         int threads = settings.Threads ?? (pipeline.Shared.TryGetValue("threads", out var shared) && int.TryParse(shared, CultureInfo.InvariantCulture, out int n) ? n : Environment.ProcessorCount);
+        // A rerun continues the run: the invocation that started it stays its command, and this one is added to its history.
         var provenance = context.Provenance(started, threads);
+        provenance = Provenance.Of([.. Earlier(dir), provenance.AsInvocation()], provenance);
 
         var bests = new Dictionary<string, TrialParams>();
         var phases = new List<PipelineReport.Phase>();
@@ -122,7 +127,8 @@ public static class PipelineRun
             // The final model: the phase's settings with the best parameters folded in, trained on the whole training set.
             var trainSettings = new TrialRunner(settings, train, test, store: null).SettingsFor(new TrialParams([]), settings.Epochs, settings.Threads)
                 with { Seed = settings.Seed };
-            var outcome = TrainRun.Train(trainSettings, train, test, phaseDir, provenance, phase.Name, context.Observer, context.Cancel);
+            var outcome = TrainRun.Train(trainSettings, train, test, StudyRun.DataOf(settings, dataDir, testLimit).Recorded, phaseDir, provenance, phase.Name,
+                                         context.Observer, context.Cancel);
             var entry = new PipelineReport.Phase(phase.Name, phase.Kind.Name(), phase.Name, Settings: settings.ToJson(), TestMse: outcome.Training.TestMse);
             if (outcome.Training.Status != Training.RunStatus.Completed)
                 return (entry, outcome.Training.Status == Training.RunStatus.Cancelled ? PipelineStop.Cancelled : PipelineStop.Diverged);
@@ -188,6 +194,22 @@ public static class PipelineRun
             Method = embed.Method, Samples = embed.Samples, Trustworthiness = embed.Trustworthiness, KnnAccuracy = embed.KnnAccuracy,
             KlDivergence = embed.KlDivergence,
         };
+    }
+
+    // The invocations recorded by an earlier run into this directory, if it wrote its results.
+    private static IEnumerable<Invocation> Earlier(RunDirectory dir)
+    {
+        string path = dir.File(HtmlReport.ResultsFile);
+        if (!File.Exists(path)) return [];
+        try
+        {
+            var earlier = Json.Deserialize<PipelineReport.Results>(File.ReadAllText(path)).Provenance;
+            return earlier?.Command is null ? [] : [earlier.AsInvocation(), .. earlier.Continued ?? []];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
     }
 
     // The results.json of a phase in <paramref name="folder"/> that completed with exactly <paramref name="finishedWith"/>, else null.

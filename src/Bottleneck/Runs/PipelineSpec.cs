@@ -1,5 +1,6 @@
 using System.Globalization;
 using Bottleneck.Analysis;
+using Bottleneck.Data;
 using Bottleneck.Losses;
 using Bottleneck.Optimizers;
 using Bottleneck.Schedules;
@@ -50,19 +51,13 @@ public sealed record PipelineSpec(IReadOnlyDictionary<string, string> Shared, IR
         "noise", "occlusion", "block", "clip", "samples", "method", "perplexity",
     ];
 
+    /// <summary>A pipeline file is a page of text; more than this is not one.</summary>
+    public const long MaxFileBytes = 1 << 20;
+
     public static PipelineSpec Load(string path)
     {
-        if (!File.Exists(path)) throw new DataFormatException($"{path}: no such pipeline file");
         string source = Path.GetFileName(path);
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(File.ReadAllText(path)));
-        }
-        catch (YamlException e)
-        {
-            throw new DataFormatException($"{source} line {e.Start.Line}: {e.Message}");
-        }
+        var stream = SafeYaml.Load(InputFile.ReadText(path, "pipeline file", MaxFileBytes), source);
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new DataFormatException($"{source}: expected shared settings and a list of phases");
 
@@ -92,6 +87,8 @@ public sealed record PipelineSpec(IReadOnlyDictionary<string, string> Shared, IR
                 else throw Error(source, keyNode, $"unknown phase key '{key}' (expected name and one of {string.Join(", ", PhaseKinds.All.Select(k => k.Name()))})");
             }
             if (name is null) throw Error(source, phase, "the phase has no name");
+            if (!Reports.RunDirectory.IsPlainName(name))
+                throw Error(source, phase, $"phase name '{name}' is not a plain folder name (letters, digits, '.', '_' and '-', starting with a letter or digit)");
             if (body is null) throw Error(source, phase, $"phase {name} is none of {KindList}");
             if (parsed.Any(p => p.Name == name)) throw Error(source, phase, $"two phases are called {name}");
             var settings = new Dictionary<string, string>();

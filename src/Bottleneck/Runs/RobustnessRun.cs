@@ -17,7 +17,7 @@ public static class RobustnessRun
         var (robustness, data) = Prepare(settings, context.Observer);
         context.CheckOut();
         var started = DateTimeOffset.Now;
-        var dir = context.CreateDirectory("robustness", started);
+        var dir = context.CreateDirectory("robustness", started, RobustnessReport.SchemaName);
         return Run(robustness, data, dir, context.Provenance(started, robustness.Threads), context.Observer);
     }
 

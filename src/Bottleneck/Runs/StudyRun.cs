@@ -18,8 +18,11 @@ public sealed record StudyRunSettings(StudySettings Study, IReadOnlyList<TrialPa
     }
 }
 
-/// <summary>Continue (or join, as another worker) the study in a run directory, with its stored settings and trials.</summary>
-public sealed record StudyResumeSettings(string Directory, int Jobs, int Threads, string? DataDir, int? TestLimit, bool Verify = false);
+/// <summary>
+/// Continue (or join, as another worker) the study in a run directory, with its stored settings and trials. <paramref name="Kind"/>,
+/// when given, is the kind the caller expects (a sweep is not resumed as a tune); <paramref name="TestLimit"/>, when given, must be the study's.
+/// </summary>
+public sealed record StudyResumeSettings(string Directory, int Jobs, int Threads, string? DataDir, int? TestLimit, bool Verify = false, StudyKind? Kind = null);
 
 /// <summary>How a study went and where its files are; the trials in the order the search space gives them.</summary>
 public sealed record StudyRunResult(string Directory, StudyResult Study, IReadOnlyList<TrialParams> Trials, StudyReport.Results Results);
@@ -41,9 +44,9 @@ public static class StudyRun
         var (train, test) = DataOf(s, settings.DataDir, settings.TestLimit).Load(s.Seed, context.Observer.Data);
         Check(s, settings.Trials, train, test);
         var started = DateTimeOffset.Now;
-        var dir = context.CreateDirectory(s.Kind == StudyKind.Tune ? "tune" : "sweep", started);
+        var dir = context.CreateDirectory(s.Kind == StudyKind.Tune ? "tune" : "sweep", started, StudyReport.SchemaName, continues: StoreFile);
         return Run(s, settings.Trials, train, test, new SqliteStudyStore(dir.File(StoreFile)), dir, context.Provenance(started, s.Threads),
-                   settings.Verify, context.Observer, context.Cancel);
+                   settings.Verify, context.Observer, context.Cancel, settings.TestLimit);
     }
 
     public static StudyRunResult Resume(StudyResumeSettings settings, RunContext context)
@@ -52,23 +55,45 @@ public static class StudyRun
         if (!File.Exists(store)) throw new SettingException("resume", $"{settings.Directory}: no {StoreFile} there; give the run directory of a tune or sweep");
         var started = DateTimeOffset.Now;
         var opened = new SqliteStudyStore(store);
+        int? stored;
         StudySettings s;
         IReadOnlyList<TrialParams> trials;
         try
         {
-            (s, trials) = StudySettings.FromDefinition(opened.Definition);
+            if (opened.Definition is not { } definition)
+                throw new SettingException("resume", $"{settings.Directory}: its {StoreFile} holds no study yet (the run stopped before the study began); " +
+                                                     "run the command that started it again, with this folder as its run directory, to begin it");
+            (s, trials) = StudySettings.FromDefinition(definition, store);
             s = s with { Jobs = settings.Jobs, Threads = settings.Threads };
             s.Validate();
+            if (settings.Kind is { } expected && s.Kind != expected)
+                throw new SettingException("resume", $"{settings.Directory} holds a {Name(s.Kind)} study, not a {Name(expected)}; resume it as a {Name(s.Kind)}");
+            stored = Invocations(opened).FirstOrDefault()?.TestLimit;
+            if (settings.TestLimit is { } given && given != stored)
+                throw new SettingException("test-limit", $"cannot change a study being resumed: it was started with {(stored is { } n ? $"the first {n} test samples" : "every test sample")}");
         }
         catch
         {
             opened.Dispose();
             throw;
         }
-        var (train, test) = DataOf(s, settings.DataDir, settings.TestLimit).Load(s.Seed, context.Observer.Data);
+        var (train, test) = DataOf(s, settings.DataDir, stored).Load(s.Seed, context.Observer.Data);
         var dir = RunContext.CreateDirectory(settings.Directory);
-        return Run(s, trials, train, test, opened, dir, context.Provenance(started, s.Threads), settings.Verify, context.Observer, context.Cancel);
+        return Run(s, trials, train, test, opened, dir, context.Provenance(started, s.Threads), settings.Verify, context.Observer, context.Cancel, stored);
     }
+
+    private static IEnumerable<Invocation> Invocations(IStudyStore store)
+    {
+        foreach (string json in store.Invocations())
+        {
+            Invocation? invocation;
+            try { invocation = Json.Deserialize<Invocation>(json); }
+            catch (System.Text.Json.JsonException) { invocation = null; }
+            if (invocation?.Command is not null) yield return invocation;
+        }
+    }
+
+    private static string Name(StudyKind kind) => kind == StudyKind.Tune ? "tune" : "sweep";
 
     /// <summary>The data a study trains on: its dataset and limit, looked for first in <paramref name="dataDir"/>.</summary>
     public static DataSource DataOf(StudySettings study, string? dataDir, int? testLimit) => new(study.Dataset, dataDir, study.Limit, testLimit);
@@ -86,12 +111,17 @@ public static class StudyRun
     }
 
     /// <summary>Runs (or resumes) a study in <paramref name="dir"/> and writes its report; disposes the store.</summary>
+    /// <param name="testLimit">The test-sample limit the data was loaded with, recorded with the invocation.</param>
     public static StudyRunResult Run(StudySettings settings, IReadOnlyList<TrialParams> trials, Dataset train, Dataset test, IStudyStore store,
-                                     RunDirectory dir, Provenance provenance, bool verify, IRunObserver observer, CancellationToken cancel)
+                                     RunDirectory dir, Provenance provenance, bool verify, IRunObserver observer, CancellationToken cancel, int? testLimit = null)
     {
         using (store)
         {
             store.Open(settings.Definition(trials));
+            // The run's history: the invocation that started the study first, then every one that continued it.
+            var mine = provenance.AsInvocation() with { TestLimit = testLimit };
+            store.AddInvocation(Json.Compact(mine));
+            provenance = Provenance.Of([.. Invocations(store)], provenance);
             observer.StudyStarted(new StudyPlan(settings, trials, train.Name, train.Count, test.Count, dir.File(StoreFile), settings.PlannedEpochs(trials.Count)));
             var result = Study.Run(settings, trials, train, test, store, verify, observer.Study, cancel);
             var results = StudyReport.Write(dir, result, trials, provenance);

@@ -34,12 +34,14 @@ public static class TrainRun
         context.CheckOut();
         var (train, test) = settings.Data.Load(settings.Training.Seed, context.Observer.Data);
         var started = DateTimeOffset.Now;
-        var dir = context.CreateDirectory("train", started);
-        return Train(settings.Training, train, test, dir, context.Provenance(started, settings.Training.Threads), "train", context.Observer, context.Cancel);
+        var dir = context.CreateDirectory("train", started, TrainReport.SchemaName);
+        return Train(settings.Training, train, test, settings.Data.Recorded, dir, context.Provenance(started, settings.Training.Threads), "train",
+                     context.Observer, context.Cancel);
     }
 
     /// <summary>Trains and writes <paramref name="dir"/>: what <see cref="Execute"/> and a pipeline's train phase both do once their data is loaded.</summary>
-    public static TrainRunResult Train(TrainSettings settings, Dataset train, Dataset test, RunDirectory dir, Provenance provenance, string label,
+    /// <param name="source">The dataset as it can be named again (<see cref="DataSource.Recorded"/>).</param>
+    public static TrainRunResult Train(TrainSettings settings, Dataset train, Dataset test, string source, RunDirectory dir, Provenance provenance, string label,
                                        IRunObserver observer, CancellationToken cancel)
     {
         void Built(Autoencoder model) => observer.TrainingStarted(new TrainingPlan([label], settings.Epochs, train.Count, test.Count, train.Name,
@@ -51,13 +53,13 @@ public static class TrainRun
         {
             Checkpoint.Save(dir.File(CheckpointFile), result.Model, result.Spec, new Dictionary<string, string>
             {
-                ["training"] = Json.Compact(TrainReport.Settings.Of(settings, result.Spec, train, test)),
+                ["training"] = Json.Compact(TrainReport.Settings.Of(settings, result.Spec, train, test, source)),
                 ["test_mse"] = result.TestMse.ToString("R", CultureInfo.InvariantCulture),
                 ["bottleneck_version"] = Provenance.Version,
             });
             examples = Reconstructions.Of(result.Model, test, TrainReport.ExampleImages);
         }
-        var results = TrainReport.Write(dir, settings, train, test, result, provenance, examples);
+        var results = TrainReport.Write(dir, settings, train, test, source, result, provenance, examples);
         return new TrainRunResult(dir.Path, result, results);
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Bottleneck.Training;
 
@@ -6,6 +7,21 @@ namespace Bottleneck.Search;
 /// <summary>One fold of one trial at one epoch budget, as the study store keeps it: how it ended and its per-epoch history.</summary>
 public sealed record FoldResult(RunStatus Status, IReadOnlyList<EpochRecord> Epochs)
 {
+    /// <summary>A fold as the store holds it; a <see cref="DataFormatException"/> naming <paramref name="store"/> when the text is not one.</summary>
+    public static FoldResult Read(string json, string store, string trial)
+    {
+        try
+        {
+            var fold = Json.Deserialize<FoldResult>(json);
+            if (fold.Epochs is null || !Enum.IsDefined(fold.Status)) throw new JsonException("'status' or 'epochs' is missing");
+            return fold;
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
+        {
+            throw new DataFormatException($"{store}: a stored fold of trial {trial} is damaged ({e.Message.Split('\n')[0]}); move the store aside to start the study afresh");
+        }
+    }
+
     [JsonIgnore] public double TrainLoss => Epochs.Count > 0 ? Epochs[^1].TrainLoss : double.NaN;
 
     /// <summary>The final epoch's held-out loss (validation fold in a tune, test split in a sweep); NaN unless completed.</summary>

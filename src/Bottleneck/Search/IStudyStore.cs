@@ -18,8 +18,20 @@ public interface IStudyStore : IDisposable
     /// </summary>
     void Open(string definitionJson);
 
-    /// <summary>The definition recorded by the first <see cref="Open"/>.</summary>
-    string Definition { get; }
+    /// <summary>The definition recorded by the first <see cref="Open"/>; null when no study was opened on the store yet.</summary>
+    string? Definition { get; }
+
+    /// <summary>
+    /// Every invocation that ran the study, in order, each a JSON record (its command, when it started, the
+    /// settings not in the definition); the first is the one that started it.
+    /// </summary>
+    IReadOnlyList<string> Invocations();
+
+    /// <summary>Appends an invocation to <see cref="Invocations"/>, durably.</summary>
+    void AddInvocation(string json);
+
+    /// <summary>The store as messages name it (a file's path, a database and study).</summary>
+    string Name { get; }
 
     /// <summary>
     /// Adds trials by key (idempotent; keys are canonical JSON of a trial's parameters), keeping

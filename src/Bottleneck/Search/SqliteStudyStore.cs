@@ -16,7 +16,7 @@ namespace Bottleneck.Search;
 /// <remarks>
 /// Schema version 1:
 /// <code>
-/// meta   (name PRIMARY KEY, value)            -- "schema_version", "definition"
+/// meta   (name PRIMARY KEY, value)            -- "schema_version", "definition", "invocation:000000", …
 /// trials (key PRIMARY KEY, ord UNIQUE, result, claimed_by, claimed_at, heartbeat)
 /// stages (key, stage, json, PRIMARY KEY (key, stage))
 /// </code>
@@ -29,7 +29,7 @@ public sealed class SqliteStudyStore : IStudyStore
 
     public static readonly TimeSpan DefaultStaleAfter = TimeSpan.FromSeconds(60);
 
-    private const int SqliteCorrupt = 11, SqliteCantOpen = 14, SqliteNotADatabase = 26;
+    private const int SqliteIoError = 10, SqliteCorrupt = 11, SqliteFull = 13, SqliteCantOpen = 14, SqliteNotADatabase = 26;
 
     private readonly string _path; // as the caller spelled it, for messages
     private readonly TimeSpan _staleAfter;
@@ -90,8 +90,24 @@ public sealed class SqliteStudyStore : IStudyStore
         }));
     }
 
-    public string Definition => Guard(() =>
-        _definition ??= Meta("definition") ?? throw new InvalidOperationException($"{_path} holds no study yet; call Open first"));
+    public string? Definition => Guard(() => _definition ??= Meta("definition"));
+
+    public IReadOnlyList<string> Invocations() => Guard(() =>
+        Query("SELECT value FROM meta WHERE name LIKE 'invocation:%' ORDER BY name", r => r.GetString(0)));
+
+    public void AddInvocation(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        Guard(() => Write(() =>
+        {
+            long count = (long)Scalar("SELECT COUNT(*) FROM meta WHERE name LIKE 'invocation:%'")!;
+            // Zero-padded, so that names sort in the order the invocations came.
+            return Execute("INSERT INTO meta (name, value) VALUES ($name, $value)",
+                           ("$name", $"invocation:{count.ToString("D6", CultureInfo.InvariantCulture)}"), ("$value", json));
+        }));
+    }
+
+    public string Name => _path;
 
     public void AddTrials(IReadOnlyList<string> keys)
     {
@@ -305,8 +321,20 @@ public sealed class SqliteStudyStore : IStudyStore
             {
                 throw new IOException($"cannot open the study store {_path}: {e.Message}", e);
             }
+            catch (SqliteException e) when ((e.SqliteErrorCode & 0xFF) is SqliteFull or SqliteIoError)
+            {
+                // A transaction that cannot be written is rolled back whole: every fold committed before stays.
+                throw new IOException($"could not write the study store {_path} ({Reason(e)}): is the disk full? " +
+                                      "Every fold committed before is kept; free some space and resume the study", e);
+            }
+            catch (SqliteException e)
+            {
+                throw new IOException($"the study store {_path} failed: {Reason(e)}", e);
+            }
         }
     }
+
+    private static string Reason(SqliteException e) => e.Message.Replace("SQLite Error ", "SQLite error ", StringComparison.Ordinal).TrimEnd('.');
 
     // One write transaction: BEGIN IMMEDIATE takes the write lock before the first read, so what the
     // body reads cannot change under it; it commits (synced) or rolls back as a whole.

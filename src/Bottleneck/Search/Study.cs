@@ -63,7 +63,7 @@ public static class Study
             if (heartbeat.Dispose(stopped)) stopped.WaitOne();
         }
 
-        var results = store.Trials().Where(t => t.ResultJson is not null).Select(t => Json.Deserialize<TrialResult>(t.ResultJson!)).ToList();
+        var results = store.Trials().Where(t => t.ResultJson is not null).Select(t => TrialResult.Read(t.ResultJson!, store.Name, t.Key)).ToList();
         long trained = trainedByHalving ?? EpochsInStore(store);
         long full = trials.Sum(t => (long)runner.FullBudget(t)) * (settings.Kind == StudyKind.Tune ? settings.Folds : 1);
         return new StudyResult(settings, StudyResult.Rank(results), trials.Count - results.Count, trained, full, fullWinner,
@@ -79,7 +79,7 @@ public static class Study
         {
             while (!cancel.IsCancellationRequested && store.ClaimNext(worker) is { } key)
             {
-                var trial = TrialParams.FromJson(key);
+                var trial = ParamsOf(key, store);
                 int budget = runner.FullBudget(trial);
                 try
                 {
@@ -148,7 +148,19 @@ public static class Study
     }
 
     private static long EpochsInStore(IStudyStore store) =>
-        store.Trials().Sum(t => store.Stages(t.Key).Values.Sum(s => (long)Json.Deserialize<FoldResult>(s).Epochs.Count));
+        store.Trials().Sum(t => store.Stages(t.Key).Values.Sum(s => (long)FoldResult.Read(s, store.Name, t.Key).Epochs.Count));
+
+    private static TrialParams ParamsOf(string key, IStudyStore store)
+    {
+        try
+        {
+            return TrialParams.FromJson(key);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new DataFormatException($"{store.Name}: a stored trial key is damaged ({e.Message.Split('\n')[0]}): {key}");
+        }
+    }
 
     // body(0..count−1) on a pool of `jobs` threads; a cancellation surfaces as itself, not wrapped.
     private static void InParallel(int jobs, int count, Action<int> body, CancellationToken cancel)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bottleneck.Losses;
 using Bottleneck.Optimizers;
@@ -121,37 +122,59 @@ public sealed record StudySettings
     /// <summary>The settings <see cref="ToJson"/> recorded (jobs and threads are the caller's to choose again).</summary>
     public static StudySettings FromJson(JsonObject j) => new()
     {
-        Kind = Enum.Parse<StudyKind>(j["kind"]!.GetValue<string>(), ignoreCase: true),
-        Dataset = j["dataset"]!.GetValue<string>(),
-        Limit = j["limit"]?.GetValue<int>(),
-        Model = j["model"]!.GetValue<string>(),
-        CodeSize = j["code_size"]!.GetValue<int>(),
-        Hidden = [.. j["hidden"]!.AsArray().Select(h => h!.GetValue<int>())],
-        Optimizer = j["optimizer"]!.GetValue<string>(),
-        Convention = Enum.Parse<OptimizerConvention>(j["defaults"]!.GetValue<string>(), ignoreCase: true),
-        LearningRate = j["lr"]!.GetValue<double>(),
-        WeightDecay = j["weight_decay"]!.GetValue<double>(),
-        Loss = LossFunctions.Parse(j["loss"]!.GetValue<string>()),
-        Epochs = j["epochs"]!.GetValue<int>(),
-        BatchSize = j["batch_size"]!.GetValue<int>(),
-        Schedule = j["schedule"]?.GetValue<string>() is { } schedule ? ScheduleSpec.Parse(schedule) : null,
-        EarlyStopping = j["early_stopping"]?.GetValue<int>(),
-        Folds = j["folds"]!.GetValue<int>() is > 0 and var folds ? folds : 3,
-        LastEpochs = j["last_epochs"]!.GetValue<int>(),
-        ScoreBest = j["score_best"]!.GetValue<bool>(),
-        Seed = j["seed"]!.GetValue<uint>(),
-        Halving = j["halving"]!.GetValue<bool>(),
-        Eta = j["eta"]!.GetValue<int>(),
-        MinEpochs = j["min_epochs"]!.GetValue<int>(),
+        Kind = Enum.Parse<StudyKind>(Get<string>(j, "kind"), ignoreCase: true),
+        Dataset = Get<string>(j, "dataset"),
+        Limit = OptionalInt(j, "limit"),
+        Model = Get<string>(j, "model"),
+        CodeSize = Get<int>(j, "code_size"),
+        Hidden = [.. (j["hidden"] as JsonArray ?? throw new JsonException("'hidden' is missing")).Select(h => h?.GetValue<int>() ?? throw new JsonException("'hidden' holds a null"))],
+        Optimizer = Get<string>(j, "optimizer"),
+        Convention = Enum.Parse<OptimizerConvention>(Get<string>(j, "defaults"), ignoreCase: true),
+        LearningRate = Get<double>(j, "lr"),
+        WeightDecay = Get<double>(j, "weight_decay"),
+        Loss = LossFunctions.Parse(Get<string>(j, "loss")),
+        Epochs = Get<int>(j, "epochs"),
+        BatchSize = Get<int>(j, "batch_size"),
+        Schedule = Optional<string>(j, "schedule") is { } schedule ? ScheduleSpec.Parse(schedule) : null,
+        EarlyStopping = OptionalInt(j, "early_stopping"),
+        Folds = Get<int>(j, "folds") is > 0 and var folds ? folds : 3,
+        LastEpochs = Get<int>(j, "last_epochs"),
+        ScoreBest = Get<bool>(j, "score_best"),
+        Seed = Get<uint>(j, "seed"),
+        Halving = Get<bool>(j, "halving"),
+        Eta = Get<int>(j, "eta"),
+        MinEpochs = Get<int>(j, "min_epochs"),
     };
 
     /// <summary>The study store's definition: these settings and the trials, in order.</summary>
     public string Definition(IReadOnlyList<TrialParams> trials) =>
         new JsonObject { ["settings"] = ToJson(), ["trials"] = new JsonArray([.. trials.Select(t => (JsonNode)t.ToJson())]) }.ToJsonString();
 
-    public static (StudySettings Settings, IReadOnlyList<TrialParams> Trials) FromDefinition(string definition)
+    /// <summary>The settings and trials of a stored definition; a <see cref="DataFormatException"/> naming <paramref name="store"/> when it is damaged.</summary>
+    public static (StudySettings Settings, IReadOnlyList<TrialParams> Trials) FromDefinition(string definition, string store)
     {
-        var json = JsonNode.Parse(definition)!.AsObject();
-        return (FromJson(json["settings"]!.AsObject()), [.. json["trials"]!.AsArray().Select(t => TrialParams.FromJson(t!.ToJsonString()))]);
+        try
+        {
+            var json = JsonNode.Parse(definition) as JsonObject ?? throw new JsonException("it is not a JSON object");
+            var settings = FromJson(json["settings"] as JsonObject ?? throw new JsonException("'settings' is missing"));
+            settings.Validate();
+            var trials = json["trials"] as JsonArray ?? throw new JsonException("'trials' is missing");
+            IReadOnlyList<TrialParams> parsed = [.. trials.Select(t => TrialParams.FromJson(t as JsonObject ?? throw new JsonException("a trial is not a JSON object")))];
+            if (parsed.Count == 0) throw new JsonException("it lists no trial");
+            return (settings, parsed);
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException)
+        {
+            throw new DataFormatException($"{store}: the study's definition is damaged ({OneLine(e.Message)}); move the store aside to start the study afresh");
+        }
     }
+
+    private static T Get<T>(JsonObject j, string key) =>
+        j[key] is JsonValue v ? v.GetValue<T>() : throw new JsonException($"'{key}' is missing");
+
+    private static T? Optional<T>(JsonObject j, string key) where T : class => j[key] is JsonValue v ? v.GetValue<T>() : null;
+
+    private static int? OptionalInt(JsonObject j, string key) => j[key] is JsonValue v ? v.GetValue<int>() : null;
+
+    private static string OneLine(string message) => string.Join(" ", message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
 }

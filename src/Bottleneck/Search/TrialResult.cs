@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Bottleneck.Search;
@@ -27,6 +28,22 @@ public sealed record TrialResult(
 
     /// <summary>1 for the best trial of a ranked list; absent in the store, which keeps trials unranked.</summary>
     [JsonPropertyOrder(12), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? Rank { get; init; }
+
+    /// <summary>A trial's result as the store holds it; a <see cref="DataFormatException"/> naming <paramref name="store"/> when the text is not one.</summary>
+    public static TrialResult Read(string json, string store, string trial)
+    {
+        try
+        {
+            var result = Json.Deserialize<TrialResult>(json);
+            if (result.Params is null || result.Folds is null || result.Folds.Any(f => f?.Epochs is null) || !Enum.IsDefined(result.Status))
+                throw new JsonException("'params', 'status' or 'folds' is missing");
+            return result;
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
+        {
+            throw new DataFormatException($"{store}: the stored result of trial {trial} is damaged ({e.Message.Split('\n')[0]}); move the store aside to start the study afresh");
+        }
+    }
 
     private static double Mean(IReadOnlyList<double> v) => v.Count == 0 ? double.NaN : v.Average();
 

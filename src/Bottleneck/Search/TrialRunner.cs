@@ -70,7 +70,7 @@ public sealed class TrialRunner
             string stage = _study.Kind == StudyKind.Tune ? $"b{budget}/fold{f}" : $"b{budget}/full";
             if (stages.TryGetValue(stage, out var saved))
             {
-                folds.Add(Json.Deserialize<FoldResult>(saved));
+                folds.Add(FoldResult.Read(saved, store.Name, trial.Key));
                 continue;
             }
             cancel.ThrowIfCancellationRequested();

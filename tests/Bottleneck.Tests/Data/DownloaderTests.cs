@@ -143,6 +143,18 @@ public sealed class DownloaderTests : IDisposable
         DatasetSearch.Search(tiny, [new DatasetPlace(_dir, PlaceOrigin.Given)]).Found.Should().NotBeNull();
     }
 
+    [Fact]
+    public async Task A_server_that_never_stops_sending_is_cut_off_near_the_published_size()
+    {
+        _server.Serve("endless/" + File, new TestResponse(new byte[1 << 16], Endless: true));
+
+        var failure = await FluentActions.Awaiting(() => _downloader.DownloadAsync([_server.Url("endless/")], _published, _dir))
+            .Should().ThrowAsync<DownloadException>();
+
+        failure.Which.Message.Should().Contain("sent more than").And.Contain($"published file has {_published.Size:N0}");
+        Directory.GetFiles(_dir).Should().BeEmpty("the partial file is removed, and the disk never filled");
+    }
+
     private static byte[] Recompress(byte[] gzip)
     {
         using var input = new System.IO.Compression.GZipStream(new MemoryStream(gzip), System.IO.Compression.CompressionMode.Decompress);

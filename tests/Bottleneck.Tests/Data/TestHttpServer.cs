@@ -9,7 +9,8 @@ namespace Bottleneck.Tests.Data;
 /// <param name="Body">The bytes announced in Content-Length.</param>
 /// <param name="SendOnly">Send only this many bytes of the body, then close the connection (a mirror dying mid-file).</param>
 /// <param name="Stall">After <paramref name="SendOnly"/> bytes, keep the connection open and send nothing more.</param>
-public sealed record TestResponse(byte[] Body, int Status = 200, int? SendOnly = null, bool Stall = false);
+/// <param name="Endless">Announce no length and send the body again and again until the client hangs up (a server gone wrong).</param>
+public sealed record TestResponse(byte[] Body, int Status = 200, int? SendOnly = null, bool Stall = false, bool Endless = false);
 
 /// <summary>
 /// A minimal HTTP/1.1 server on 127.0.0.1 (a free port) for download tests: one request per
@@ -76,8 +77,10 @@ public sealed class TestHttpServer : IDisposable
                 _requests.Enqueue(path);
                 var response = _responses.TryGetValue(path, out var r) ? r : new TestResponse(Encoding.ASCII.GetBytes("not found"), 404);
                 string reason = response.Status == 200 ? "OK" : response.Status == 404 ? "Not Found" : "Error";
-                string head = $"HTTP/1.1 {response.Status} {reason}\r\nContent-Length: {response.Body.Length}\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n";
+                string length = response.Endless ? "" : $"Content-Length: {response.Body.Length}\r\n";
+                string head = $"HTTP/1.1 {response.Status} {reason}\r\n{length}Content-Type: application/octet-stream\r\nConnection: close\r\n\r\n";
                 stream.Write(Encoding.ASCII.GetBytes(head));
+                for (long sent = 0; response.Endless && sent < (1L << 32); sent += response.Body.Length) stream.Write(response.Body);
                 int send = Math.Min(response.SendOnly ?? response.Body.Length, response.Body.Length);
                 stream.Write(response.Body, 0, send);
                 stream.Flush();

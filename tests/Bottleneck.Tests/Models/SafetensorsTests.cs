@@ -235,7 +235,7 @@ public sealed class SafetensorsTests : IDisposable
 
     [Fact]
     public void Missing_file_names_the_path() =>
-        Reading(PathOf("nope.safetensors")).Should().Throw<DataFormatException>().WithMessage($"{PathOf("nope.safetensors")}: no such file");
+        Reading(PathOf("nope.safetensors")).Should().Throw<DataFormatException>().WithMessage($"{PathOf("nope.safetensors")}: no such file*");
 
     [Fact]
     public void A_failed_write_keeps_the_previous_file_and_leaves_no_partial_file()

@@ -38,6 +38,25 @@ public static class CommonOptions
     public static IReadOnlyList<string> NameList(string text) =>
         [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(s => s.ToLowerInvariant())];
 
+    /// <summary>
+    /// A resumed run goes on as it was started: any option given beside --resume other than <paramref name="allowed"/> would
+    /// change it, and is refused rather than silently ignored.
+    /// </summary>
+    public static void RefuseChangesOnResume(ParseResult parsed, IReadOnlyCollection<Option> allowed, string what)
+    {
+        // Named in the order they were typed.
+        var typed = parsed.Tokens.Select(t => t.Value).ToList();
+        int FirstTyped(string name) => typed.IndexOf(name) is >= 0 and var i ? i : int.MaxValue;
+        var changes = parsed.CommandResult.Command.Options
+            .Where(o => !allowed.Contains(o) && o.Name.StartsWith("--", StringComparison.Ordinal) && parsed.GetResult(o) is { Implicit: false })
+            .Select(o => o.Name).OrderBy(FirstTyped).ToList();
+        if (changes.Count == 0) return;
+        var names = allowed.Select(o => o.Name).Where(n => n != "--resume").ToList();
+        string others = names.Count == 1 ? names[0] : string.Join(", ", names.SkipLast(1)) + " and " + names[^1];
+        throw new UsageException($"--resume continues the {what} as it was started, so {string.Join(", ", changes)} cannot change it; " +
+                                 $"leave {(changes.Count == 1 ? "it" : "them")} out (only {others} go with --resume)");
+    }
+
     /// <summary>The command line as typed, for the run directory's provenance: quoted for a POSIX shell, so it can be pasted and run again.</summary>
     public static string CommandLine(ParseResult parsed) => "bottleneck " + string.Join(' ', parsed.Tokens.Select(t => ShellQuoted(t.Value)));
 

@@ -36,6 +36,10 @@ public static class OptimizersCommand
         var dataset = new Option<string>("--dataset") { Description = "digits (embedded), csv:PATH, or mnist, fashion-mnist, kmnist (pooled, then split)", DefaultValueFactory = _ => "digits" };
         var dataDir = DataOptions.DataDir();
         var testSize = new Option<double>("--test-size") { Description = "Fraction held out for testing", DefaultValueFactory = _ => defaults.TestFraction };
+        var testLimit = DataOptions.TestLimit();
+        var scheduler = TrainingOptions.Scheduler();
+        var earlyStopping = TrainingOptions.EarlyStoppingOption();
+        var resume = new Option<string?>("--resume") { Description = "Go on with the study in this directory, each run from its last finished epoch" };
         var repeat = new Option<int>("--repeat") { Description = "Seeds per optimizer (seed, seed+1, …) for mean ± std", DefaultValueFactory = _ => 1 };
         var seed = CommonOptions.Seed(defaults.Seed);
         var threads = CommonOptions.Threads();
@@ -43,10 +47,19 @@ public static class OptimizersCommand
 
         var command = new Command("optimizers", "Compare optimizers on one autoencoder (study A: digits, 4 optimizers, 50 epochs)")
         {
-            optimizers, lr, convention, epochs, batch, code, hidden, loss, output, init, scaler, dataset, dataDir, testSize, repeat, seed, threads, outDir,
+            optimizers, lr, convention, epochs, batch, code, hidden, loss, output, init, scaler, dataset, dataDir, testSize, testLimit, scheduler, earlyStopping,
+            repeat, seed, threads, outDir, resume,
         };
         command.SetAction(parsed =>
         {
+            using var interrupt = new Interrupt();
+            if (parsed.GetValue(resume) is { } dir)
+            {
+                CommonOptions.RefuseChangesOnResume(parsed, [resume, epochs, threads, dataDir], "study");
+                int? givenEpochs = parsed.GetResult(epochs) is { Implicit: false } ? parsed.GetValue(epochs) : null;
+                var resumeSettings = new OptimizersResumeSettings(dir, givenEpochs, parsed.GetValue(threads), parsed.GetValue(dataDir));
+                return Report(ConsoleObserver.Run(observer => OptimizersRun.Resume(resumeSettings, CommonOptions.Context(parsed, outDir, observer, interrupt.Token))));
+            }
             string lrText = parsed.GetValue(lr)!;
             var study = new OptimizerStudySettings
             {
@@ -64,19 +77,26 @@ public static class OptimizersCommand
                 Init = parsed.GetValue(init) == "kaiming" ? InitScheme.KaimingUniform : InitScheme.GlorotUniform,
                 Scaler = ScalerKinds.Parse(parsed.GetValue(scaler)!),
                 TestFraction = parsed.GetValue(testSize),
+                TestLimit = parsed.GetValue(testLimit),
+                Schedule = TrainingOptions.ScheduleOf(parsed.GetValue(scheduler)),
+                EarlyStopping = parsed.GetValue(earlyStopping),
                 Seed = parsed.GetValue(seed),
                 Repeats = parsed.GetValue(repeat),
                 Threads = parsed.GetValue(threads),
             };
             var settings = new OptimizersRunSettings(parsed.GetValue(dataset)!, parsed.GetValue(dataDir), study);
-            using var interrupt = new Interrupt();
-            var result = ConsoleObserver.Run(observer => OptimizersRun.Execute(settings, CommonOptions.Context(parsed, outDir, observer, interrupt.Token)));
-            OptimizerTable.Print(result.Study, result.IsStudyA);
-            Console.WriteLine($"results: {result.Directory}");
-            if (!result.Study.Cancelled) return Cli.Success;
-            Console.Error.WriteLine($"error: interrupted; finished runs are saved in {result.Directory}");
-            return Cli.Failed;
+            return Report(ConsoleObserver.Run(observer => OptimizersRun.Execute(settings, CommonOptions.Context(parsed, outDir, observer, interrupt.Token))));
         });
         return command;
+    }
+
+    private static int Report(OptimizersRunResult result)
+    {
+        OptimizerTable.Print(result.Study, result.IsStudyA);
+        Console.WriteLine($"results: {result.Directory}");
+        if (!result.Study.Cancelled) return Cli.Success;
+        Console.Error.WriteLine($"error: interrupted; finished epochs are saved in {result.Directory}, and " +
+                                $"bottleneck optimizers --resume {CommonOptions.ShellQuoted(result.Directory)} goes on from them");
+        return Cli.Failed;
     }
 }

@@ -28,8 +28,8 @@ public static class RunCommand
             if (dir is not null && !File.Exists(path)) throw new UsageException($"--resume {dir}: no {PipelineRun.PipelineFile} there; give the run directory of a pipeline");
             var settings = new PipelineRunSettings(path, parsed.GetValue(dataDir), parsed.GetValue(jobs), parsed.GetValue(threads));
             using var interrupt = new Interrupt();
-            var context = CommonOptions.Context(parsed, outDir, null!, interrupt.Token) with { Out = dir ?? parsed.GetValue(outDir) };
-            var result = ConsoleObserver.Run(observer => PipelineRun.Execute(settings, context with { Observer = observer }));
+            var result = ConsoleObserver.Run(observer =>
+                PipelineRun.Execute(settings, CommonOptions.Context(parsed, outDir, observer, interrupt.Token) with { Out = dir ?? parsed.GetValue(outDir) }));
             Console.WriteLine($"results: {result.Directory}");
             if (result.Stopped is not { } stop) return Cli.Success;
             Console.Error.WriteLine(stop.Reason switch

@@ -39,7 +39,7 @@ public sealed class StudyOptions(StudyKind kind)
     {
         string? resume = parsed.GetValue(_resume);
         bool verify = parsed.GetValue(_verify);
-        if (resume is not null) RefuseChangesOnResume(parsed);
+        if (resume is not null) CommonOptions.RefuseChangesOnResume(parsed, [_resume, _jobs, _threads, _dataDir, _testLimit, _verify, _top], "study");
         using var interrupt = new Interrupt();
         var result = ConsoleObserver.Run(observer =>
         {
@@ -55,20 +55,8 @@ public sealed class StudyOptions(StudyKind kind)
         });
         Console.WriteLine($"results: {result.Directory}");
         if (!result.Study.Cancelled) return Cli.Success;
-        Console.Error.WriteLine($"error: interrupted; finished folds and trials are saved: bottleneck {commandName} --resume {result.Directory} continues");
+        Console.Error.WriteLine($"error: interrupted; finished folds and trials are saved: bottleneck {commandName} --resume {CommonOptions.ShellQuoted(result.Directory)} continues");
         return Cli.Failed;
-    }
-
-    // A resumed study goes on as it was started: options that would change it are refused, not silently ignored.
-    private void RefuseChangesOnResume(ParseResult parsed)
-    {
-        var allowed = new HashSet<Option> { _resume, _jobs, _threads, _dataDir, _testLimit, _verify, _top };
-        var changes = parsed.CommandResult.Command.Options
-            .Where(o => !allowed.Contains(o) && o.Name.StartsWith("--", StringComparison.Ordinal) && parsed.GetResult(o) is { Implicit: false })
-            .Select(o => o.Name).ToList();
-        if (changes.Count > 0)
-            throw new UsageException($"--resume continues the study as it was started, so {string.Join(", ", changes)} cannot change it; " +
-                                     $"leave {(changes.Count == 1 ? "it" : "them")} out (only --jobs, --threads, --data-dir, --verify and --top go with --resume)");
     }
 
     private StudySettings Settings(ParseResult p) => new()

@@ -19,14 +19,25 @@ public static class TrainCommand
         var seed = CommonOptions.Seed(0);
         var threads = CommonOptions.Threads();
         var outDir = CommonOptions.Out();
-
-        var command = new Command("train", "Train one autoencoder and save it (model.safetensors, curves, reconstructions)")
+        var resume = new Option<string?>("--resume")
         {
-            dataset, dataDir, limit, testLimit, seed, threads, outDir,
+            Description = "Go on with the run in this directory from its last finished epoch (with --epochs, train a finished run longer)",
+        };
+
+        var command = new Command("train", "Train one autoencoder and save it (model.safetensors, curves, reconstructions); resumable")
+        {
+            dataset, dataDir, limit, testLimit, seed, threads, outDir, resume,
         };
         training.AddTo(command);
         command.SetAction(parsed =>
         {
+            if (parsed.GetValue(resume) is { } dir)
+            {
+                CommonOptions.RefuseChangesOnResume(parsed, [resume, training.EpochsOption, threads, dataDir], "training run");
+                var resumeSettings = new TrainResumeSettings(dir, training.GivenEpochs(parsed), parsed.GetValue(threads), parsed.GetValue(dataDir));
+                using var resumeInterrupt = new Interrupt();
+                return Report(ConsoleObserver.Run(observer => TrainRun.Resume(resumeSettings, CommonOptions.Context(parsed, outDir, observer, resumeInterrupt.Token))));
+            }
             var settings = new TrainRunSettings(DataOptions.Source(parsed, dataset, dataDir, limit, testLimit),
                                                 training.Settings(parsed, parsed.GetValue(seed), parsed.GetValue(threads)));
             settings.Validate();
@@ -50,7 +61,8 @@ public static class TrainCommand
                 Console.Error.WriteLine($"error: training diverged ({t.Message}); try a smaller --lr. History is in {result.Directory}");
                 return Cli.Failed;
             case RunStatus.Cancelled:
-                Console.Error.WriteLine($"error: interrupted after {t.Epochs.Count} complete epochs; the model as it stood is saved in {result.Directory}");
+                Console.Error.WriteLine($"error: interrupted after {Plural.Count(t.Epochs.Count, "finished epoch")}; the model as it stood is saved, and " +
+                                        $"bottleneck train --resume {CommonOptions.ShellQuoted(result.Directory)} goes on from the last finished epoch");
                 return Cli.Failed;
             default:
                 return Cli.Success;

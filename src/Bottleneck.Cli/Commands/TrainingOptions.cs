@@ -20,8 +20,18 @@ public sealed class TrainingOptions(int epochs)
     private readonly Option<string> _loss = new("--loss") { Description = "mse or bce", DefaultValueFactory = _ => "mse" };
     private readonly Option<int> _epochs = new("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => epochs };
     private readonly Option<int> _batch = new("--batch-size") { Description = "Samples per batch", DefaultValueFactory = _ => 256 };
-    private readonly Option<string?> _scheduler = new("--scheduler") { Description = "plateau[:patience=5,factor=0.1,…], step:step_size=N, exponential:gamma=G, cosine[:t_max=N]" };
-    private readonly Option<int?> _earlyStopping = new("--early-stopping") { Description = "Stop a run after N epochs without improvement" };
+    private readonly Option<string?> _scheduler = Scheduler();
+    private readonly Option<int?> _earlyStopping = EarlyStoppingOption();
+
+    /// <summary>--scheduler, as every command that trains takes it.</summary>
+    public static Option<string?> Scheduler() =>
+        new("--scheduler") { Description = "plateau[:patience=5,factor=0.1,…], step:step_size=N, exponential:gamma=G, cosine[:t_max=N]" };
+
+    /// <summary>--early-stopping, as every command that trains takes it.</summary>
+    public static Option<int?> EarlyStoppingOption() => new("--early-stopping") { Description = "Stop a run after N epochs without improvement" };
+
+    /// <summary>The schedule a --scheduler text names; null for none.</summary>
+    public static ScheduleSpec? ScheduleOf(string? text) => text is not null && text != "none" ? ScheduleSpec.Parse(text) : null;
 
     public void AddTo(Command command)
     {
@@ -40,10 +50,16 @@ public sealed class TrainingOptions(int epochs)
     public OptimizerConvention Convention(ParseResult p) => p.GetValue(_convention) == "keras" ? OptimizerConvention.Keras : OptimizerConvention.PyTorch;
     public LossFunction Loss(ParseResult p) => LossFunctions.Parse(p.GetValue(_loss)!);
     public int Epochs(ParseResult p) => p.GetValue(_epochs);
+
+    /// <summary>The --epochs option itself, which may go with --resume (to train a finished run longer).</summary>
+    public Option EpochsOption => _epochs;
+
+    /// <summary>--epochs when it was given; null when it stands at its default.</summary>
+    public int? GivenEpochs(ParseResult p) => p.GetResult(_epochs) is { Implicit: false } ? p.GetValue(_epochs) : null;
     public int BatchSize(ParseResult p) => p.GetValue(_batch);
     public int? EarlyStopping(ParseResult p) => p.GetValue(_earlyStopping);
 
-    public ScheduleSpec? Schedule(ParseResult p) => p.GetValue(_scheduler) is { } text && text != "none" ? ScheduleSpec.Parse(text) : null;
+    public ScheduleSpec? Schedule(ParseResult p) => ScheduleOf(p.GetValue(_scheduler));
 
     /// <summary>A model file sets the architecture itself: the preset sizes given beside it are ignored, which deserves a word.</summary>
     public IEnumerable<string> IgnoredWithModelFile(ParseResult p) =>

@@ -25,7 +25,9 @@ public sealed class ConsoleObserver : IRunObserver
     private ProgressTask? _study;
     private TrainingPlan? _training;
     private StudyPlan? _studyPlan;
-    private int _epochsDone, _trialsDone;
+    private readonly Stopwatch _sinceStart = new();
+    private int _epochsDone, _resumedTrials;
+    private readonly Dictionary<StudyStage, int> _stageDone = [];
     private double _lastPrint;
     private readonly HashSet<string> _kept = [];
 
@@ -45,7 +47,7 @@ public sealed class ConsoleObserver : IRunObserver
         AnsiConsole.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
-                     new RemainingTimeColumn(), new SpinnerColumn())
+                     new TimeLeftColumn(), new SpinnerColumn())
             .Start(ctx =>
             {
                 observer._live = ctx;
@@ -63,6 +65,23 @@ public sealed class ConsoleObserver : IRunObserver
         else Console.WriteLine(text);
     }
 
+    /// <summary>
+    /// A line for stderr (a warning, an interruption): above the live bars on a terminal, so a redraw never hides it. The
+    /// terminal discards output it has not shown yet when Ctrl-C is typed (unless NOFLSH is set), which can leave the bars
+    /// half drawn and the cursor inside them, so the line clears what it lands on and everything below before the bars are
+    /// drawn again.
+    /// </summary>
+    public static void Notice(string text)
+    {
+        if (!Interactive)
+        {
+            Console.Error.WriteLine(text);
+            return;
+        }
+        string plain = new([.. text.Select(c => char.IsControl(c) ? '?' : c)]);
+        AnsiConsole.Write(new ControlCode($"\r{plain}\u001b[K\n\u001b[J"));
+    }
+
     /// <summary>Plain output for logs and pipes: no colours, no cursor movement.</summary>
     public static void ConfigureConsole()
     {
@@ -73,23 +92,28 @@ public sealed class ConsoleObserver : IRunObserver
         AnsiConsole.Profile.Width = 120;
     }
 
-    public void Data(string line) => Console.Error.WriteLine(line);
+    public void Data(string line) => Notice(line);
 
-    public void Warning(string line) => Console.Error.WriteLine($"warning: {line}");
+    public void Warning(string line) => Notice($"warning: {line}");
 
     public void TrainingStarted(TrainingPlan plan)
     {
         lock (_gate)
         {
             (_training, _epochsDone, _lastPrint) = (plan, 0, 0);
-            if (plan.Labels.Count == 1)
-                WriteLine($"{plan.Dataset}: {plan.SamplesPerEpoch:N0} training and {plan.TestSamples:N0} test samples; {plan.Model}; {Threads(plan.Threads)}");
+            _sinceStart.Restart();
+            if (plan.Labels.Count == 1) WriteLine(ProgressText.Plan(plan));
             if (plan.Data is { MseFloor: > 0 } data)
                 Warning($"a sigmoid output cannot reach {data.OutOfRangeFraction * 100:0}% of the {(data.Scaler == ScalerKind.None ? "unscaled" : data.Scaler.Name())} test values (they lie outside [0, 1]), " +
-                        $"so no optimizer can get the test MSE below {data.MseFloor:0.####}; use --scaler minmax, or --output linear --loss mse");
+                        $"so no optimizer can get the test MSE below {data.MseFloor:0.####}; use --scaler minmax, or --output linear --loss mse" +
+                        "; for the same reason BCE losses can be negative");
             if (_live is null) return;
             int width = plan.Labels.Max(l => l.Length);
-            foreach (var label in plan.Labels) _tasks[label] = _live.AddTask(Markup.Escape(label.PadRight(width)), maxValue: plan.Epochs);
+            foreach (var label in plan.Labels)
+            {
+                _tasks[label] = _live.AddTask(Markup.Escape(label.PadRight(width)), maxValue: plan.Epochs);
+                if (plan.Labels.Count == 1) _tasks[label].Value = plan.ResumedEpochs;
+            }
         }
     }
 
@@ -105,38 +129,56 @@ public sealed class ConsoleObserver : IRunObserver
         lock (_gate)
         {
             var plan = _training!;
+            bool single = plan.Labels.Count == 1;
+            if (p.Completed is not null) _epochsDone++;
+            long toDo = (long)plan.Labels.Count * plan.Epochs - plan.ResumedEpochs;
+            var left = ProgressText.Remaining(_sinceStart.Elapsed, _epochsDone, toDo);
             if (_live is not null && _tasks.TryGetValue(label, out var task))
             {
                 task.Value = p.Epoch - 1 + (double)p.Batch / p.Batches;
+                string name = label.PadRight(plan.Labels.Max(l => l.Length));
                 if (p.Completed is { } done)
-                    task.Description = Markup.Escape($"{label.PadRight(plan.Labels.Max(l => l.Length))}  val {done.EvalLoss:0.0000}{Throughput(done, plan)}");
+                {
+                    task.Description = Markup.Escape(single
+                        ? $"{name}  epoch {done.Epoch}/{plan.Epochs}  train {done.TrainLoss:0.0000}  val {done.EvalLoss:0.0000}"
+                        : $"{name}  epoch {done.Epoch}/{plan.Epochs}  val {done.EvalLoss:0.0000}");
+                    // A line per finished epoch stays on screen above the bar; several models keep only their bars.
+                    if (single && PrintNow(done, plan, 0)) AnsiConsole.WriteLine($"{label}: {ProgressText.Epoch(done, plan.Epochs, plan.SamplesPerEpoch, left)}");
+                    else if (!single && done.Epoch == plan.Epochs) AnsiConsole.WriteLine($"{label}: finished {Plural.Count(done.Epoch, "epoch")}, val_loss {F(done.EvalLoss, "0.0000")}");
+                }
                 return;
             }
-            if (p.Completed is not { } epoch) return;
-            int finished = ++_epochsDone;
-            double now = _clock.Elapsed.TotalSeconds;
-            double interval = plan.Labels.Count == 1 ? 0 : 5;
-            if (epoch.Epoch != plan.Epochs && now - _lastPrint < interval) return;
-            _lastPrint = now;
-            double fraction = (double)finished / (plan.Labels.Count * plan.Epochs);
-            var eta = TimeSpan.FromSeconds(now * (1 - fraction) / fraction);
-            string state = epoch.Epoch == plan.Epochs ? "done" : $"eta {eta:h\\:mm\\:ss}";
-            Console.WriteLine($"{label}: epoch {epoch.Epoch}/{plan.Epochs} train_loss {epoch.TrainLoss:0.0000} val_loss {epoch.EvalLoss:0.0000}{Throughput(epoch, plan)} ({state})");
+            if (p.Completed is { } epoch && PrintNow(epoch, plan, single ? 0 : 5))
+                Console.WriteLine($"{label}: {ProgressText.Epoch(epoch, plan.Epochs, single ? plan.SamplesPerEpoch : 0, left)}");
         }
+    }
+
+    // A single model prints every epoch (interval 0); several models print about once per interval, the first and the
+    // last epochs always.
+    private bool PrintNow(EpochRecord epoch, TrainingPlan plan, double interval)
+    {
+        double now = _clock.Elapsed.TotalSeconds;
+        bool print = _epochsDone == 1 || epoch.Epoch == plan.Epochs || now - _lastPrint >= interval;
+        if (print) _lastPrint = now;
+        return print;
     }
 
     public void StudyStarted(StudyPlan plan)
     {
         lock (_gate)
         {
-            (_studyPlan, _training, _trialsDone) = (plan, null, 0);
+            (_studyPlan, _training, _resumedTrials) = (plan, null, plan.FinishedTrials);
+            _stageDone.Clear();
             var s = plan.Settings;
             string kind = s.Kind == StudyKind.Tune ? "tune" : "sweep";
-            WriteLine($"{kind}: {plan.Trials.Count} trials on {plan.Dataset} ({plan.TrainSamples:N0} training, {plan.TestSamples:N0} test samples); " +
-                      $"{(s.Kind == StudyKind.Tune ? $"{s.Folds}-fold cross-validation, " : "")}{s.Epochs} epochs; " +
-                      $"{s.Jobs} jobs × {Threads(Math.Max(1, s.Threads / s.Jobs))}; study in {plan.Store}");
+            WriteLine($"{kind}: {Plural.Count(plan.Trials.Count, "trial")} on {plan.Dataset} ({plan.TrainSamples:N0} training, {plan.TestSamples:N0} test samples); " +
+                      $"{(s.Kind == StudyKind.Tune ? $"{s.Folds}-fold cross-validation, " : "")}{Plural.Count(s.Epochs, "epoch")}; " +
+                      $"{Plural.Count(s.Jobs, "job")} × {Plural.Count(Math.Max(1, s.Threads / s.Jobs), "thread")}; study in {plan.Store}");
+            if (plan.FinishedTrials > 0) WriteLine($"resuming: {Plural.Count(plan.FinishedTrials, "trial")} of {plan.Trials.Count} already finished");
             if (s.Halving) WriteLine($"halving: rungs at {string.Join(", ", s.Rungs())} epochs, keeping the best 1/{s.Eta} at each");
-            if (_live is not null) _study = _live.AddTask("study", maxValue: Math.Max(1, plan.PlannedEpochs));
+            if (_live is null) return;
+            _study = _live.AddTask("study", maxValue: Math.Max(1, plan.PlannedEpochs));
+            _study.Value = Math.Min(plan.FinishedEpochs, plan.PlannedEpochs);
         }
     }
 
@@ -147,19 +189,18 @@ public sealed class ConsoleObserver : IRunObserver
         if (p.Finished is not { } r) return;
         lock (_gate)
         {
-            int done = ++_trialsDone;
-            string score = r.Status == TrialStatus.Diverged ? "diverged"
-                : r.Folds.Count > 1 ? $"score {r.Score:0.000000} (validation {r.MeanEvalLoss:0.000000} ± {r.StdEvalLoss:0.000000} over {r.Folds.Count} folds)"
-                : $"score {r.Score:0.000000} (final test loss {r.MeanEvalLoss:0.000000})";
-            WriteLine($"[{done}/{_studyPlan?.Trials.Count}] {p.Trial} at {p.Budget} epochs: {score}; {_clock.Elapsed:h\\:mm\\:ss} elapsed");
+            // Counted within its pass; a plain study's count starts at the trials a resumed study had already finished.
+            int done = _stageDone[p.Stage] = _stageDone.GetValueOrDefault(p.Stage, p.Stage.Rungs == 0 && !p.Stage.Verify ? _resumedTrials : 0) + 1;
+            WriteLine(ProgressText.Trial(p.Stage, done, p.Trial!, p.Budget, r, _clock.Elapsed));
+            if (_study is not null) _study.Description = Markup.Escape($"study  {ProgressText.Counter(p.Stage, done)}");
         }
     }
 
     public void ModelStudyStarted(ModelStudyPlan plan) =>
-        WriteLine($"{plan.Dataset}: {plan.Samples:N0} test images; {plan.Parameters:N0} parameters, code size {plan.CodeSize}; {Threads(plan.Threads)}");
+        WriteLine($"{plan.Dataset}: {plan.Samples:N0} test images; {plan.Parameters:N0} parameters, code size {plan.CodeSize}; {Plural.Count(plan.Threads, "thread")}");
 
     public void EmbedStarted(EmbedPlan plan) =>
-        WriteLine($"{(plan.Method == EmbedMethod.Pca ? "pca" : "tsne")} of {plan.Points:N0} points × {plan.Values} values; {Threads(plan.Threads)}");
+        WriteLine($"{(plan.Method == EmbedMethod.Pca ? "pca" : "tsne")} of {plan.Points:N0} points × {plan.Values} values; {Plural.Count(plan.Threads, "thread")}");
 
     public void Robustness(Corruption corruption, RobustnessLevel row) =>
         WriteLine($"{RobustnessReport.FileStem(corruption)} {F(row.Level, "0.###")}: reconstruction MSE {F(row.MseMean, "0.000000")} ± {F(row.MseStd, "0.000000")}, " +
@@ -183,11 +224,6 @@ public sealed class ConsoleObserver : IRunObserver
         else if (phase.Kind.StudiesModel() && kept) WriteLine($"{phase.Kind.Name()} of this model already done with these settings; kept");
         else if (result.Best is { } best) WriteLine($"best of {phase.Name}: {best}");
     }
-
-    private static string Threads(int n) => n == 1 ? "1 thread" : $"{n} threads";
-
-    private static string Throughput(EpochRecord e, TrainingPlan plan) =>
-        plan.Labels.Count == 1 && e.TrainSeconds > 0 ? $"  {plan.SamplesPerEpoch / e.TrainSeconds:N0} img/s" : "";
 
     private static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
 }

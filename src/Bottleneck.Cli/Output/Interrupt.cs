@@ -23,7 +23,7 @@ public sealed class Interrupt : IDisposable
     {
         if (_cts.IsCancellationRequested) return;
         e.Cancel = true;
-        Console.Error.WriteLine("interrupted: finishing the current batch and saving results (Ctrl-C again to quit now)");
+        ConsoleObserver.Notice("interrupted: finishing the current batch and saving results (Ctrl-C again to quit now)");
         _cts.Cancel();
     }
 

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace Bottleneck.Data;
@@ -7,6 +8,9 @@ namespace Bottleneck.Data;
 public static class Checksums
 {
     public static string Sha256(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    /// <summary>SHA-256 of the values as they lie in memory (little-endian float32): what a dataset holds, to tell later whether it changed.</summary>
+    public static string Sha256(ReadOnlySpan<float> values) => Sha256(MemoryMarshal.AsBytes(values));
 
     public static string Sha256OfFile(string path)
     {

@@ -20,6 +20,8 @@ public sealed class Dropout : Layer
         _rng = new RandomState(seed);
     }
 
+    public override RandomState RandomStream => _rng;
+
     public override int[] OutputShape(int[] inputShape) => inputShape;
 
     public override void ResetParameters(InitScheme scheme, RandomState rng) => _rng.Reseed(rng.NextUInt32());

@@ -14,6 +14,9 @@ public abstract class Layer
     /// <summary>State that is saved but not trained, e.g. BatchNorm's running statistics.</summary>
     public virtual IReadOnlyList<(string Name, Tensor Value)> Buffers => [];
 
+    /// <summary>The layer's own random stream (Dropout's masks), which a resumed run must restore; null for layers that draw nothing.</summary>
+    public virtual RandomState? RandomStream => null;
+
     /// <summary>Draws fresh initial weights, as PyTorch's reset_parameters does; layers without weights do nothing.</summary>
     public virtual void ResetParameters(InitScheme scheme, RandomState rng) { }
 

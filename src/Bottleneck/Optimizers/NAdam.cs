@@ -28,6 +28,13 @@ public sealed class NAdam : Optimizer
 
     private double Mu(int t) => Beta1 * (1 - 0.5 * Math.Pow(0.96, t * MomentumDecay));
 
+    // The product of μ₁…μₜ, multiplied in the order the steps did, so a resumed run carries on bit for bit.
+    protected override void Restored()
+    {
+        _muProduct = 1;
+        for (int t = 1; t <= StepCount; t++) _muProduct *= Mu(t);
+    }
+
     protected override void Update(int index, Parameter p, int t)
     {
         // The running product advances once per step, not once per parameter.

@@ -12,6 +12,7 @@ namespace Bottleneck.Optimizers;
 public abstract class Optimizer
 {
     private readonly float[] _scratch;
+    private readonly List<float[]> _state = [];
 
     protected Optimizer(IReadOnlyList<Parameter> parameters, double learningRate, double weightDecay)
     {
@@ -45,6 +46,33 @@ public abstract class Optimizer
         for (int i = 0; i < Parameters.Count; i++) Parameters[i].Grad.Clear();
     }
 
+    /// <summary>
+    /// Every state tensor of the rule (PyTorch's <c>state[p]['exp_avg']</c> and the like), kind by kind and parameter by
+    /// parameter in the order they were made: with <see cref="StepCount"/> and <see cref="LearningRate"/>, all a run needs to
+    /// go on exactly where it stopped.
+    /// </summary>
+    public IReadOnlyList<float[]> State => _state;
+
+    /// <summary>
+    /// Continues from a saved point: <paramref name="state"/> as <see cref="State"/> was then (copied in), after
+    /// <paramref name="stepCount"/> steps at <paramref name="learningRate"/>. An <see cref="ArgumentException"/> when the
+    /// tensors are not this rule's for these parameters.
+    /// </summary>
+    public void Restore(int stepCount, double learningRate, IReadOnlyList<float[]> state)
+    {
+        if (stepCount < 0) throw new ArgumentException($"a step count is ≥ 0, got {stepCount}");
+        if (state.Count != _state.Count) throw new ArgumentException($"{GetType().Name} keeps {_state.Count} state tensors for these parameters, the saved state has {state.Count}");
+        for (int i = 0; i < state.Count; i++)
+            if (state[i].Length != _state[i].Length)
+                throw new ArgumentException($"state tensor {i} of {GetType().Name} holds {_state[i].Length:N0} values, the saved one {state[i].Length:N0}");
+        for (int i = 0; i < state.Count; i++) state[i].CopyTo(_state[i], 0);
+        (StepCount, LearningRate) = (stepCount, learningRate);
+        Restored();
+    }
+
+    /// <summary>Recomputes what a rule derives from the step count alone (NAdam's momentum product) after <see cref="Restore"/>.</summary>
+    protected virtual void Restored() { }
+
     /// <summary>Applies the rule to one parameter at step t (1-based).</summary>
     protected abstract void Update(int index, Parameter p, int t);
 
@@ -56,6 +84,7 @@ public abstract class Optimizer
         {
             state[i] = new float[Parameters[i].Value.Length];
             if (initial != 0f) Array.Fill(state[i], initial);
+            _state.Add(state[i]);
         }
         return state;
     }

@@ -158,6 +158,16 @@ public static class HtmlReport
                     ("SIMD path", provenance.Simd),
                     ("started", ReportPage.When(provenance.Started)),
                 ]);
+            if (provenance?.Continued is { Count: > 0 } continued)
+            {
+                h.Element("p", "Continued by:").Line();
+                h.Open("table").Open("thead").Open("tr").Element("th", "started").Element("th", "threads").Element("th", "command").Close("tr").Close("thead");
+                h.Open("tbody");
+                foreach (var step in continued)
+                    h.Open("tr").Element("td", ReportPage.When(step.Started) ?? step.Started).Element("td", ReportPage.Invariant(step.Threads))
+                     .Open("td").Element("code", step.Command).Close("td").Close("tr");
+                h.Close("tbody").Close("table").Line();
+            }
         }
         // The exact settings: the settings object, the pipeline file, or for an unknown schema the whole results.json.
         string yaml = Path.Combine(directory, "pipeline.yaml");

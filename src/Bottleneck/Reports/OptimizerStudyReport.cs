@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Bottleneck.Data;
 using Bottleneck.Losses;
 using Bottleneck.Optimizers;
+using Bottleneck.Schedules;
 using Bottleneck.Search;
 using Bottleneck.Training;
 using CsvHelper;
@@ -25,7 +27,10 @@ public sealed class OptimizerStudyReport() : ReportKind<OptimizerStudyReport.Res
     /// <param name="Init">The weight initialisation, as <see cref="Layers.InitScheme"/> names it.</param>
     public sealed record Settings(string Dataset, IReadOnlyList<string> Optimizers, JsonNode LearningRate, string Convention, int Epochs, int BatchSize,
                                   int CodeSize, IReadOnlyList<int> Hidden, LossFunction Loss, string Output, string Init, string Scaler, double TestFraction,
-                                  uint Seed, int Repeat, IReadOnlyDictionary<string, OptimizerSettings> OptimizerHyperparameters);
+                                  uint Seed, int Repeat, IReadOnlyDictionary<string, OptimizerSettings> OptimizerHyperparameters,
+                                  [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ScheduleSpec? Schedule = null,
+                                  [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? EarlyStopping = null,
+                                  [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? TestLimit = null);
 
     public sealed record Data(string Name, int Features, int Train, int Test, double MseFloor, double OutOfRangeFraction);
 
@@ -58,7 +63,7 @@ public sealed class OptimizerStudyReport() : ReportKind<OptimizerStudyReport.Res
             new Settings(d.Name, s.Optimizers, s.LearningRate is { } lr ? JsonValue.Create(lr) : JsonValue.Create("optimizer default"),
                          s.Convention.ToString().ToLowerInvariant(), s.Epochs, s.BatchSize, s.CodeSize, s.Hidden, s.Loss,
                          s.Output.ToString().ToLowerInvariant(), s.Init.ToString(), s.Scaler.Name(), s.TestFraction, s.Seed, s.Repeats,
-                         s.Optimizers.ToDictionary(o => o, s.OptimizerFor)),
+                         s.Optimizers.ToDictionary(o => o, s.OptimizerFor), s.Schedule, s.EarlyStopping, s.TestLimit),
             new Data(d.Name, d.Features, d.Train, d.Test, d.MseFloor, d.OutOfRangeFraction),
             d.Warnings,
             [.. result.Ranking.Select(r => new RankingRow(r.Rank, r.Optimizer, r.MeanTestMse, r.StdTestMse, r.Runs, r.Diverged, r.Cancelled, r.Status))],

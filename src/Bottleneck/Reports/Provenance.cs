@@ -45,6 +45,9 @@ public sealed record Provenance
     /// <summary>This provenance as one invocation of a run.</summary>
     public Invocation AsInvocation() => new(Command, Started, Threads);
 
+    /// <summary>Every invocation of the run, the one that started it first: what <see cref="Of"/> makes a provenance from again.</summary>
+    public IReadOnlyList<Invocation> Invocations() => [AsInvocation(), .. Continued ?? []];
+
     /// <summary>
     /// The provenance of a run that <paramref name="invocations"/> made, the first having started it: its command and start,
     /// with the others as <see cref="Continued"/>. This process's own is <paramref name="current"/>.
@@ -53,6 +56,6 @@ public sealed record Provenance
     {
         if (invocations.Count <= 1) return current;
         var first = invocations[0];
-        return current with { Command = first.Command, Started = first.Started, Continued = [.. invocations.Skip(1)] };
+        return current with { Command = first.Command, Started = first.Started, Threads = first.Threads, Continued = [.. invocations.Skip(1)] };
     }
 }

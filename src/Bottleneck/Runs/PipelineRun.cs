@@ -127,8 +127,10 @@ public static class PipelineRun
             // The final model: the phase's settings with the best parameters folded in, trained on the whole training set.
             var trainSettings = new TrialRunner(settings, train, test, store: null).SettingsFor(new TrialParams([]), settings.Epochs, settings.Threads)
                 with { Seed = settings.Seed };
-            var outcome = TrainRun.Train(trainSettings, train, test, StudyRun.DataOf(settings, dataDir, testLimit).Recorded, phaseDir, provenance, phase.Name,
-                                         context.Observer, context.Cancel);
+            string source = StudyRun.DataOf(settings, dataDir, testLimit).Recorded;
+            // An interrupted train phase goes on from its last finished epoch when nothing it depends on changed.
+            var resume = TrainRun.ResumableState(phaseDir, trainSettings, train, test, source);
+            var outcome = TrainRun.Train(trainSettings, train, test, source, phaseDir, provenance, phase.Name, context.Observer, context.Cancel, resume);
             var entry = new PipelineReport.Phase(phase.Name, phase.Kind.Name(), phase.Name, Settings: settings.ToJson(), TestMse: outcome.Training.TestMse);
             if (outcome.Training.Status != Training.RunStatus.Completed)
                 return (entry, outcome.Training.Status == Training.RunStatus.Cancelled ? PipelineStop.Cancelled : PipelineStop.Diverged);
@@ -204,7 +206,7 @@ public static class PipelineRun
         try
         {
             var earlier = Json.Deserialize<PipelineReport.Results>(File.ReadAllText(path)).Provenance;
-            return earlier?.Command is null ? [] : [earlier.AsInvocation(), .. earlier.Continued ?? []];
+            return earlier?.Command is null ? [] : earlier.Invocations();
         }
         catch (JsonException)
         {

@@ -122,7 +122,11 @@ public static class StudyRun
             var mine = provenance.AsInvocation() with { TestLimit = testLimit };
             store.AddInvocation(Json.Compact(mine));
             provenance = Provenance.Of([.. Invocations(store)], provenance);
-            observer.StudyStarted(new StudyPlan(settings, trials, train.Name, train.Count, test.Count, dir.File(StoreFile), settings.PlannedEpochs(trials.Count)));
+            long planned = settings.PlannedEpochs(trials.Count) + (verify && settings.Halving ? (long)trials.Count * settings.Epochs * settings.FoldsTrained : 0);
+            // Halving reruns every rung, so only a study without it resumes with finished trials to count.
+            int finished = settings.Halving ? 0 : store.Trials().Count(t => t.ResultJson is not null);
+            observer.StudyStarted(new StudyPlan(settings, trials, train.Name, train.Count, test.Count, dir.File(StoreFile), planned,
+                                                finished, settings.Halving ? 0 : Study.EpochsTrained(store)));
             var result = Study.Run(settings, trials, train, test, store, verify, observer.Study, cancel);
             var results = StudyReport.Write(dir, result, trials, provenance);
             var run = new StudyRunResult(dir.Path, result, trials, results);

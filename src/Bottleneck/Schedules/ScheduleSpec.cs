@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Bottleneck.Optimizers;
 
 namespace Bottleneck.Schedules;
@@ -18,6 +20,7 @@ namespace Bottleneck.Schedules;
 /// included, in the order above (cosine's t_max only when it was given), so two texts
 /// that mean the same schedule give the same string, and it parses back to an equal spec.
 /// </summary>
+[JsonConverter(typeof(ScheduleSpecJson))]
 public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
 {
     private enum SettingType { Int, Number, Choice }
@@ -179,4 +182,23 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
         int e = s.IndexOf('E');
         return e < 0 ? s : $"{s[..e]}e{int.Parse(s[(e + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)}";
     }
+}
+
+/// <summary>A schedule in a JSON file is its canonical text (<c>"plateau:mode=min,factor=0.1,…"</c>), read back with <see cref="ScheduleSpec.Parse"/>.</summary>
+internal sealed class ScheduleSpecJson : JsonConverter<ScheduleSpec>
+{
+    public override ScheduleSpec Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        string text = reader.GetString() ?? throw new JsonException("a schedule is a string");
+        try
+        {
+            return ScheduleSpec.Parse(text);
+        }
+        catch (ArgumentException e)
+        {
+            throw new JsonException(e.Message);
+        }
+    }
+
+    public override void Write(Utf8JsonWriter writer, ScheduleSpec value, JsonSerializerOptions options) => writer.WriteStringValue(value.ToString());
 }

@@ -15,8 +15,12 @@ namespace Bottleneck.Search;
 /// </summary>
 public static class OptimizerComparison
 {
+    /// <param name="resume">The saved state a run (optimizer, repeat) goes on from, or null to train it afresh; a run saved
+    /// when it had finished is restored without training, so an interrupted study resumes with the numbers it would have had.</param>
+    /// <param name="epochEnded">Called with a run's state at the end of each of its epochs (from the thread training it), to save it.</param>
     public static OptimizerStudyResult Run(OptimizerStudySettings settings, Dataset data,
-                                           Action<OptimizerRunProgress>? progress = null, CancellationToken cancel = default)
+                                           Action<OptimizerRunProgress>? progress = null, CancellationToken cancel = default,
+                                           Func<string, int, TrainingState?>? resume = null, Action<string, int, TrainingState>? epochEnded = null)
     {
         settings.Validate();
         var clock = Stopwatch.StartNew();
@@ -35,7 +39,8 @@ public static class OptimizerComparison
             var (name, repeat) = jobs[i];
             uint seed = settings.Seed + (uint)repeat;
             var result = Trainer.Run(TrainSettingsFor(settings, name, seed, threadsPerRun), train, test,
-                                     p => progress?.Invoke(new OptimizerRunProgress(name, repeat, p)), cancel);
+                                     p => progress?.Invoke(new OptimizerRunProgress(name, repeat, p)), cancel,
+                                     resume: resume?.Invoke(name, repeat), epochEnded: epochEnded is null ? null : state => epochEnded(name, repeat, state));
             runs[i] = new OptimizerRun(name, repeat, seed, result);
         });
 
@@ -51,6 +56,8 @@ public static class OptimizerComparison
         Loss = settings.Loss,
         Epochs = settings.Epochs,
         BatchSize = settings.BatchSize,
+        Schedule = settings.Schedule,
+        EarlyStopping = settings.EarlyStopping,
         Seed = seed,
         Threads = threads,
     };
@@ -65,6 +72,7 @@ public static class OptimizerComparison
         var scaler = settings.Scaler.Create();
         var scaled = new Dataset(data.Name, scaler is null ? data.Features : scaler.FitTransform(data.Features), data.Labels);
         var (train, test) = TrainTestSplit.Split(scaled, settings.TestFraction, settings.Seed);
+        if (settings.TestLimit is { } limit && limit < test.Count) test = test.Subset([.. Enumerable.Range(0, limit)]);
         var (floor, outside) = settings.Output == OutputActivation.Sigmoid ? SigmoidFloor(test.Features) : (0, 0);
         return (train, test, new DataSummary(data.Name, data.FeatureCount, train.Count, test.Count, settings.Scaler, floor, outside));
     }

@@ -3,6 +3,7 @@ using Bottleneck.Layers;
 using Bottleneck.Losses;
 using Bottleneck.Models;
 using Bottleneck.Optimizers;
+using Bottleneck.Schedules;
 
 namespace Bottleneck.Search;
 
@@ -23,6 +24,12 @@ public sealed record OptimizerStudySettings
     /// <summary>Fitted on the whole set before the split, as study A does.</summary>
     public ScalerKind Scaler { get; init; } = ScalerKind.Standard;
     public double TestFraction { get; init; } = 0.25;
+    /// <summary>Only the first N test samples (after the split) are evaluated on; null keeps them all.</summary>
+    public int? TestLimit { get; init; }
+    /// <summary>A learning-rate schedule every run follows; null (study A) keeps the rate constant.</summary>
+    public ScheduleSpec? Schedule { get; init; }
+    /// <summary>Stop a run after this many epochs without improvement of its test loss; null (study A) never stops early.</summary>
+    public int? EarlyStopping { get; init; }
     public uint Seed { get; init; } = 42;
     /// <summary>Number of seeds (seed, seed+1, …) per optimizer, for mean ± std.</summary>
     public int Repeats { get; init; } = 1;
@@ -40,6 +47,8 @@ public sealed record OptimizerStudySettings
         Require.AtLeast(CodeSize, 1, "code-size");
         foreach (int size in Hidden) Require.AtLeast(size, 1, "hidden");
         Require.AtLeast(Repeats, 1, "repeat");
+        Require.AtLeast(TestLimit, 1, "test-limit");
+        Require.AtLeast(EarlyStopping, 1, "early-stopping");
         Require.Threads(Threads);
         if (!(TestFraction > 0 && TestFraction < 1)) throw new SettingException("test-size", $"must lie strictly between 0 and 1, got {Require.Text(TestFraction)}");
     }

@@ -6,10 +6,17 @@ using Bottleneck.Training;
 namespace Bottleneck.Search;
 
 /// <summary>
-/// Progress of a study: a trial's training, or a trial just finished; or, with no trial, a problem the study
-/// carried on through (<see cref="Warning"/>, e.g. a heartbeat the store did not take).
+/// Progress of a study: a trial's training, or a trial just finished, in its <see cref="Stage"/>; or, with no trial, a
+/// problem the study carried on through (<see cref="Warning"/>, e.g. a heartbeat the store did not take).
 /// </summary>
-public readonly record struct StudyProgress(TrialParams? Trial, int Budget, TrainingProgress? Training, TrialResult? Finished, string? Warning = null);
+public readonly record struct StudyProgress(TrialParams? Trial, int Budget, TrainingProgress? Training, TrialResult? Finished, string? Warning = null,
+                                            StudyStage Stage = default);
+
+/// <summary>
+/// Which pass of a study a trial runs in, and how many trials that pass runs: every trial once (<see cref="Rungs"/> 0), rung
+/// <see cref="Rung"/> of the halving pruner's <see cref="Rungs"/>, or the full grid that <c>--verify</c> runs after halving.
+/// </summary>
+public readonly record struct StudyStage(int Rung, int Rungs, int Trials, bool Verify = false);
 
 /// <summary>
 /// Runs a study's trials through a store. Without pruning, workers (threads here, and any other
@@ -42,10 +49,11 @@ public static class Study
             if (settings.Halving)
             {
                 Halve(settings, trials, runner, store, threadsPerTrial, progress, cancel);
-                trainedByHalving = EpochsInStore(store);
+                trainedByHalving = EpochsTrained(store);
                 if (verify)
                 {
-                    var everyTrial = RunAll(settings, trials, t => runner.FullBudget(t), runner, threadsPerTrial, progress, cancel);
+                    var everyTrial = RunAll(settings, trials, t => runner.FullBudget(t), runner, threadsPerTrial, new(0, 0, trials.Count, Verify: true),
+                                            progress, cancel);
                     fullWinner = StudyResult.Rank(everyTrial)[0];
                 }
             }
@@ -64,8 +72,8 @@ public static class Study
         }
 
         var results = store.Trials().Where(t => t.ResultJson is not null).Select(t => TrialResult.Read(t.ResultJson!, store.Name, t.Key)).ToList();
-        long trained = trainedByHalving ?? EpochsInStore(store);
-        long full = trials.Sum(t => (long)runner.FullBudget(t)) * (settings.Kind == StudyKind.Tune ? settings.Folds : 1);
+        long trained = trainedByHalving ?? EpochsTrained(store);
+        long full = trials.Sum(t => (long)runner.FullBudget(t)) * settings.FoldsTrained;
         return new StudyResult(settings, StudyResult.Rank(results), trials.Count - results.Count, trained, full, fullWinner,
                                cancelled, clock.Elapsed.TotalSeconds);
     }
@@ -74,6 +82,7 @@ public static class Study
     private static void Claim(StudySettings settings, TrialRunner runner, IStudyStore store, string worker, int threads,
                               Action<StudyProgress>? progress, CancellationToken cancel)
     {
+        var stage = new StudyStage(0, 0, store.Trials().Count);
         // Each of the Jobs workers claims trials until none is left.
         InParallel(settings.Jobs, settings.Jobs, _ =>
         {
@@ -83,9 +92,9 @@ public static class Study
                 int budget = runner.FullBudget(trial);
                 try
                 {
-                    var result = runner.Run(trial, budget, threads, p => progress?.Invoke(new(trial, budget, p, null)), cancel);
+                    var result = runner.Run(trial, budget, threads, p => progress?.Invoke(new(trial, budget, p, null, Stage: stage)), cancel);
                     store.Complete(key, Json.Compact(result));
-                    progress?.Invoke(new(trial, budget, null, result));
+                    progress?.Invoke(new(trial, budget, null, result, Stage: stage));
                 }
                 catch
                 {
@@ -104,7 +113,7 @@ public static class Study
         for (int r = 0; r < rungs.Count; r++)
         {
             int budget = rungs[r];
-            var results = RunAll(settings, alive, _ => budget, runner, threads, progress, cancel);
+            var results = RunAll(settings, alive, _ => budget, runner, threads, new(r + 1, rungs.Count, alive.Count), progress, cancel);
             bool last = r == rungs.Count - 1;
             var ranked = StudyResult.Rank(results);
             int keep = last ? ranked.Count : Math.Max(1, (int)Math.Ceiling(ranked.Count / (double)settings.Eta));
@@ -119,7 +128,7 @@ public static class Study
 
     // Runs trials at their budgets, Jobs at a time; the results come back in the trials' order.
     private static List<TrialResult> RunAll(StudySettings settings, IReadOnlyList<TrialParams> trials, Func<TrialParams, int> budget,
-                                            TrialRunner runner, int threads, Action<StudyProgress>? progress, CancellationToken cancel)
+                                            TrialRunner runner, int threads, StudyStage stage, Action<StudyProgress>? progress, CancellationToken cancel)
     {
         var results = new TrialResult[trials.Count];
         InParallel(settings.Jobs, trials.Count, i =>
@@ -127,8 +136,8 @@ public static class Study
             if (cancel.IsCancellationRequested) return;
             var trial = trials[i];
             int b = budget(trial);
-            results[i] = runner.Run(trial, b, threads, p => progress?.Invoke(new(trial, b, p, null)), cancel);
-            progress?.Invoke(new(trial, b, null, results[i]));
+            results[i] = runner.Run(trial, b, threads, p => progress?.Invoke(new(trial, b, p, null, Stage: stage)), cancel);
+            progress?.Invoke(new(trial, b, null, results[i], Stage: stage));
         }, cancel);
         return [.. results];
     }
@@ -147,7 +156,8 @@ public static class Study
         }
     }
 
-    private static long EpochsInStore(IStudyStore store) =>
+    /// <summary>Epochs the store's committed folds trained, in all: a resumed study's work so far.</summary>
+    public static long EpochsTrained(IStudyStore store) =>
         store.Trials().Sum(t => store.Stages(t.Key).Values.Sum(s => (long)FoldResult.Read(s, store.Name, t.Key).Epochs.Count));
 
     private static TrialParams ParamsOf(string key, IStudyStore store)

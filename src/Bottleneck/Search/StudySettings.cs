@@ -87,8 +87,11 @@ public sealed record StudySettings
             epochs += (long)alive * budget;
             alive = Math.Max(1, (int)Math.Ceiling(alive / (double)Eta));
         }
-        return epochs * (Kind == StudyKind.Tune ? Folds : 1);
+        return epochs * FoldsTrained;
     }
+
+    /// <summary>Models each trial trains: one per fold in a tune, one in a sweep.</summary>
+    public int FoldsTrained => Kind == StudyKind.Tune ? Folds : 1;
 
     /// <summary>Everything that decides a study's numbers (not jobs or threads): a resumed study must match it.</summary>
     public JsonObject ToJson() => new()

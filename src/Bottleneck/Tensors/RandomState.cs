@@ -122,4 +122,25 @@ public sealed class RandomState
         return p;
     }
 
+    /// <summary>Makes <paramref name="target"/> continue exactly as this stream would (no allocation).</summary>
+    public void CopyTo(RandomState target)
+    {
+        _mt.CopyTo(target._mt, 0);
+        (target._index, target._hasGauss, target._gauss) = (_index, _hasGauss, _gauss);
+    }
+
+    /// <summary>The whole state, as numpy's <c>get_state()</c> gives it: the 624 key words, the position, and the cached Gaussian.</summary>
+    public RandomStateData GetState() => new([.. _mt], _index, _hasGauss, _gauss);
+
+    /// <summary>Continues from a state <see cref="GetState"/> gave; an <see cref="ArgumentException"/> for one that no stream can be in.</summary>
+    public void SetState(RandomStateData state)
+    {
+        if (state.Key is not { Length: N }) throw new ArgumentException($"a random state has {N} key words, this one {state.Key?.Length ?? 0}");
+        if (state.Pos is < 0 or > N) throw new ArgumentException($"a random state's position lies in [0, {N}], this one is {state.Pos}");
+        state.Key.CopyTo(_mt, 0);
+        (_index, _hasGauss, _gauss) = (state.Pos, state.HasGauss, state.CachedGaussian);
+    }
 }
+
+/// <summary>A <see cref="RandomState"/>'s state under numpy's names (<c>('MT19937', key, pos, has_gauss, cached_gaussian)</c>).</summary>
+public sealed record RandomStateData(uint[] Key, int Pos, bool HasGauss, double CachedGaussian);

@@ -9,6 +9,9 @@ namespace Bottleneck.Training;
 public sealed record TrainResult(Autoencoder Model, ModelSpec Spec, RunStatus Status, IReadOnlyList<EpochRecord> Epochs, string? Message,
                                  double TestMse, double ImagesPerSecond, double Seconds)
 {
+    /// <summary>The run as it stood at the end of its last finished epoch: what <c>train --resume</c> goes on from.</summary>
+    public TrainingState? State { get; init; }
+
     public double FinalTrainLoss => Epochs.Count > 0 ? Epochs[^1].TrainLoss : double.NaN;
     public double FinalEvalLoss => Epochs.Count > 0 ? Epochs[^1].EvalLoss : double.NaN;
 }

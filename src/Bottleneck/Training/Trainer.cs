@@ -18,24 +18,31 @@ namespace Bottleneck.Training;
 /// </summary>
 public sealed class Trainer
 {
-    private readonly Model _model;
+    private readonly Autoencoder _model;
     private readonly Loss _loss;
     private readonly Optimizer _optimizer;
     private readonly TrainSettings _settings;
     private readonly RandomState _rng;
+    private readonly TrainingState _state;
     private readonly Dictionary<int, (Tensor Batch, Tensor Grad)> _batches = [];
 
-    private Trainer(Model model, Optimizer optimizer, TrainSettings settings, RandomState rng) =>
-        (_model, _loss, _optimizer, _settings, _rng) = (model, settings.Loss.Create(), optimizer, settings, rng);
+    private Trainer(Autoencoder model, Optimizer optimizer, TrainSettings settings, RandomState rng, TrainingState state) =>
+        (_model, _loss, _optimizer, _settings, _rng, _state) = (model, settings.Loss.Create(), optimizer, settings, rng, state);
 
-    /// <summary>Trains a fresh model on <paramref name="train"/>, evaluating on <paramref name="test"/> after every epoch, and scores it by test MSE.</summary>
+    /// <summary>
+    /// Trains a fresh model on <paramref name="train"/>, evaluating on <paramref name="test"/> after every epoch, and scores it
+    /// by test MSE; or, given <paramref name="resume"/>, goes on from that state to <see cref="TrainSettings.Epochs"/> epochs in
+    /// all, with exactly the numbers an uninterrupted run gives (the settings must be those the state was trained with).
+    /// </summary>
     /// <param name="built">Called with the freshly built model before training starts (to describe it).</param>
+    /// <param name="epochEnded">Called with the run's state at the end of every epoch it trains, to save it.</param>
     public static TrainResult Run(TrainSettings settings, Dataset train, Dataset test, Action<TrainingProgress>? progress = null,
-                                  CancellationToken cancel = default, Action<Autoencoder>? built = null)
+                                  CancellationToken cancel = default, Action<Autoencoder>? built = null, TrainingState? resume = null,
+                                  Action<TrainingState>? epochEnded = null)
     {
         settings.Validate();
         var clock = Stopwatch.StartNew();
-        var spec = settings.Model.For(train.SampleShape);
+        var spec = resume?.Spec ?? settings.Model.For(train.SampleShape);
         var rng = new RandomState(settings.Seed);
         var model = spec.Build(rng);
         built?.Invoke(model);
@@ -43,12 +50,16 @@ public sealed class Trainer
         model.Workers = workers ?? WorkerPool.Serial;
         try
         {
-            var trainer = new Trainer(model, settings.Optimizer.Create(model.Parameters), settings, rng);
-            var (status, epochs, message) = trainer.Fit(train, test, progress, cancel);
+            var optimizer = settings.Optimizer.Create(model.Parameters);
+            var state = new TrainingState(spec, resume?.PlannedEpochs ?? settings.Epochs, model, optimizer);
+            var trainer = new Trainer(model, optimizer, settings, rng, state);
+            var (status, epochs, message) = trainer.Fit(train, test, progress, cancel, resume, epochEnded);
             double testMse = status == RunStatus.Diverged ? double.NaN : trainer.Evaluate(test, new MSELoss());
+            // Over the whole history: a resumed run's earlier epochs count with the times they took.
             double trainSeconds = epochs.Sum(e => e.TrainSeconds);
             double imagesPerSecond = trainSeconds > 0 ? epochs.Count * (double)train.Count / trainSeconds : double.NaN;
-            return new TrainResult(model, spec, status, epochs, message, testMse, imagesPerSecond, clock.Elapsed.TotalSeconds);
+            double seconds = clock.Elapsed.TotalSeconds + (resume?.History.Sum(e => e.Seconds) ?? 0);
+            return new TrainResult(model, spec, status, epochs, message, testMse, imagesPerSecond, seconds) { State = state };
         }
         finally
         {
@@ -57,7 +68,8 @@ public sealed class Trainer
     }
 
     private (RunStatus Status, List<EpochRecord> Epochs, string? Message) Fit(Dataset train, Dataset? validation, Action<TrainingProgress>? progress,
-                                                                               CancellationToken cancel)
+                                                                               CancellationToken cancel, TrainingState? resume,
+                                                                               Action<TrainingState>? epochEnded)
     {
         if (train.Count == 0) throw new ArgumentException("the training set is empty");
         var order = new int[train.Count];
@@ -66,10 +78,28 @@ public sealed class Trainer
         int batches = (train.Count + batchSize - 1) / batchSize;
         var history = new List<EpochRecord>(epochs);
         var clock = new Stopwatch();
-        var schedule = _settings.Schedule?.Create(_optimizer, epochs);
+        var schedule = _settings.Schedule?.Create(_optimizer, _state.PlannedEpochs);
         var stopping = _settings.EarlyStopping is { } patience ? new EarlyStopping(patience) : null;
+        // Schedules and early stopping watch the evaluation loss, or the training loss when there is none.
+        double Watched(EpochRecord r) => validation is null ? r.TrainLoss : r.EvalLoss;
 
-        for (int epoch = 1; epoch <= epochs; epoch++)
+        string? stoppedEarly = null;
+        if (resume is not null)
+        {
+            // What is a function of the seed and the history is replayed; the rest is restored (see TrainingState).
+            foreach (var record in resume.History)
+            {
+                if (_settings.Shuffle) _rng.Shuffle(order);
+                history.Add(record);
+                schedule?.Step(Watched(record));
+                if (stopping?.Step(Watched(record)) == true) stoppedEarly ??= StoppedEarly(record.Epoch);
+            }
+            resume.Restore(_model, _optimizer);
+        }
+        _state.Capture(history.Count, _model, _optimizer, history);
+        if (stoppedEarly is not null) return (RunStatus.Completed, history, stoppedEarly);
+
+        for (int epoch = history.Count + 1; epoch <= epochs; epoch++)
         {
             clock.Restart();
             if (_settings.Shuffle) _rng.Shuffle(order);
@@ -101,14 +131,16 @@ public sealed class Trainer
             progress?.Invoke(new TrainingProgress(epoch, epochs, batches, batches, record));
             if (validation is not null && !double.IsFinite(evalLoss))
                 return (RunStatus.Diverged, history, $"validation loss became {evalLoss} in epoch {epoch}");
-            // Schedules and early stopping watch the evaluation loss, or the training loss when there is none.
-            double watched = validation is null ? record.TrainLoss : evalLoss;
-            schedule?.Step(watched);
-            if (stopping?.Step(watched) == true)
-                return (RunStatus.Completed, history, $"stopped early after epoch {epoch}: no improvement in {_settings.EarlyStopping} epochs");
+            schedule?.Step(Watched(record));
+            bool stop = stopping?.Step(Watched(record)) == true;
+            _state.Capture(epoch, _model, _optimizer, history);
+            epochEnded?.Invoke(_state);
+            if (stop) return (RunStatus.Completed, history, StoppedEarly(epoch));
         }
         return (RunStatus.Completed, history, null);
     }
+
+    private string StoppedEarly(int epoch) => $"stopped early after epoch {epoch}: no improvement in {Plural.Count(_settings.EarlyStopping ?? 0, "epoch")}";
 
     // Mean loss over a dataset (reconstruction of itself), in eval mode.
     private double Evaluate(Dataset data, Loss metric)

@@ -81,7 +81,26 @@ public sealed class BottleneckProcess : IDisposable
 
     public static BottleneckProcess Start(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
-        var info = new ProcessStartInfo(DotnetHost())
+        string commandLine = "bottleneck " + string.Join(' ', args.Select(a => a.Contains(' ') || a.Length == 0 ? $"\"{a}\"" : a));
+        return Launch(workingDirectory, environment, DotnetHost(), [CliAssembly, .. args], commandLine);
+    }
+
+    /// <summary>
+    /// Runs a command line as a user pastes it into bash, with <c>bottleneck</c> standing for the program: what the
+    /// program prints as a command to run (a resume, a report's reproduce line) is checked by running it.
+    /// </summary>
+    public static ProcessResult RunInShell(string workingDirectory, string commandLine, TimeSpan timeout)
+    {
+        string script = "bottleneck() { \"$BOTTLENECK_TEST_HOST\" \"$BOTTLENECK_TEST_CLI\" \"$@\"; }\n" + commandLine;
+        var environment = new Dictionary<string, string?> { ["BOTTLENECK_TEST_HOST"] = DotnetHost(), ["BOTTLENECK_TEST_CLI"] = CliAssembly };
+        using var process = Launch(workingDirectory, environment, "bash", ["-c", script], commandLine);
+        return process.WaitForExit(timeout);
+    }
+
+    private static BottleneckProcess Launch(string workingDirectory, IReadOnlyDictionary<string, string?> environment, string program,
+                                            IEnumerable<string> arguments, string commandLine)
+    {
+        var info = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardInput = true,
@@ -91,8 +110,7 @@ public sealed class BottleneckProcess : IDisposable
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        info.ArgumentList.Add(CliAssembly);
-        foreach (var arg in args) info.ArgumentList.Add(arg);
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
         info.Environment["CI"] = "true";
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         info.Environment["DOTNET_NOLOGO"] = "1";
@@ -102,7 +120,6 @@ public sealed class BottleneckProcess : IDisposable
             else info.Environment[name] = value;
         }
 
-        string commandLine = "bottleneck " + string.Join(' ', args.Select(a => a.Contains(' ') || a.Length == 0 ? $"\"{a}\"" : a));
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {info.FileName}");
         process.StandardInput.Close();
         return new BottleneckProcess(process, commandLine);
@@ -183,7 +200,7 @@ public sealed class BottleneckProcess : IDisposable
     });
 
     // The muxer that runs the tests (dotnet test sets DOTNET_HOST_PATH), else `dotnet` on the PATH.
-    private static string DotnetHost()
+    internal static string DotnetHost()
     {
         string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
         if (!string.IsNullOrEmpty(host) && File.Exists(host)) return host;

@@ -175,7 +175,7 @@ public sealed class TrainCommandTests : IDisposable
         foreach (var file in RunFiles)
             File.Exists(Path.Combine(outDir, file)).Should().BeTrue($"{file} should be written\n{result}");
         // One line describes data and model, unbroken however long the model file's path (logs are read by line).
-        result.StandardOutputLines.Should().Contain(l => l.StartsWith("digits: 1,347 training and 450 test samples; ")
+        result.StandardOutputLines.Should().Contain(l => l.StartsWith("digits: 1,347 training samples and 450 test samples; ")
             && l.Contains($"{modelFile} model, ") && l.Contains("code size 8; ") && l.EndsWith(" threads"), result.ToString());
 
         var json = ReadResults(outDir);

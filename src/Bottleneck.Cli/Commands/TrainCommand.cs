@@ -53,7 +53,11 @@ public static class TrainCommand
     {
         var t = result.Training;
         if (t.Status != RunStatus.Diverged)
-            Console.WriteLine($"test MSE {t.TestMse.ToString("0.000000", CultureInfo.InvariantCulture)}; {t.ImagesPerSecond:N0} images/s; {t.Seconds:0.0} s");
+        {
+            string baselines = result.Results.Baselines is { } b ? $" (predicting the mean training sample: {F(b.MeanImage)}, zeros: {F(b.Zeros)})" : "";
+            Console.WriteLine($"test MSE {F(t.TestMse)}{baselines}; {t.ImagesPerSecond:N0} images/s; {t.Seconds:0.0} s");
+        }
+        foreach (var warning in result.Results.Warnings ?? []) Console.Error.WriteLine($"warning: {warning}");
         Console.WriteLine($"results: {result.Directory}");
         switch (t.Status)
         {
@@ -68,4 +72,6 @@ public static class TrainCommand
                 return Cli.Success;
         }
     }
+
+    private static string F(double value) => value.ToString("0.000000", CultureInfo.InvariantCulture);
 }

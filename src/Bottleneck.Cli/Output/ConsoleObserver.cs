@@ -105,8 +105,8 @@ public sealed class ConsoleObserver : IRunObserver
             if (plan.Labels.Count == 1) WriteLine(ProgressText.Plan(plan));
             if (plan.Data is { MseFloor: > 0 } data)
                 Warning($"a sigmoid output cannot reach {data.OutOfRangeFraction * 100:0}% of the {(data.Scaler == ScalerKind.None ? "unscaled" : data.Scaler.Name())} test values (they lie outside [0, 1]), " +
-                        $"so no optimizer can get the test MSE below {data.MseFloor:0.####}; use --scaler minmax, or --output linear --loss mse" +
-                        "; for the same reason BCE losses can be negative");
+                        $"so no optimizer can get the test MSE below {data.MseFloor:0.####}; use --scaler minmax, or --output linear --loss mse");
+            if (plan.Data is { NegativeLosses: true }) Warning(DataSummary.NegativeLossNote);
             if (_live is null) return;
             int width = plan.Labels.Max(l => l.Length);
             foreach (var label in plan.Labels)
@@ -219,7 +219,7 @@ public sealed class ConsoleObserver : IRunObserver
         bool kept;
         lock (_gate) (kept, _training, _studyPlan) = (_kept.Contains(phase.Name), null, null);
         if (phase.Kind == PhaseKind.Train)
-            WriteLine(kept ? $"final model already trained with these settings (test MSE {F(result.TestMse ?? double.NaN, "0.000000")}); kept"
+            WriteLine(kept ? $"{phase.Name}: model already trained with these settings (test MSE {F(result.TestMse ?? double.NaN, "0.000000")}); kept"
                            : $"{phase.Name}: test MSE {F(result.TestMse ?? double.NaN, "0.000000")}");
         else if (phase.Kind.StudiesModel() && kept) WriteLine($"{phase.Kind.Name()} of this model already done with these settings; kept");
         else if (result.Best is { } best) WriteLine($"best of {phase.Name}: {best}");

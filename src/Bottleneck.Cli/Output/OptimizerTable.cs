@@ -35,7 +35,10 @@ public static class OptimizerTable
             table.AddRow([.. cells.Select(Markup.Escape)]);
         }
         AnsiConsole.Write(table);
+        var b = result.Data.Baselines;
+        Console.WriteLine($"baselines: predicting the mean training sample scores {b.MeanImage:0.0000}, predicting zeros {b.Zeros:0.0000}");
         if (result.Data.MseFloor > 0)
             Console.WriteLine($"floor: no model with a sigmoid output can score below {result.Data.MseFloor:0.0000} on this test set");
+        foreach (var warning in result.Warnings.Skip(result.Data.Warnings.Count)) Console.Error.WriteLine($"warning: {warning}");
     }
 }

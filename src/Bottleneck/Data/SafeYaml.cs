@@ -35,6 +35,13 @@ public static class SafeYaml
             string line = parser.Current is { } last ? $" line {last.Start.Line}" : "";
             throw new DataFormatException($"{source}{line}: not valid YAML or JSON (an unclosed bracket or brace?)");
         }
+        catch (ArgumentException)
+        {
+            // YamlDotNet's node builder refuses an event it cannot place; Check finds the cases known (an entry with no key,
+            // found by fuzzing), so this is a last guard and knows only roughly where.
+            string line = parser.Current is { } last ? $" near line {last.Start.Line}" : "";
+            throw new DataFormatException($"{source}{line}: not valid YAML or JSON");
+        }
         return stream;
     }
 
@@ -53,6 +60,8 @@ public static class SafeYaml
                 bool startsNode = e is Scalar or AnchorAlias or MappingStart or SequenceStart;
                 if (startsNode && open.TryPeek(out var parent) && parent.Mapping && parent.ExpectKey && e is not Scalar)
                     throw Error(source, e, "a key must be a plain value, not a list, a mapping or an alias");
+                if (e is Scalar { Value.Length: 0, Style: ScalarStyle.Plain } && open.TryPeek(out var owner) && owner.Mapping && owner.ExpectKey)
+                    throw Error(source, e, "an entry has no key (nothing before its ':')");
                 switch (e)
                 {
                     case Scalar scalar:

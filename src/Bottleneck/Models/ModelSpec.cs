@@ -58,10 +58,17 @@ public sealed record ModelSpec(int[] Input, IReadOnlyList<LayerSpec> Encoder, IR
             }
             catch (ArgumentException e)
             {
-                throw new ArgumentException($"{part} layer {i + 1} ({specs[i].Type}): {e.Message}");
+                throw new LayerException(part, i, $"{part} layer {i + 1} ({specs[i].Type}): {e.Message}");
             }
         }
         return new Sequential(input, layers);
+    }
+
+    // A layer that cannot take its input, by part and position, so a model file's error can name the line it is on.
+    private sealed class LayerException(string part, int index, string message) : ArgumentException(message)
+    {
+        public string Part { get; } = part;
+        public int Index { get; } = index;
     }
 
     public JsonObject ToJson() => new()
@@ -98,10 +105,16 @@ public sealed record ModelSpec(int[] Input, IReadOnlyList<LayerSpec> Encoder, IR
                 var other => throw Error(source, initNode, $"init must be kaiming or glorot, got '{other}'"),
             }
             : InitScheme.KaimingUniform;
-        var spec = new ModelSpec(Ints(source, Required("input")), ParseLayers(source, Required("encoder")), ParseLayers(source, Required("decoder")), init);
+        var (encoderNode, decoderNode) = (Required("encoder"), Required("decoder"));
+        var spec = new ModelSpec(Ints(source, Required("input")), ParseLayers(source, encoderNode), ParseLayers(source, decoderNode), init);
         try
         {
             spec.Build(new RandomState(0));
+        }
+        catch (LayerException e)
+        {
+            var item = ((YamlSequenceNode)(e.Part == "encoder" ? encoderNode : decoderNode)).Children[e.Index];
+            throw Error(source, item is YamlMappingNode map ? map.Children.Keys.First() : item, e.Message);
         }
         catch (ArgumentException e)
         {

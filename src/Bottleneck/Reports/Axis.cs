@@ -29,10 +29,10 @@ internal sealed class Axis
 
     public double Max => Ticks[^1];
 
-    /// <summary>A linear axis covering [<paramref name="dataMin"/>, <paramref name="dataMax"/>].</summary>
-    public static Axis Linear(double dataMin, double dataMax)
+    /// <summary>A linear axis covering [<paramref name="dataMin"/>, <paramref name="dataMax"/>]; with <paramref name="integer"/>, ticks at whole numbers only.</summary>
+    public static Axis Linear(double dataMin, double dataMax, bool integer = false)
     {
-        double[] ticks = NiceScale.Linear(dataMin, dataMax);
+        double[] ticks = NiceScale.Linear(dataMin, dataMax, integer);
         return new Axis(ticks, NumberText.LinearTicks(ticks), isLog: false);
     }
 
@@ -40,7 +40,9 @@ internal sealed class Axis
     public static Axis Log(double dataMin, double dataMax)
     {
         double[] ticks = NiceScale.Log10(dataMin, dataMax);
-        return new Axis(ticks, NumberText.LogTicks(ticks), isLog: true);
+        // Over less than a decade the ticks are evenly spaced values (0.06, 0.08, 0.10, …), which need the linear labels' digits.
+        bool oneTwoFive = ticks.All(t => Math.Round(t / Math.Pow(10, Math.Floor(Math.Log10(t) + 1e-9)), 6) is 1 or 2 or 5);
+        return new Axis(ticks, oneTwoFive ? NumberText.LogTicks(ticks) : NumberText.LinearTicks(ticks), isLog: true);
     }
 
     /// <summary>Position of <paramref name="value"/> from <see cref="Min"/> (0) to <see cref="Max"/> (1).</summary>

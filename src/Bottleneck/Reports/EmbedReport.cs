@@ -77,13 +77,20 @@ public sealed class EmbedReport() : ReportKind<EmbedReport.Results>(SchemaName)
     {
         var source = r.Settings.Source;
         string neighbours = ReportPage.Invariant(r.Settings.Neighbours);
+        // The key figures: how well the codes keep the classes apart, and how faithful the map is to the codes.
+        var headline = new[]
+        {
+            ReportPage.Number(r.KnnAccuracy, 3) is { } knn ? $"{neighbours}-NN accuracy of the codes {knn}" : null,
+            ReportPage.Number(r.Trustworthiness, 3) is { } trust ? $"trustworthiness of the map {trust}" : null,
+        }.OfType<string>().ToList();
+        page.Headline(headline.Count > 0 ? string.Join("; ", headline) : null);
         page.KeyValues(
         [
             ("points", source.Points),
             ("checkpoint", source.Checkpoint),
-            ("dataset", source.Dataset is { } d ? $"{d}, the first {r.Samples} test images" : null),
+            ("dataset", source.Dataset is { } d ? $"{d}, the first {ReportPage.Count(r.Samples)} test images" : null),
             ("code size", source.CodeSize is { } c ? ReportPage.Invariant(c) : null),
-            ("samples", source.Dataset is null ? ReportPage.Invariant(r.Samples) : null),
+            ("samples", source.Dataset is null ? ReportPage.Count(r.Samples) : null),
             ("method", r.Method != "pca"
                 ? $"t-SNE ({r.Tsne?.Algorithm.Replace("barnes_hut", "Barnes-Hut")}), perplexity {(r.Settings.Perplexity is { } p ? ReportPage.Invariant(p) : "")}"
                 : "PCA"),
@@ -98,7 +105,7 @@ public sealed class EmbedReport() : ReportKind<EmbedReport.Results>(SchemaName)
     internal override void Digest(ReportPage page, Results r, string directory) => page.KeyValues(
     [
         ("method", r.Method),
-        ("samples", ReportPage.Invariant(r.Samples)),
+        ("samples", ReportPage.Count(r.Samples)),
         ("trustworthiness", ReportPage.Number(r.Trustworthiness, 4)),
         ("5-NN accuracy of the codes", ReportPage.Number(r.KnnAccuracy, 4)),
         ("KL divergence", ReportPage.Number(r.KlDivergence, 4)),

@@ -183,6 +183,7 @@ public static class HtmlReport
         body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; padding: 0 1rem; color: #222; line-height: 1.45; }
         h1 { margin-bottom: 0.2rem; } h2 { border-bottom: 1px solid #ccc; padding-bottom: 0.2rem; margin-top: 2rem; }
         p.meta { color: #666; margin-top: 0.2rem; }
+        p.headline { font-size: 1.15rem; margin: 0.6rem 0; }
         code, pre { font-family: ui-monospace, monospace; font-size: 0.9rem; }
         p.command code, pre.command { background: #f4f4f4; padding: 0.2rem 0.4rem; border-radius: 3px; }
         pre { background: #f7f7f7; padding: 0.6rem; overflow-x: auto; white-space: pre-wrap; word-break: break-word; }
@@ -193,7 +194,7 @@ public static class HtmlReport
         td.num { text-align: right; font-variant-numeric: tabular-nums; }
         tbody tr:nth-child(even) { background: #fbfbfb; }
         .ok { color: #1a7f37; } .bad { color: #b42318; }
-        figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
+        figure { margin: 1rem 0; } figure svg { width: 100%; max-width: 960px; height: auto; }
         figcaption { color: #555; font-size: 0.9rem; }
         img.pixels { image-rendering: pixelated; max-width: 100%; border: 1px solid #ddd; }
         details summary { cursor: pointer; font-weight: 600; margin: 0.6rem 0; }

@@ -19,9 +19,12 @@ internal sealed class Legend
     private readonly IReadOnlyList<(string Name, string Colour, string? Dash)> _entries;
     private readonly double _rowHeight;
     private readonly double _fontSize;
+    private readonly bool _markers;
 
-    public Legend(IReadOnlyList<(string Name, string Colour, string? Dash)> entries)
+    /// <param name="markers">Swatches are dots, as a scatter chart draws its points, instead of line strokes.</param>
+    public Legend(IReadOnlyList<(string Name, string Colour, string? Dash)> entries, bool markers = false)
     {
+        _markers = markers;
         // Many series: tighten the rows so the box still fits the canvas height.
         double available = ChartFrame.Height - 2 * Inset - 2 * Padding + 4;
         _rowHeight = Math.Clamp(available / Math.Max(1, entries.Count), MinRowHeight, FullRowHeight);
@@ -87,7 +90,8 @@ internal sealed class Legend
             var (name, colour, dash) = _entries[i];
             double row = y + Padding + i * _rowHeight + _rowHeight / 2 - 2;
             svg.OpenGroup(("class", "legend-entry"));
-            svg.Line(x + Padding, row, x + Padding + SwatchLength, row, SeriesStroke(colour, dash));
+            if (_markers) svg.Circle(x + Padding + SwatchLength / 2, row, 3.5, ("class", "marker"), ("fill", colour));
+            else svg.Line(x + Padding, row, x + Padding + SwatchLength, row, SeriesStroke(colour, dash));
             svg.Text(x + Padding + SwatchLength + 6, row + _fontSize * 0.35, name);
             svg.CloseGroup();
         }

@@ -2,7 +2,7 @@ namespace Bottleneck.Reports;
 
 /// <summary>
 /// Renders curves such as training and validation loss against epoch as a standalone SVG 1.1
-/// document (no scripts, fonts or external resources), with a legend and an optional log y axis.
+/// document (no scripts, fonts or external resources), with a legend, optional error bars and an optional log y axis.
 /// </summary>
 public static class LineChart
 {
@@ -26,9 +26,9 @@ public static class LineChart
         ArgumentNullException.ThrowIfNull(series);
         foreach (var s in series)
         {
-            if (s.X.Count != s.Y.Count)
+            if (s.X.Count != s.Y.Count || (s.Error is { } e && e.Count != s.Y.Count))
             {
-                throw new ArgumentException($"Series '{s.Name}' has {s.X.Count} x values but {s.Y.Count} y values.", nameof(series));
+                throw new ArgumentException($"Series '{s.Name}' has {s.X.Count} x values, {s.Y.Count} y values and {s.Error?.Count ?? s.Y.Count} errors.", nameof(series));
             }
         }
 
@@ -41,21 +41,43 @@ public static class LineChart
             return svg.ToString();
         }
 
-        var xAxis = Axis.Linear(points.Min(p => p.X), points.Max(p => p.X));
+        var bars = series.Select(s => ErrorBars(s, logY)).ToArray();
+        var extent = points.Concat(bars.SelectMany(b => b).SelectMany(b => new[] { (b.X, b.Low), (b.X, b.High) })).ToArray();
+        // Whole-number x values (epochs, sizes) get whole-number ticks.
+        bool integerX = points.All(p => p.X == Math.Floor(p.X));
+        var xAxis = Axis.Linear(points.Min(p => p.X), points.Max(p => p.X), integerX);
         var yAxis = logY
-            ? Axis.Log(points.Min(p => p.Y), points.Max(p => p.Y))
-            : Axis.Linear(points.Min(p => p.Y), points.Max(p => p.Y));
-        var legend = new Legend(series.Select((s, i) => (s.Name, Palette.Colour(i), Palette.Dash(i))).ToArray());
+            ? Axis.Log(extent.Min(p => p.Item2), extent.Max(p => p.Item2))
+            : Axis.Linear(extent.Min(p => p.Item2), extent.Max(p => p.Item2));
+        var styles = series.Select((s, i) => (Colour: Palette.Colour(s.Group ?? i), Dash: s.Dashed ? "6 3" : s.Group is null ? Palette.Dash(i) : null)).ToArray();
+        // One curve needs no legend: the title and the axis say what it is.
+        var legend = series.Count > 1 ? new Legend(series.Select((s, i) => (s.Name, styles[i].Colour, styles[i].Dash)).ToArray()) : null;
         var (plot, legendAt) = ChartFrame.LayOut(xAxis, yAxis, xLabel, yLabel, legend, p => ToScreen(runs, p, xAxis, yAxis).SelectMany(r => r));
         var paths = ToScreen(runs, plot, xAxis, yAxis);
         ChartFrame.Axes(svg, plot, xAxis, yAxis, xLabel, yLabel);
         bool sparse = paths.All(p => p.Sum(run => run.Count) <= MarkerThreshold);
         for (int i = 0; i < series.Count; i++)
         {
-            DrawSeries(svg, series[i].Name, i, paths[i], sparse);
+            DrawSeries(svg, series[i].Name, styles[i], paths[i], sparse,
+                       [.. bars[i].Select(b => (plot.X(xAxis, b.X), plot.Y(yAxis, b.Low), plot.Y(yAxis, b.High)))]);
         }
-        legend.Draw(svg, legendAt!.Value.X, legendAt.Value.Y);
+        if (legend is not null) legend.Draw(svg, legendAt!.Value.X, legendAt.Value.Y);
         return svg.ToString();
+    }
+
+    // Each point's error bar, y ± error, where both ends can be placed on the axis (a log axis drops a bar that reaches 0).
+    private static List<(double X, double Low, double High)> ErrorBars(Series series, bool logY)
+    {
+        var bars = new List<(double X, double Low, double High)>();
+        if (series.Error is null) return bars;
+        for (int i = 0; i < series.Y.Count; i++)
+        {
+            double x = series.X[i], y = series.Y[i], e = series.Error[i];
+            if (!double.IsFinite(x) || !double.IsFinite(y) || !(e > 0) || double.IsInfinity(e)) continue;
+            if (logY && y - e <= 0) continue;
+            bars.Add((x, y - e, y + e));
+        }
+        return bars;
     }
 
     /// <summary>
@@ -93,14 +115,25 @@ public static class LineChart
                 .ToArray())
             .ToArray();
 
-    private static void DrawSeries(Svg svg, string name, int index, List<(double X, double Y)>[] paths, bool markAll)
+    private const double ErrorCap = 3;
+
+    private static void DrawSeries(Svg svg, string name, (string Colour, string? Dash) style, List<(double X, double Y)>[] paths, bool markAll,
+                                   IReadOnlyList<(double X, double Low, double High)> bars)
     {
-        string colour = Palette.Colour(index);
+        string colour = style.Colour;
         svg.OpenGroup(("class", "series"), ("stroke-linejoin", "round"), ("stroke-linecap", "round"));
         svg.Title(name);
         foreach (var path in paths.Where(p => p.Count > 1))
         {
-            svg.Polyline(path, Legend.SeriesStroke(colour, Palette.Dash(index)));
+            svg.Polyline(path, Legend.SeriesStroke(colour, style.Dash));
+        }
+        foreach (var (x, low, high) in bars)
+        {
+            svg.OpenGroup(("class", "error-bar"), ("stroke", colour), ("stroke-width", "1.2"));
+            svg.Line(x, low, x, high);
+            svg.Line(x - ErrorCap, low, x + ErrorCap, low);
+            svg.Line(x - ErrorCap, high, x + ErrorCap, high);
+            svg.CloseGroup();
         }
         // A lone point between gaps has no line to show it.
         foreach (var (x, y) in paths.Where(p => markAll || p.Count == 1).SelectMany(p => p))

@@ -13,9 +13,10 @@ internal static class NiceScale
 
     /// <summary>
     /// Evenly spaced ticks covering [<paramref name="min"/>, <paramref name="max"/>], about five
-    /// gaps apart as far as 1-2-5 steps allow.
+    /// gaps apart as far as 1-2-5 steps allow; with <paramref name="integer"/>, whole-number steps only
+    /// (epochs: a 3-epoch run gets ticks 1, 2, 3, not 1, 1.5, 2).
     /// </summary>
-    public static double[] Linear(double min, double max)
+    public static double[] Linear(double min, double max, bool integer = false)
     {
         if (!(max - min > 1e-9 * Math.Max(Math.Abs(min), Math.Abs(max))))
         {
@@ -31,7 +32,9 @@ internal static class NiceScale
         // The ideal step lies between 1 and 10 × 10^exponent, so the best nice step is among these four.
         foreach (var (mantissa, e) in new[] { (1, exponent), (2, exponent), (5, exponent), (1, exponent + 1) })
         {
-            double step = Scaled(mantissa, e);
+            // Below a step of 1, whole-number data falls back to a step of exactly 1.
+            var (m, ex) = integer && Scaled(mantissa, e) < 1 ? (1, 0) : (mantissa, e);
+            double step = Scaled(m, ex);
             // The tolerance keeps 0.3 / 0.1 = 2.9999999999999996 from growing an extra tick.
             long first = (long)Math.Floor(min / step + 1e-9);
             long last = (long)Math.Ceiling(max / step - 1e-9);
@@ -39,7 +42,7 @@ internal static class NiceScale
             (long miss, double span) score = (Math.Abs(last - first - TargetIntervals), (last - first) * step);
             if (score.miss < bestScore.miss || (score.miss == bestScore.miss && score.span < bestScore.span))
             {
-                (best, bestScore) = ((first, last, mantissa, e), score);
+                (best, bestScore) = ((first, last, m, ex), score);
             }
         }
 
@@ -76,7 +79,12 @@ internal static class NiceScale
             // Trim to the tightest 1-2-5 values enclosing the data.
             int start = candidates.FindLastIndex(t => t <= min * (1 + 1e-9));
             int end = candidates.FindIndex(t => t >= max * (1 - 1e-9));
-            return candidates.GetRange(start, end - start + 1).ToArray();
+            var ticks = candidates.GetRange(start, end - start + 1).ToArray();
+            if (ticks.Length >= 4) return ticks;
+            // Less than a decade or so: two or three 1-2-5 values say too little, and evenly spaced values (all positive
+            // here) read better on so narrow a log axis.
+            var linear = Linear(min, max);
+            return linear[0] > 0 ? linear : ticks;
         }
 
         const int MaxLabels = 9;

@@ -20,8 +20,12 @@ public sealed class OptimizerStudyReport() : ReportKind<OptimizerStudyReport.Res
     public const string SchemaName = "bottleneck/optimizers/v1";
 
     /// <summary>results.json of an optimizer study.</summary>
+    /// <param name="Published">For study A's exact protocol, the published Keras and the PyTorch 1.13 test MSE of each optimizer, to compare with.</param>
     public sealed record Results(string Schema, string Status, Provenance Provenance, Settings Settings, Data Data, IReadOnlyList<string> Warnings,
-                                 IReadOnlyList<RankingRow> Ranking, IReadOnlyList<Run> Runs, double Seconds);
+                                 IReadOnlyList<RankingRow> Ranking, IReadOnlyList<Run> Runs, double Seconds,
+                                 [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, Reference>? Published = null);
+
+    public sealed record Reference(double Keras, double PyTorch);
 
     /// <param name="LearningRate">The one rate every optimizer used, or the text "optimizer default".</param>
     /// <param name="Init">The weight initialisation, as <see cref="Layers.InitScheme"/> names it.</param>
@@ -32,21 +36,28 @@ public sealed class OptimizerStudyReport() : ReportKind<OptimizerStudyReport.Res
                                   [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? EarlyStopping = null,
                                   [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? TestLimit = null);
 
-    public sealed record Data(string Name, int Features, int Train, int Test, double MseFloor, double OutOfRangeFraction);
+    /// <param name="MeanSampleMse">The test MSE of predicting the mean training sample; <paramref name="ZerosMse"/> of predicting zeros.</param>
+    public sealed record Data(string Name, int Features, int Train, int Test, double MseFloor, double OutOfRangeFraction,
+                              [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? MeanSampleMse = null,
+                              [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? ZerosMse = null);
 
     public sealed record RankingRow(int Rank, string Optimizer, double MeanTestMse, double StdTestMse, int Runs, int Diverged, int Cancelled, string Status);
 
     public sealed record Run(string Optimizer, int Repeat, uint Seed, RunStatus Status, string? Message, double TestMse, double FinalTrainLoss,
                              double FinalValLoss, double Seconds, IReadOnlyList<EpochRecord> Epochs);
 
-    public static Results Write(RunDirectory dir, OptimizerStudyResult result, Provenance provenance)
+    /// <param name="studyA">Whether the run is study A's exact protocol, so the published figures belong beside its own.</param>
+    public static Results Write(RunDirectory dir, OptimizerStudyResult result, Provenance provenance, bool studyA = false)
     {
         // Tables and charts first, results.json last: its presence marks a complete run.
         dir.WriteText("results.csv", RunsCsv(result));
         dir.WriteText("epochs.csv", EpochsCsv(result));
         dir.WriteText("optimizers.svg", BarChartSvg(result));
         dir.WriteText("curves.svg", CurvesSvg(result));
-        var results = ResultsOf(result, provenance);
+        var results = ResultsOf(result, provenance) with
+        {
+            Published = studyA ? StudyAReference.TestMse.ToDictionary(kv => kv.Key, kv => new Reference(kv.Value.Keras, kv.Value.PyTorch)) : null,
+        };
         dir.WriteText(HtmlReport.ResultsFile, Json.Serialize(results));
         HtmlReport.Write(dir);
         return results;
@@ -64,8 +75,8 @@ public sealed class OptimizerStudyReport() : ReportKind<OptimizerStudyReport.Res
                          s.Convention.ToString().ToLowerInvariant(), s.Epochs, s.BatchSize, s.CodeSize, s.Hidden, s.Loss,
                          s.Output.ToString().ToLowerInvariant(), s.Init.ToString(), s.Scaler.Name(), s.TestFraction, s.Seed, s.Repeats,
                          s.Optimizers.ToDictionary(o => o, s.OptimizerFor), s.Schedule, s.EarlyStopping, s.TestLimit),
-            new Data(d.Name, d.Features, d.Train, d.Test, d.MseFloor, d.OutOfRangeFraction),
-            d.Warnings,
+            new Data(d.Name, d.Features, d.Train, d.Test, d.MseFloor, d.OutOfRangeFraction, d.Baselines.MeanImage, d.Baselines.Zeros),
+            result.Warnings,
             [.. result.Ranking.Select(r => new RankingRow(r.Rank, r.Optimizer, r.MeanTestMse, r.StdTestMse, r.Runs, r.Diverged, r.Cancelled, r.Status))],
             [.. result.Runs.Select(r => new Run(r.Optimizer, r.Repeat, r.Seed, r.Status, r.Result.Message, r.TestMse, r.Result.FinalTrainLoss,
                                                r.Result.FinalEvalLoss, r.Seconds, r.Result.Epochs))],
@@ -81,22 +92,27 @@ public sealed class OptimizerStudyReport() : ReportKind<OptimizerStudyReport.Res
         page.KeyValues(
         [
             ("dataset", r.Data.Name),
-            ("features", ReportPage.Invariant(r.Data.Features)),
-            ("train / test samples", $"{r.Data.Train} / {r.Data.Test}"),
-            ("MSE floor (predicting the mean)", ReportPage.Number(r.Data.MseFloor, 6)),
+            ("features", ReportPage.Count(r.Data.Features)),
+            ("train / test samples", $"{ReportPage.Count(r.Data.Train)} / {ReportPage.Count(r.Data.Test)}"),
+            ("test MSE of predicting the mean training sample", r.Data.MeanSampleMse is { } mean ? ReportPage.Number(mean, 6) : null),
+            ("test MSE of predicting zeros", r.Data.ZerosMse is { } zeros ? ReportPage.Number(zeros, 6) : null),
+            // Only a bounded output has a floor; an unbounded one (or data in [0, 1]) has none worth a row.
+            ("lowest test MSE a sigmoid output can reach", r.Data.MseFloor > 0 ? ReportPage.Number(r.Data.MseFloor, 6) : null),
             ("epochs", ReportPage.Invariant(r.Settings.Epochs)),
             ("repeats", ReportPage.Invariant(r.Settings.Repeat)),
             ("seconds", ReportPage.Number(r.Seconds, 3)),
         ]);
         page.Heading("h3", "Ranking");
+        bool published = r.Published is { Count: > 0 };
         var rows = r.Ranking.Select(x => new[]
         {
-            ReportPage.Invariant(x.Rank), x.Optimizer,
-            // One run has no spread to show.
-            x.Runs > 1 ? ReportPage.PlusMinus(x.MeanTestMse, x.StdTestMse) : ReportPage.Number(x.MeanTestMse, 4) ?? "—",
-            ReportPage.Invariant(x.Runs), ReportPage.Invariant(x.Diverged), x.Status,
-        }).ToList();
-        page.Table(["rank", "optimizer", "test MSE (mean ± std)", "runs", "diverged", "status"], rows, numeric: [0, 2, 3, 4]);
+            ReportPage.Invariant(x.Rank), OptimizerSettings.DisplayName(x.Optimizer), ReportPage.PlusMinus(x.MeanTestMse, x.StdTestMse, x.Runs),
+        }.Concat(published
+            ? [ReportPage.Number(r.Published!.GetValueOrDefault(x.Optimizer)?.Keras, 4) ?? "", ReportPage.Number(r.Published!.GetValueOrDefault(x.Optimizer)?.PyTorch, 4) ?? ""]
+            : []).Concat([ReportPage.Invariant(x.Runs), ReportPage.Invariant(x.Diverged), x.Status]).ToArray()).ToList();
+        string[] columns = ["rank", "optimizer", r.Settings.Repeat > 1 ? "test MSE (mean ± std)" : "test MSE", .. published ? new[] { "Keras (published)", "PyTorch 1.13" } : [],
+                            "runs", "diverged", "status"];
+        page.Table(columns, rows, numeric: published ? [0, 2, 3, 4, 5, 6] : [0, 2, 3, 4]);
         page.List("Warnings", r.Warnings);
     }
 

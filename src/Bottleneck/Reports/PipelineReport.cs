@@ -63,7 +63,7 @@ public sealed class PipelineReport() : ReportKind<PipelineReport.Results>(Schema
             h.Open("tr");
             h.Open("td").Element("a", p.Name, ("href", "#" + Anchor(p.Name))).Close("td");
             h.Element("td", p.Kind);
-            h.Element("td", p.Best is { } b ? ReportPage.Params(b) : p.Kind == "train" ? "final model" : p.ModelOf is { } of ? $"model of {of}" : "—");
+            h.Element("td", p.Best is { } b ? ReportPage.Params(b) : p.Kind == "train" ? "the trained model" : p.ModelOf is { } of ? $"model of {of}" : "—");
             h.Element("td", ReportPage.Number(p.Score, 6) ?? ReportPage.Number(p.TestMse, 6) ?? "—", ("class", "num"));
             h.Open("td");
             if (PhaseReport(directory, p) is { } link) h.Element("a", link, ("href", link));

@@ -52,6 +52,13 @@ internal sealed class ReportPage(Html html)
     }
 
     /// <summary>A bulleted list, under a heading, when there is anything in it.</summary>
+    /// <summary>The page's key figure in one bold line at the top of the summary; nothing when there is none.</summary>
+    public void Headline(string? text)
+    {
+        if (text is null) return;
+        Html.Open("p", ("class", "headline")).Element("strong", text).Close("p").Line();
+    }
+
     public void List(string heading, IReadOnlyList<string> items)
     {
         if (items.Count == 0) return;
@@ -70,8 +77,9 @@ internal sealed class ReportPage(Html html)
     public static string? Number(double? value, int digits) => value is { } v && double.IsFinite(v) ? NumberText.Significant(v, digits) : null;
 
     /// <summary>"mean ± std" (four and two digits); just the mean when there is no spread to show; "—" for no value.</summary>
-    public static string PlusMinus(double mean, double? std) =>
-        Number(mean, 4) is not { } m ? "—" : Number(std, 2) is { } s ? $"{m} ± {s}" : m;
+    /// <summary>"0.0123 ± 0.0004"; the mean alone when it is of one value (<paramref name="count"/> 1), which has no spread to show.</summary>
+    public static string PlusMinus(double mean, double? std, int count = 2) =>
+        Number(mean, 4) is not { } m ? "—" : count > 1 && Number(std, 2) is { } s ? $"{m} ± {s}" : m;
 
     public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 

@@ -40,7 +40,8 @@ public sealed class RobustnessReport() : ReportKind<RobustnessReport.Results>(Sc
             string file = FileStem(curve.Corruption);
             dir.WriteText($"{file}.svg", LineChart.Render($"Reconstruction MSE under {Describe(curve.Corruption)}", XLabel(curve.Corruption), "MSE against the clean image",
             [
-                new Series("reconstruction", [.. curve.Levels.Select(l => l.Level)], [.. curve.Levels.Select(l => l.MseMean)]),
+                new Series("reconstruction ± std", [.. curve.Levels.Select(l => l.Level)], [.. curve.Levels.Select(l => l.MseMean)],
+                           Error: [.. curve.Levels.Select(l => l.MseStd)]),
                 new Series("corrupted input", [.. curve.Levels.Select(l => l.Level)], [.. curve.Levels.Select(l => l.InputMseMean)]),
             ]));
             if (imageShape is { Length: 3 } shape && shape[0] == 1 && run.CleanExamples.Count > 0)
@@ -62,11 +63,12 @@ public sealed class RobustnessReport() : ReportKind<RobustnessReport.Results>(Sc
 
     internal override void Summary(ReportPage page, Results r, string directory)
     {
+        page.Headline(Headline(r));
         page.KeyValues(
         [
             ("checkpoint", r.Settings.Checkpoint),
-            ("dataset", r.Settings.Dataset is { } d ? $"{d}, the first {r.Settings.Samples} test images" : null),
-            ("model", $"{r.Model.Parameters} parameters, code size {r.Model.CodeSize}"),
+            ("dataset", r.Settings.Dataset is { } d ? $"{d}, the first {ReportPage.Count(r.Settings.Samples)} test images" : null),
+            ("model", $"{ReportPage.Count(r.Model.Parameters)} parameters, code size {r.Model.CodeSize}"),
             ("noise", r.Settings.Clip ? "x + α·N(0, 1), clipped to [0, 1]" : "x + α·N(0, 1)"),
             ("occlusion", r.Settings.Occlusion == "block" ? "one square block of the given area set to 0" : "the given fraction of pixels set to 0"),
             ("seed", ReportPage.Invariant(r.Settings.Seed)),
@@ -83,6 +85,19 @@ public sealed class RobustnessReport() : ReportKind<RobustnessReport.Results>(Sc
         if (rows.Count == 0) return;
         page.Heading("h3", "Reconstruction error by level");
         page.Table(["corruption", "level", "reconstruction MSE (mean ± std over images)", "corrupted input MSE"], rows, numeric: [1, 2, 3]);
+    }
+
+    // The key figure: how far each curve's reconstruction error rises from its lowest level to its highest.
+    private static string? Headline(Results r)
+    {
+        var parts = r.Rows.GroupBy(row => row.Corruption).Select(g =>
+        {
+            var (first, last) = (g.MinBy(x => x.Level)!, g.MaxBy(x => x.Level)!);
+            if (first == last) return $"{g.Key} {ReportPage.Number(first.Level, 4)}: {ReportPage.Number(first.MseMean, 4)}";
+            string factor = first.MseMean > 0 ? $" ({ReportPage.Number(last.MseMean / first.MseMean, 3)}×)" : "";
+            return $"{g.Key} {ReportPage.Number(first.Level, 4)} → {ReportPage.Number(last.Level, 4)}: {ReportPage.Number(first.MseMean, 4)} → {ReportPage.Number(last.MseMean, 4)}{factor}";
+        }).ToList();
+        return parts.Count == 0 ? null : "Reconstruction MSE, " + string.Join("; ", parts);
     }
 
     // What the rows and columns of the example grids are.

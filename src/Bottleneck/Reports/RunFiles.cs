@@ -67,15 +67,17 @@ internal static class RunFiles
         }
     }
 
-    // Small image grids (8×8 digits) are drawn at a whole multiple of their size, up to 4×, so the pixels can be seen; null for a file that is not a PNG.
-    private static (int Width, int Height)? DisplaySize(byte[] png)
+    // Small image grids (8×8 digits) are drawn at a whole multiple of their size, up to 4× and about 600 pixels a side, so the pixels can be seen;
+    // null for a file that is not a PNG.
+    internal static (int Width, int Height)? DisplaySize(byte[] png)
     {
         // The signature (8 bytes), then the IHDR chunk: length (4), type (4), width (4, big-endian), height (4).
         if (png.Length < 24 || png[12] != (byte)'I' || png[13] != (byte)'H' || png[14] != (byte)'D' || png[15] != (byte)'R') return null;
         int width = BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16));
         int height = BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20));
         if (width <= 0 || height <= 0) return null;
-        int scale = Math.Clamp(600 / width, 1, 4);
+        // Neither side past about 600 pixels, so a tall grid of small images does not grow to several screens.
+        int scale = Math.Clamp(Math.Min(600 / width, 600 / height), 1, 4);
         return (width * scale, height * scale);
     }
 }

@@ -29,7 +29,7 @@ public static class ScatterChart
         var xAxis = Axis.Linear(points.Min(p => p.First), points.Max(p => p.First));
         var yAxis = Axis.Linear(points.Min(p => p.Second), points.Max(p => p.Second));
         // One group needs no legend.
-        var legend = groups.Count > 1 ? new Legend(groups.Select((g, i) => (g.Name, Palette.MarkerColour(i), (string?)null)).ToArray()) : null;
+        var legend = groups.Count > 1 ? new Legend(groups.Select((g, i) => (g.Name, Palette.MarkerColour(i), (string?)null)).ToArray(), markers: true) : null;
         var (plot, legendAt) = ChartFrame.LayOut(xAxis, yAxis, xLabel, yLabel, legend,
             p => ToScreen(groups, p, xAxis, yAxis).SelectMany(d => d).Select(point => (IReadOnlyList<(double, double)>)[point]));
         var dots = ToScreen(groups, plot, xAxis, yAxis);

@@ -72,8 +72,8 @@ public sealed class StudyReport() : ReportKind<StudyReport.Results>(SchemaName)
         [
             ("best parameters", r.Best is { } b ? ReportPage.Params(b.Params) : "none (no completed trial)"),
             ("best score", ReportPage.Number(r.Best?.Score, 6)),
-            ("trials", ReportPage.Invariant(r.Trials.Count)),
-            ("unfinished trials", ReportPage.Invariant(r.UnfinishedTrials)),
+            ("trials", ReportPage.Count(r.Trials.Count)),
+            ("unfinished trials", ReportPage.Count(r.UnfinishedTrials)),
             ("dataset", Text(r.Settings["dataset"])),
             ("model", Text(r.Settings["model"])),
             ("folds", r.IsTune ? Text(r.Settings["folds"]) : null),
@@ -97,15 +97,17 @@ public sealed class StudyReport() : ReportKind<StudyReport.Results>(SchemaName)
     internal override void Digest(ReportPage page, Results r, string directory)
     {
         var names = r.Trials.SelectMany(t => t.Params.Values.Select(p => p.Key)).Distinct().ToList();
-        string loss = r.IsTune ? "validation loss (mean ± std over folds)" : "test loss (mean ± std)";
+        string over = r.IsTune ? " (mean ± std over folds)" : "";
+        string loss = r.IsTune ? "validation loss" : "test loss";
         page.Heading("h3", r.Trials.Count > TopTrials ? $"Top {TopTrials} of {r.Trials.Count} trials" : "Trials");
         var rows = r.Trials.Take(TopTrials).Select(t => new[] { ReportPage.Invariant(t.Rank ?? 0) }
             .Concat(names.Select(n => t.Params.Has(n) ? t.Params[n] : ""))
-            .Concat([t.Status.ToString().ToLowerInvariant(), ReportPage.PlusMinus(t.MeanEvalLoss, t.StdEvalLoss), ReportPage.Number(t.Score, 4) ?? "—",
-                     ReportPage.Invariant(t.EpochsTrained)])
+            .Concat([t.Status.ToString().ToLowerInvariant(), ReportPage.PlusMinus(t.MeanTrainLoss, t.StdTrainLoss, t.Folds.Count),
+                     ReportPage.PlusMinus(t.MeanEvalLoss, t.StdEvalLoss, t.Folds.Count), ReportPage.Number(t.Score, 4) ?? "—",
+                     ReportPage.Count(t.EpochsTrained)])
             .ToArray()).ToList();
         int n = names.Count;
-        page.Table(["rank", .. names, "status", loss, "score", "epochs trained"], rows, numeric: [0, n + 2, n + 3, n + 4]);
+        page.Table(["rank", .. names, "status", "train loss" + over, loss + over, "score", "epochs trained"], rows, numeric: [0, n + 2, n + 3, n + 4, n + 5]);
     }
 
     private static string? Text(JsonNode? node) => node is JsonValue v ? v.TryGetValue(out string? s) ? s : v.ToJsonString() : null;
@@ -115,7 +117,7 @@ public sealed class StudyReport() : ReportKind<StudyReport.Results>(SchemaName)
     {
         bool halving = r.Settings["halving"] is JsonValue h && h.TryGetValue(out bool on) && on;
         if (r.FullGridEpochs <= 0 || (!halving && r.EpochsTrained >= r.FullGridEpochs)) return null;
-        string of = $"{r.EpochsTrained} of the full grid's {r.FullGridEpochs} epochs trained";
+        string of = $"{ReportPage.Count(r.EpochsTrained)} of the full grid's {ReportPage.Count(r.FullGridEpochs)} epochs trained";
         return r.EpochsTrained < r.FullGridEpochs ? $"{of} ({NumberText.Significant(100 * (1 - (double)r.EpochsTrained / r.FullGridEpochs), 3)}% saved)" : of;
     }
 
@@ -186,8 +188,10 @@ public sealed class StudyReport() : ReportKind<StudyReport.Results>(SchemaName)
         {
             var e = best.Folds[f].Epochs;
             string part = best.Folds.Count > 1 ? $"fold {f + 1} " : "";
-            series.Add(new Series($"{part}train", [.. e.Select(r => (double)r.Epoch)], [.. e.Select(r => r.TrainLoss)]));
-            series.Add(new Series($"{part}{(best.Folds.Count > 1 ? "validation" : "test")}", [.. e.Select(r => (double)r.Epoch)], [.. e.Select(r => r.EvalLoss)]));
+            // A fold's two curves share its colour; train is dashed, the held-out loss solid.
+            series.Add(new Series($"{part}train", [.. e.Select(r => (double)r.Epoch)], [.. e.Select(r => r.TrainLoss)], Group: f, Dashed: true));
+            series.Add(new Series($"{part}{(best.Folds.Count > 1 ? "validation" : "test")}", [.. e.Select(r => (double)r.Epoch)], [.. e.Select(r => r.EvalLoss)],
+                                  Group: f));
         }
         return LineChart.Render($"Best trial: {best.Params}", "epoch", "loss", series, logY: true);
     }

@@ -161,6 +161,8 @@ internal sealed class Svg
         return escaped.ToString();
     }
 
+    private static readonly char[] WordBreaks = [' ', ',', ';', '=', '-', '_', '/'];
+
     /// <summary>Estimated rendered width of <paramref name="text"/>, for layout decisions.</summary>
     public static double TextWidth(string text, double fontSize) => text.Length * fontSize * AverageGlyphWidth;
 
@@ -179,6 +181,15 @@ internal sealed class Svg
         int kept = maxChars - 1;
         int head = keepEnd ? (kept + 1) / 2 : kept;
         int tail = kept - head;
+        // Cut between words, so no word is left half shown, unless a single word is all there is room for.
+        int headBreak = head > 1 ? text.LastIndexOfAny(WordBreaks, head - 1, head - 1) : -1;
+        if (headBreak > 0) head = headBreak + 1;
+        if (tail > 0)
+        {
+            int from = text.Length - tail;
+            int tailBreak = text.IndexOfAny(WordBreaks, from, tail);
+            if (tailBreak >= 0 && tailBreak < text.Length - 1) tail = text.Length - tailBreak - 1;
+        }
         // Never split a surrogate pair.
         if (head > 0 && char.IsHighSurrogate(text[head - 1]))
         {

@@ -20,8 +20,12 @@ public sealed class TrainReport() : ReportKind<TrainReport.Results>(SchemaName)
     public const int ExampleImages = 10;
 
     /// <summary>results.json of a training run.</summary>
+    /// <param name="Baselines">The test MSE of predicting the mean training sample and of predicting zeros, to read <paramref name="TestMse"/> against
+    /// (absent from files of earlier versions).</param>
+    /// <param name="Warnings">What deserves a word: a model no better than the mean sample.</param>
     public sealed record Results(string Schema, RunStatus Status, string? Message, Provenance Provenance, Settings Settings, ModelInfo Model,
-                                 double TestMse, double ImagesPerSecond, double Seconds, IReadOnlyList<EpochRecord> Epochs);
+                                 double TestMse, MseBaselines? Baselines, double ImagesPerSecond, double Seconds, IReadOnlyList<string>? Warnings,
+                                 IReadOnlyList<EpochRecord> Epochs);
 
     /// <summary>What was trained on what, as results.json and the checkpoint's metadata record it.</summary>
     /// <param name="Source">The dataset as it can be named again (<c>csv:</c> with the file's full path), for commands that study the model.</param>
@@ -49,8 +53,10 @@ public sealed class TrainReport() : ReportKind<TrainReport.Results>(SchemaName)
             new Series("train", [.. result.Epochs.Select(x => (double)x.Epoch)], [.. result.Epochs.Select(x => x.TrainLoss)]),
             new Series("test", [.. result.Epochs.Select(x => (double)x.Epoch)], [.. result.Epochs.Select(x => x.EvalLoss)]),
         ]));
+        var baselines = MseBaselines.Of(train, test);
+        string? worse = result.Status == RunStatus.Completed ? baselines.WorseThanMean(result.TestMse, "the model") : null;
         var results = new Results(SchemaName, result.Status, result.Message, provenance, Settings.Of(settings, result.Spec, train, test, source), ModelInfo.Of(result.Model),
-                                  result.TestMse, result.ImagesPerSecond, result.Seconds, result.Epochs);
+                                  result.TestMse, baselines, result.ImagesPerSecond, result.Seconds, worse is null ? [] : [worse], result.Epochs);
         dir.WriteText(HtmlReport.ResultsFile, Json.Serialize(results));
         HtmlReport.Write(dir);
         return results;
@@ -67,19 +73,25 @@ public sealed class TrainReport() : ReportKind<TrainReport.Results>(SchemaName)
         page.Html.Element("pre", r.Model.Summary).Line();
     }
 
-    internal override void Digest(ReportPage page, Results r, string directory) => page.KeyValues(
-    [
-        ("test MSE", ReportPage.Number(r.TestMse, 6)),
-        ("images per second", ReportPage.Number(r.ImagesPerSecond, 4)),
-        ("parameters", ReportPage.Count(r.Model.Parameters)),
-        ("code size", ReportPage.Invariant(r.Model.CodeSize)),
-        ("dataset", r.Settings.Dataset),
-        ("train / test samples", $"{r.Settings.TrainSamples} / {r.Settings.TestSamples}"),
-        ("model", r.Settings.Model),
-        ("optimizer", $"{r.Settings.Optimizer.Name}, lr {ReportPage.Invariant(r.Settings.Optimizer.LearningRate)}"),
-        ("epochs", $"{r.Epochs.Count} of {r.Settings.Epochs}"),
-        ("seconds", ReportPage.Number(r.Seconds, 3)),
-    ]);
+    internal override void Digest(ReportPage page, Results r, string directory)
+    {
+        page.KeyValues(
+        [
+            ("test MSE", ReportPage.Number(r.TestMse, 6)),
+            ("predicting the mean training sample", r.Baselines is { } b ? ReportPage.Number(b.MeanImage, 6) : null),
+            ("predicting zeros", r.Baselines is { } z ? ReportPage.Number(z.Zeros, 6) : null),
+            ("images per second", double.IsFinite(r.ImagesPerSecond) ? ReportPage.Count((long)Math.Round(r.ImagesPerSecond)) : null),
+            ("parameters", ReportPage.Count(r.Model.Parameters)),
+            ("code size", ReportPage.Invariant(r.Model.CodeSize)),
+            ("dataset", r.Settings.Dataset),
+            ("train / test samples", $"{ReportPage.Count(r.Settings.TrainSamples)} / {ReportPage.Count(r.Settings.TestSamples)}"),
+            ("model", r.Settings.Model),
+            ("optimizer", $"{r.Settings.Optimizer.Name}, lr {ReportPage.Invariant(r.Settings.Optimizer.LearningRate)}"),
+            ("epochs", $"{r.Epochs.Count} of {r.Settings.Epochs}"),
+            ("seconds", ReportPage.Number(r.Seconds, 3)),
+        ]);
+        page.List("Warnings", r.Warnings ?? []);
+    }
 
     internal override string? Caption(string file, Results r) =>
         file == "reconstructions.png" ? "test images (top row of each pair) and their reconstructions (below)" : null;

@@ -123,8 +123,9 @@ public static class OptimizersRun
                                              (o, r) => saved[(o, r)], EpochEnded);
         foreach (var run in result.Runs)
             if (run.Status != RunStatus.Diverged && run.Result.State is { } state) TrainingStateFile.Save(StatePath(run.Optimizer, run.Repeat), state, metadata);
-        var results = OptimizerStudyReport.Write(dir, result, provenance);
-        return new OptimizersRunResult(dir.Path, result, results, StudyAReference.Applies(s, dataset));
+        bool studyA = StudyAReference.Applies(s, dataset);
+        var results = OptimizerStudyReport.Write(dir, result, provenance, studyA);
+        return new OptimizersRunResult(dir.Path, result, results, studyA);
     }
 
 

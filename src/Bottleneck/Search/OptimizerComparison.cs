@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Bottleneck.Data;
+using Bottleneck.Losses;
 using Bottleneck.Models;
 using Bottleneck.Tensors;
 using Bottleneck.Training;
@@ -74,7 +75,15 @@ public static class OptimizerComparison
         var (train, test) = TrainTestSplit.Split(scaled, settings.TestFraction, settings.Seed);
         if (settings.TestLimit is { } limit && limit < test.Count) test = test.Subset([.. Enumerable.Range(0, limit)]);
         var (floor, outside) = settings.Output == OutputActivation.Sigmoid ? SigmoidFloor(test.Features) : (0, 0);
-        return (train, test, new DataSummary(data.Name, data.FeatureCount, train.Count, test.Count, settings.Scaler, floor, outside));
+        return (train, test, new DataSummary(data.Name, data.FeatureCount, train.Count, test.Count, settings.Scaler, floor, outside,
+                                                   MseBaselines.Of(train, test), settings.Loss == LossFunction.Bce && OutsideUnitRange(train.Features)));
+    }
+
+    private static bool OutsideUnitRange(Tensor x)
+    {
+        foreach (float v in x.Data)
+            if (v < 0 || v > 1) return true;
+        return false;
     }
 
     // The best a [0, 1] output can do is predict clip(x, 0, 1); its MSE is the floor.

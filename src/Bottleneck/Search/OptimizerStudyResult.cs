@@ -8,7 +8,15 @@ public sealed record OptimizerStudyResult(
     IReadOnlyList<OptimizerRun> Runs,
     IReadOnlyList<OptimizerSummary> Ranking,
     bool Cancelled,
-    double Seconds);
+    double Seconds)
+{
+    /// <summary>The data's warnings, then one for each optimizer that scored no better than predicting the mean training sample.</summary>
+    public IReadOnlyList<string> Warnings =>
+    [
+        .. Data.Warnings,
+        .. Ranking.Select(r => Data.Baselines.WorseThanMean(r.MeanTestMse, Optimizers.OptimizerSettings.DisplayName(r.Optimizer))).OfType<string>(),
+    ];
+}
 
 /// <summary>What the study trained on, after scaling and splitting.</summary>
 /// <param name="MseFloor">
@@ -16,12 +24,24 @@ public sealed record OptimizerStudyResult(
 /// [0, 1] cannot follow targets outside it. Zero when the output is unbounded.
 /// </param>
 /// <param name="OutOfRangeFraction">The share of test values outside [0, 1] (0 when the output is unbounded).</param>
-public sealed record DataSummary(string Name, int Features, int Train, int Test, ScalerKind Scaler, double MseFloor, double OutOfRangeFraction)
+/// <param name="Baselines">The test MSE of predicting the mean training sample, and zeros: what every optimizer's score is read against.</param>
+/// <param name="NegativeLosses">The loss is BCE and some targets lie outside [0, 1], where BCE is no longer a likelihood and can go below 0.</param>
+public sealed record DataSummary(string Name, int Features, int Train, int Test, ScalerKind Scaler, double MseFloor, double OutOfRangeFraction,
+                                 MseBaselines Baselines, bool NegativeLosses)
 {
-    /// <summary>What the floor means, in words, when there is one (results files keep it).</summary>
-    public IReadOnlyList<string> Warnings => OutOfRangeFraction > 0
-        ? [$"a sigmoid output cannot reach {OutOfRangeFraction * 100:0}% of the {(Scaler == ScalerKind.None ? "unscaled" : Scaler.Name())} test values " +
-           $"(they lie outside [0, 1]), so no optimizer can get the test MSE below {MseFloor:0.####}; scale the data to [0, 1] (the minmax scaler), " +
-           "or use a linear output with MSE loss"]
-        : [];
+    /// <summary>What the floor means, in words, when there is one, and why losses can be negative (results files keep them).</summary>
+    public IReadOnlyList<string> Warnings =>
+    [
+        .. OutOfRangeFraction > 0
+            ? [$"a sigmoid output cannot reach {OutOfRangeFraction * 100:0}% of the {(Scaler == ScalerKind.None ? "unscaled" : Scaler.Name())} test values " +
+               $"(they lie outside [0, 1]), so no optimizer can get the test MSE below {MseFloor:0.####}; scale the data to [0, 1] (the minmax scaler), " +
+               "or use a linear output with MSE loss"]
+            : Array.Empty<string>(),
+        .. NegativeLosses ? [NegativeLossNote] : Array.Empty<string>(),
+    ];
+
+    /// <summary>Why a BCE loss below 0 is not a bug.</summary>
+    public const string NegativeLossNote =
+        "BCE of targets outside [0, 1] is not a likelihood and can be negative (as Keras computes it on study A's standardised data), " +
+        "so training and validation losses below 0 are expected here; the test MSE is the score to compare";
 }

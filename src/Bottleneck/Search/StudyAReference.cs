@@ -22,6 +22,7 @@ public static class StudyAReference
         return dataset == "digits" && s.LearningRate == study.LearningRate && s.Convention == study.Convention
             && s.Epochs == study.Epochs && s.BatchSize == study.BatchSize && s.CodeSize == study.CodeSize
             && s.Hidden.Count == 0 && s.Loss == study.Loss && s.Output == study.Output && s.Init == study.Init
-            && s.Scaler == study.Scaler && s.TestFraction == study.TestFraction;
+            && s.Scaler == study.Scaler && s.TestFraction == study.TestFraction
+            && s.Schedule is null && s.EarlyStopping is null && s.TestLimit is null;
     }
 }

@@ -106,7 +106,7 @@ public sealed class RunCommandTests : IDisposable
 
         var again = BottleneckProcess.Run(_dir, TimeSpan.FromSeconds(120), "run", file, "--out", run);
         again.ExitCode.Should().Be(0, again.ToString());
-        again.StandardOutput.Should().Contain("final model already trained with these settings").And.NotContain("epoch 1/2")
+        again.StandardOutput.Should().Contain("final: model already trained with these settings").And.NotContain("epoch 1/2")
             .And.Contain("robustness of this model already done with these settings; kept")
             .And.Contain("embed of this model already done with these settings; kept");
         new[] { model }.Concat(studies).Select(File.GetLastWriteTimeUtc).Should().Equal(written, "finished phases are kept, not written again");
@@ -124,5 +124,41 @@ public sealed class RunCommandTests : IDisposable
         changed.ExitCode.Should().Be(0, changed.ToString());
         changed.StandardOutput.Should().NotContain("already").And.Contain("epoch 3/3");
         File.ReadAllBytes(model).Should().NotEqual(first, "three epochs give other weights than two");
+    }
+
+    [Fact]
+    public void An_interrupted_train_phase_goes_on_from_its_last_finished_epoch_and_lands_on_the_uninterrupted_weights()
+    {
+        const string pipeline = """
+            dataset: digits
+            model: dense
+            hidden: 256,256
+            code-size: 8
+            seed: 4
+            threads: 1
+            phases:
+              - name: final
+                train: {epochs: 200, lr: 3e-3}
+            """;
+        string file = Path.Combine(_dir, "pipe.yaml"), run = Path.Combine(_dir, "run"), fresh = Path.Combine(_dir, "fresh");
+        File.WriteAllText(file, pipeline);
+        string state = Path.Combine(run, "final", Bottleneck.Runs.TrainRun.StateFile);
+        using (var process = BottleneckProcess.Start(_dir, "run", file, "--out", run))
+        {
+            process.WaitUntil(_ => File.Exists(state), TimeSpan.FromSeconds(60)).Should().BeTrue(process.StandardErrorSoFar);
+            process.Signal("TERM");
+            var interrupted = process.WaitForExit(TimeSpan.FromSeconds(30));
+            interrupted.ExitCode.Should().Be(1, interrupted.ToString());
+            AssertNoStackTrace(interrupted);
+        }
+        int saved = Bottleneck.Training.TrainingStateFile.Load(state).State.Epoch;
+        saved.Should().BeInRange(1, 199, "the run was stopped part-way");
+
+        var resumed = BottleneckProcess.Run(_dir, TimeSpan.FromSeconds(180), "run", "--resume", run);
+        resumed.ExitCode.Should().Be(0, resumed.ToString());
+        resumed.StandardOutput.Should().Contain($"epoch {saved + 1}/200").And.Contain("epoch 200/200").And.NotContain($"epoch {saved}/200", "finished epochs are not trained again");
+        BottleneckProcess.Run(_dir, TimeSpan.FromSeconds(180), "run", file, "--out", fresh).ExitCode.Should().Be(0);
+        File.ReadAllBytes(Path.Combine(run, "final", "model.safetensors")).Should().Equal(File.ReadAllBytes(Path.Combine(fresh, "final", "model.safetensors")),
+            "a resumed phase gives the bits of an uninterrupted one");
     }
 }

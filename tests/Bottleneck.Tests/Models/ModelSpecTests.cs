@@ -69,8 +69,10 @@ public class ModelSpecTests
     [InlineData("input: [64]\nencoder: [dense: 8, relu, blur]\ndecoder: [dense: 64]", "model.yaml line 2: unknown layer type 'blur'*")]
     [InlineData("input: [64]\nencoder: [conv2d: {kernel: 3}]\ndecoder: [dense: 64]", "model.yaml line 2: conv2d needs 'out'*")]
     [InlineData("input: [64]\nencoder: [dense: {out: 8, size: 3}]\ndecoder: [dense: 64]", "model.yaml line 2: dense has no setting 'size'*")]
-    [InlineData("input: [64]\nencoder: [dense: 8, conv2d: {out: 4, kernel: 3}]\ndecoder: [dense: 64]", "*encoder layer 2 (conv2d)*unflatten*")]
+    [InlineData("input: [64]\nencoder: [dense: 8, conv2d: {out: 4, kernel: 3}]\ndecoder: [dense: 64]", "model.yaml line 2: encoder layer 2 (conv2d)*unflatten*")]
+    [InlineData("input: [64]\nencoder:\n  - dense: 8\n  - relu\ndecoder:\n  - dense: 64\n  - unflatten: [1, 8, 8]\n  - conv2d: {out: 1, kernel: 9}", "model.yaml line 8: decoder layer 3 (conv2d)*")]
     [InlineData("input: [64]\ndecoder: [dense: 64]", "model.yaml: 'encoder' is missing")]
+    [InlineData("input: [64]\nencoder:\n  - dense: 8\n  - : 0.01\ndecoder: [dense: 64]", "model.yaml line 4: an entry has no key*")]
     [InlineData("input: [64]\nencoder: [dense: 8\ndecoder: [dense: 64]", "model.yaml*")]
     [InlineData("input: [64]\nencoder: [dense: 8]\ndecoder: [dense: 64]\nlayers: 3", "model.yaml line 4: unknown key 'layers'*")]
     public void A_bad_model_file_is_one_clear_error(string text, string message) =>

@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using Bottleneck.Optimizers;
 using Bottleneck.Reports;
+using Bottleneck.Search;
 using Bottleneck.Tests.Cli;
 using FluentAssertions;
 
@@ -30,12 +32,32 @@ public sealed class HtmlReportTests : IDisposable
         ranking.Should().HaveCount(4);
         foreach (var row in ranking)
         {
-            var match = Regex.Match(html, $@"<td class=""num"">{row!["rank"]}</td><td>{row["optimizer"]}</td><td class=""num"">([^<]+)</td>");
+            string name = OptimizerSettings.DisplayName(row!["optimizer"]!.GetValue<string>());
+            var match = Regex.Match(html, $@"<td class=""num"">{row["rank"]}</td><td>{name}</td><td class=""num"">([^<]+)</td>");
             match.Success.Should().BeTrue($"the ranking table has {row["optimizer"]} ranked {row["rank"]}");
             Parse(match.Groups[1].Value).Should().BeApproximately(row["mean_test_mse"]!.GetValue<double>(), 1e-3 * row["mean_test_mse"]!.GetValue<double>(),
                 "one run shows its test MSE alone, to 4 significant digits");
         }
         Directory.GetFiles(run, "*.svg").Should().HaveCount(2);
+        html.Should().NotContain("Keras (published)", "two epochs are not study A's protocol");
+    }
+
+    [Fact]
+    public void Study_A_report_puts_the_published_figures_beside_its_own_as_the_command_line_does()
+    {
+        string run = RunCommand("optimizers");
+
+        var (html, results) = AssertSelfContainedReport(run);
+
+        html.Should().Contain("<th>Keras (published)</th><th>PyTorch 1.13</th>");
+        foreach (var (optimizer, reference) in StudyAReference.TestMse)
+        {
+            string name = OptimizerSettings.DisplayName(optimizer);
+            html.Should().MatchRegex($@"<td>{name}</td><td class=""num"">[^<]+</td><td class=""num"">{Regex.Escape(NumberText.Significant(reference.Keras, 4))}</td>" +
+                                     $@"<td class=""num"">{Regex.Escape(NumberText.Significant(reference.PyTorch, 4))}</td>");
+            results["published"]![optimizer]!["keras"]!.GetValue<double>().Should().Be(reference.Keras);
+        }
+        html.Should().Contain("<th>test MSE of predicting the mean training sample</th>");
     }
 
     [Fact]
@@ -71,11 +93,13 @@ public sealed class HtmlReportTests : IDisposable
         foreach (var t in trials)
         {
             string lr = written[t!["params"]!["lr"]!.GetValue<double>()];
-            var match = Regex.Match(html, $@"<td class=""num"">{t["rank"]}</td><td>{Regex.Escape(lr)}</td><td>completed</td><td class=""num"">([^<]+) ± ([^<]+)</td>");
-            match.Success.Should().BeTrue($"trial {t["rank"]} is a row with its mean ± std");
-            double mean = t["mean_val_loss"]!.GetValue<double>(), std = t["std_val_loss"]!.GetValue<double>();
-            Parse(match.Groups[1].Value).Should().BeApproximately(mean, 1e-3 * mean);
-            Parse(match.Groups[2].Value).Should().BeApproximately(std, 0.05 * std + 1e-12, "std shows 2 significant digits");
+            var match = Regex.Match(html, $@"<td class=""num"">{t["rank"]}</td><td>{Regex.Escape(lr)}</td><td>completed</td>" +
+                                          @"<td class=""num"">([^<]+) ± ([^<]+)</td><td class=""num"">([^<]+) ± ([^<]+)</td>");
+            match.Success.Should().BeTrue($"trial {t["rank"]} is a row with its train and validation loss, each mean ± std");
+            double train = t["mean_train_loss"]!.GetValue<double>(), mean = t["mean_val_loss"]!.GetValue<double>(), std = t["std_val_loss"]!.GetValue<double>();
+            Parse(match.Groups[1].Value).Should().BeApproximately(train, 1e-3 * train);
+            Parse(match.Groups[3].Value).Should().BeApproximately(mean, 1e-3 * mean);
+            Parse(match.Groups[4].Value).Should().BeApproximately(std, 0.05 * std + 1e-12, "std shows 2 significant digits");
         }
         // Times to the second.
         Regex.IsMatch(html, @"started \d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d<").Should().BeTrue("the header gives the start time to the second");

@@ -78,4 +78,14 @@ public class ImageGridTests
         FluentActions.Invoking(() => ImageGrid.Render([], 2, 3, columns: 4)).Should().Throw<ArgumentException>()
             .WithMessage("an image grid needs at least one image");
     }
+
+    [Theory]
+    [InlineData(80, 40, 320, 160)]    // a row of digits: 4× so the pixels show
+    [InlineData(80, 400, 80, 400)]    // a tall grid of small images: no bigger than about a screen
+    [InlineData(1000, 300, 1000, 300)] // already large: as it is
+    public void A_report_shows_small_grids_enlarged_but_never_to_several_screens(int width, int height, int shownWidth, int shownHeight)
+    {
+        byte[] png = Png.Encode(width, height, new byte[width * height]);
+        RunFiles.DisplaySize(png).Should().Be((shownWidth, shownHeight));
+    }
 }

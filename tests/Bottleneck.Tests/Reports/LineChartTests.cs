@@ -114,6 +114,62 @@ public class LineChartTests
     }
 
     [Fact]
+    public void A_log_axis_over_less_than_a_decade_still_has_several_ticks()
+    {
+        var root = Parse(LineChart.Render("t", "epoch", "loss", [new Series("s", [1, 2, 3], [0.018, 0.015, 0.012])], logY: true));
+
+        var ticks = TickValues(root, "y-axis");
+        ticks.Should().HaveCountGreaterThanOrEqualTo(4).And.OnlyContain(t => t > 0);
+        ticks[0].Should().BeLessThanOrEqualTo(0.012);
+        ticks[^1].Should().BeGreaterThanOrEqualTo(0.018);
+        TickLabels(root, "y-axis").Should().OnlyHaveUniqueItems("every tick reads as its own value");
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(7)]
+    [InlineData(2)]
+    public void Epochs_get_whole_number_ticks_however_short_the_run(int epochs)
+    {
+        var root = Parse(LineChart.Render("t", "epoch", "loss", [new Series("s", Epochs(epochs), [.. Enumerable.Range(0, epochs).Select(i => 1.0 / (i + 1))])]));
+
+        TickValues(root, "x-axis").Should().OnlyContain(t => t == Math.Floor(t)).And.Contain(1).And.Contain(epochs);
+    }
+
+    [Fact]
+    public void Series_of_a_group_share_a_colour_and_the_dashed_one_is_dashed_in_the_legend_too()
+    {
+        var root = Parse(LineChart.Render("t", "epoch", "loss",
+        [
+            new Series("fold 1 train", [1, 2, 3], [3, 2, 1], Group: 0, Dashed: true), new Series("fold 1 validation", [1, 2, 3], [3.5, 2.5, 1.5], Group: 0),
+            new Series("fold 2 train", [1, 2, 3], [2, 1.5, 1], Group: 1, Dashed: true), new Series("fold 2 validation", [1, 2, 3], [2.5, 2, 1.5], Group: 1),
+        ]));
+
+        var lines = Groups(root, "series").Select(g => g.Element(SvgNs + "polyline")!).ToList();
+        var colours = lines.Select(l => l.Attribute("stroke")!.Value).ToList();
+        colours[0].Should().Be(colours[1]);
+        colours[2].Should().Be(colours[3]).And.NotBe(colours[0]);
+        lines.Select(l => l.Attribute("stroke-dasharray") is not null).Should().Equal(true, false, true, false);
+        Groups(root, "legend-entry").Select(e => e.Element(SvgNs + "line")!.Attribute("stroke-dasharray") is not null).Should().Equal(true, false, true, false);
+    }
+
+    [Fact]
+    public void Error_bars_span_the_given_error_and_widen_the_axis_to_fit()
+    {
+        var root = Parse(LineChart.Render("t", "level", "MSE", [new Series("s", [0, 0.5, 1], [1, 2, 3], Error: [0.5, 0, 2])]));
+
+        var bars = Groups(root, "error-bar");
+        bars.Should().HaveCount(2, "a zero error draws no bar");
+        var y = Mapping(root, "y-axis");
+        var vertical = bars.Select(b => b.Elements(SvgNs + "line").First()).Select(l => (Low: Number(l, "y1"), High: Number(l, "y2"))).ToList();
+        vertical[0].Low.Should().BeApproximately(y(0.5), 0.01);
+        vertical[0].High.Should().BeApproximately(y(1.5), 0.01);
+        vertical[1].Low.Should().BeApproximately(y(1), 0.01);
+        vertical[1].High.Should().BeApproximately(y(5), 0.01);
+        TickValues(root, "y-axis")[^1].Should().BeGreaterThanOrEqualTo(5);
+    }
+
+    [Fact]
     public void Log_axis_skips_points_that_are_not_positive()
     {
         var root = Parse(LineChart.Render("t", "x", "y",
@@ -169,13 +225,21 @@ public class LineChartTests
     }
 
     [Fact]
+    public void A_single_curve_has_no_legend()
+    {
+        var root = Parse(LineChart.Render("Score by lr", "lr", "score", [new Series("score", [1, 2, 3], [3, 1, 2])]));
+        Groups(root, "legend").Should().BeEmpty();
+        Groups(root, "series").Should().ContainSingle();
+    }
+
+    [Fact]
     public void Labels_are_xml_escaped()
     {
         const string name = "β<0.9 & \"Adam's\"";
-        var root = Parse(LineChart.Render("A & B <c>", "x & y", "\"y\"", [new Series(name, [1, 2], [1, 2])]));
+        var root = Parse(LineChart.Render("A & B <c>", "x & y", "\"y\"", [new Series(name, [1, 2], [1, 2]), new Series("other", [1, 2], [2, 1])]));
 
         root.Element(SvgNs + "title")!.Value.Should().Be("A & B <c>");
-        Groups(root, "series").Single().Element(SvgNs + "title")!.Value.Should().Be(name);
+        Groups(root, "series").First().Element(SvgNs + "title")!.Value.Should().Be(name);
         root.Descendants(SvgNs + "text").Select(t => t.Value).Should().Contain([name, "x & y", "\"y\""]);
     }
 
@@ -191,6 +255,10 @@ public class LineChartTests
         var names = Groups(root, "legend-entry").Select(e => e.Element(SvgNs + "text")!.Value).ToList();
         names.Should().AllSatisfy(n => n.Should().Contain("…").And.StartWith("dense"));
         names.Should().OnlyHaveUniqueItems();
+        // Cut between words: every word shown is whole.
+        var words = "dense autoencoder, 64 latent units, lr=1e-3, seed 1 2".Split([' ', ',', '=']).ToHashSet();
+        names.SelectMany(n => n.Split('…')).SelectMany(part => part.Split([' ', ',', '='], StringSplitOptions.RemoveEmptyEntries))
+            .Should().OnlyContain(w => words.Contains(w));
     }
 
     [Fact]
@@ -236,6 +304,9 @@ public class LineChartTests
     private static List<double> TickValues(XElement root, string axis) =>
         AxisGroup(root, axis, "ticks").Elements(SvgNs + "text")
             .Select(t => double.Parse(t.Value, CultureInfo.InvariantCulture)).ToList();
+
+    private static List<string> TickLabels(XElement root, string axis) =>
+        [.. AxisGroup(root, axis, "ticks").Elements(SvgNs + "text").Select(t => t.Value)];
 
     private static List<double> GridPositions(XElement root, string axis) =>
         AxisGroup(root, axis, "grid").Elements(SvgNs + "line")

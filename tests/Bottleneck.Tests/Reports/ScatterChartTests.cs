@@ -19,6 +19,8 @@ public class ScatterChartTests
         series.Should().AllSatisfy(g => g.Elements(SvgNs + "circle").Should().HaveCount(5));
         series.Select(g => g.Attribute("fill")!.Value).Should().OnlyHaveUniqueItems("ten labels get ten colours");
         Groups(root, "legend-entry").Select(e => e.Element(SvgNs + "text")!.Value).Should().Equal(groups.Select(g => g.Name));
+        Groups(root, "legend-entry").Should().OnlyContain(e => e.Element(SvgNs + "circle") != null && e.Element(SvgNs + "line") == null,
+            "a scatter's legend shows dots, as its points are drawn");
     }
 
     [Fact]

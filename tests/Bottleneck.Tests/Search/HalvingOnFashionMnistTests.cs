@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 
 namespace Bottleneck.Tests.Search;
 
+[Trait("Category", "Slow")]
 public sealed class HalvingOnFashionMnistTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("bottleneck-halving-").FullName;

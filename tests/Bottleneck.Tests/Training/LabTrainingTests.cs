@@ -8,6 +8,7 @@ using Xunit.Abstractions;
 
 namespace Bottleneck.Tests.Training;
 
+[Trait("Category", "Slow")]
 public class LabTrainingTests(ITestOutputHelper output)
 {
     private static TrainSettings Settings(uint seed, int threads, int epochs) => new()

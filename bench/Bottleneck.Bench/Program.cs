@@ -12,6 +12,7 @@ using Bottleneck.Training;
 //   dotnet run -c Release --project bench/Bottleneck.Bench -- study-a [threads] [repeats]
 //   dotnet run -c Release --project bench/Bottleneck.Bench -- lab-epoch [threads] [epochs]
 //   dotnet run -c Release --project bench/Bottleneck.Bench -- tsne [threads] [n]
+//   dotnet run -c Release --project bench/Bottleneck.Bench -- npy      (60,000 × 784 uint8 as .npy/.npz, against np.load)
 // The peers time their own loops in-process (after importing torch), so no figure includes start-up.
 string which = args.Length > 0 ? args[0] : "study-a";
 int threads = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
@@ -20,12 +21,13 @@ return which switch
     "study-a" => StudyA(threads, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5),
     "lab-epoch" => LabEpoch(threads, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2),
     "tsne" => TsneBench(threads, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2000),
+    "npy" => NpyBench(),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Bottleneck.Bench study-a [threads] [repeats] | lab-epoch [threads] [epochs] | tsne [threads] [n]");
+    Console.Error.WriteLine("usage: Bottleneck.Bench study-a [threads] [repeats] | lab-epoch [threads] [epochs] | tsne [threads] [n] | npy");
     return 2;
 }
 
@@ -119,11 +121,48 @@ static int TsneBench(int threads, int n)
     }
 }
 
+// Reading a Fashion-MNIST-sized uint8 array from .npy, stored .npz and deflated .npz, against numpy's np.load on the
+// same files (numpy keeps uint8; ours is the float32 dataset a run trains on, so numpy's load + astype is shown too).
+static int NpyBench()
+{
+    string dir = Directory.CreateTempSubdirectory("bottleneck-bench-npy-").FullName;
+    try
+    {
+        var peer = Peer.Run(Path.Combine(AppContext.BaseDirectory, "peers", "numpy_load.py"), [dir]);
+        if (peer is null) return 1;
+        static double Median(Action load)
+        {
+            var times = new List<double>();
+            for (int i = 0; i < 5; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                load();
+                times.Add(clock.Elapsed.TotalSeconds);
+            }
+            times.Sort();
+            return times[2];
+        }
+        NumpyDataset.Load("npy:" + Path.Combine(dir, "x.npy"));
+        double npy = Median(() => NumpyDataset.Load("npy:" + Path.Combine(dir, "x.npy")));
+        double npz = Median(() => NumpyDataset.Load("npz:" + Path.Combine(dir, "x.npz")));
+        double npzc = Median(() => NumpyDataset.Load("npz:" + Path.Combine(dir, "xc.npz")));
+        Console.Write("numpy:      " + peer);
+        Console.WriteLine($"bottleneck: npy_s={npy:0.0000} npz_s={npz:0.0000} npzc_s={npzc:0.0000} (to float32 in [0, 1], median of 5)");
+        Console.WriteLine($"ratio np.load / ours: .npy {Peer.Number(peer, "npy_s=([0-9.]+)") / npy:0.00}x (with astype {Peer.Number(peer, "npy_float_s=([0-9.]+)") / npy:0.00}x), " +
+                          $"stored .npz {Peer.Number(peer, "npz_s=([0-9.]+)") / npz:0.00}x, deflated .npz {Peer.Number(peer, "npzc_s=([0-9.]+)") / npzc:0.00}x");
+        return 0;
+    }
+    finally
+    {
+        Directory.Delete(dir, recursive: true);
+    }
+}
+
 static class Peer
 {
     public static string? Run(string script, string[] arguments)
     {
-        string path = Find(script);
+        string path = Path.IsPathRooted(script) ? script : Find(script);
         if (!File.Exists(path) || !File.Exists("/usr/bin/python3"))
         {
             Console.WriteLine($"peer: skipped ({path} or /usr/bin/python3 missing; apt-get install -y python3-torch python3-sklearn dataset-fashion-mnist)");

@@ -2,7 +2,7 @@ namespace Bottleneck.Data;
 
 /// <summary>
 /// Where a run's images come from: a dataset (<c>mnist</c>, <c>fashion-mnist</c>, <c>kmnist</c>, <c>digits</c>,
-/// <c>csv:PATH</c>), a folder to look in first, and optionally only the first samples of each split.
+/// <c>csv:PATH</c>, <c>npy:PATH</c>, <c>npz:PATH</c>, <c>idx:DIR</c>), a folder to look in first, and optionally only the first samples of each split.
 /// </summary>
 public sealed record DataSource(string Dataset, string? DataDir = null, int? Limit = null, int? TestLimit = null)
 {
@@ -10,7 +10,7 @@ public sealed record DataSource(string Dataset, string? DataDir = null, int? Lim
     public const double TestFraction = 0.25;
 
     /// <summary>The dataset as a record of where the data came from: a CSV file by its full path, so that a checkpoint's metadata finds it again from anywhere.</summary>
-    public string Recorded => Dataset.StartsWith("csv:", StringComparison.Ordinal) && Dataset.Length > 4 ? "csv:" + Path.GetFullPath(Dataset[4..]) : Dataset;
+    public string Recorded => Dataset.Length > 4 && Dataset[..4] is "csv:" or "npy:" or "npz:" or "idx:" ? Dataset[..4] + Path.GetFullPath(Dataset[4..]) : Dataset;
 
     public void Validate()
     {
@@ -20,23 +20,27 @@ public sealed record DataSource(string Dataset, string? DataDir = null, int? Lim
     }
 
     /// <summary>
-    /// Train and test splits: the published ones for the MNIST family (pixels already in [0, 1]), otherwise a split
-    /// seeded by <paramref name="seed"/> (test fraction 0.25) of digits or a CSV file, min-max scaled to [0, 1] by the
-    /// training split's ranges so a sigmoid output can reach every value. A dataset found nowhere is downloaded.
+    /// Train and test splits: the published ones for the MNIST family, an IDX folder or an .npz with x_test (pixels
+    /// already in [0, 1]), otherwise a split seeded by <paramref name="seed"/> (test fraction 0.25). Digits and CSV files
+    /// are then min-max scaled to [0, 1] by the training split's ranges so a sigmoid output can reach every value; NumPy
+    /// arrays keep their values. A named dataset found nowhere is downloaded.
     /// </summary>
     /// <param name="log">Lines about where the data was found or fetched from.</param>
     public (Dataset Train, Dataset Test) Load(uint seed, Action<string>? log = null)
     {
         Validate();
         Dataset train, test;
-        if (MnistFamily.Find(Dataset) is null)
+        if (DatasetCatalog.PublishedSplit(Dataset, DataDir, allowDownload: true, log) is { } published)
+            (train, test) = published;
+        else
         {
             (train, test) = TrainTestSplit.Split(DatasetCatalog.Load(Dataset, DataDir), TestFraction, seed);
-            var scaler = new MinMaxScaler().Fit(train.Features);
-            (train, test) = (train.WithFeatures(scaler.Transform(train.Features)), test.WithFeatures(scaler.Transform(test.Features)));
+            if (!DatasetCatalog.KeepsValues(Dataset))
+            {
+                var scaler = new MinMaxScaler().Fit(train.Features);
+                (train, test) = (train.WithFeatures(scaler.Transform(train.Features)), test.WithFeatures(scaler.Transform(test.Features)));
+            }
         }
-        else
-            (train, test) = DatasetCatalog.LoadSplit(Dataset, DataDir, allowDownload: true, log);
         if (Limit is { } n && n < train.Count) train = train.Subset([.. Enumerable.Range(0, n)]);
         if (TestLimit is { } m && m < test.Count) test = test.Subset([.. Enumerable.Range(0, m)]);
         return (train, test);

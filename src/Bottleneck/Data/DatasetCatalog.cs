@@ -4,11 +4,24 @@ namespace Bottleneck.Data;
 
 /// <summary>
 /// Resolves a dataset name from the command line: <c>digits</c> (embedded), <c>mnist</c>,
-/// <c>fashion-mnist</c>, <c>kmnist</c> (IDX files found on this machine or downloaded), or <c>csv:PATH</c>.
+/// <c>fashion-mnist</c>, <c>kmnist</c> (IDX files found on this machine or downloaded), or a file or folder of the
+/// user's: <c>csv:PATH</c>, <c>npy:PATH</c>, <c>npz:PATH</c>, <c>idx:DIR</c>.
 /// </summary>
 public static class DatasetCatalog
 {
-    public static IReadOnlyList<string> Names { get; } = ["digits", .. MnistFamily.All.Select(d => d.Name), "csv:PATH"];
+    public static IReadOnlyList<string> Names { get; } = ["digits", .. MnistFamily.All.Select(d => d.Name), "csv:PATH", "npy:PATH", "npz:PATH", "idx:DIR"];
+
+    /// <summary>Forms whose values are used as they are (uint8 images divided by 255), not min-max scaled after the split as digits and CSV are.</summary>
+    public static bool KeepsValues(string spec) => NumpyDataset.Handles(spec) || spec.StartsWith(IdxFolder.Prefix, StringComparison.Ordinal);
+
+    /// <summary>The train/test split the data itself gives (the MNIST family, an IDX folder, an .npz with x_test), or null when it has none.</summary>
+    public static (Dataset Train, Dataset Test)? PublishedSplit(string spec, string? dataDir, bool allowDownload, Action<string>? log)
+    {
+        if (MnistFamily.Find(spec) is not null) return LoadSplit(spec, dataDir, allowDownload, log);
+        if (spec.StartsWith(IdxFolder.Prefix, StringComparison.Ordinal)) return IdxFolder.Load(spec);
+        if (spec.StartsWith("npz:", StringComparison.Ordinal) && NumpyDataset.Load(spec) is (var train, { } test)) return (train, test);
+        return null;
+    }
 
     /// <summary>
     /// The whole dataset as one set of samples. For the MNIST family that is the training part
@@ -23,11 +36,12 @@ public static class DatasetCatalog
             if (path.Length == 0) throw new SettingException("dataset", "csv: needs a path, e.g. csv:data/points.csv");
             return CsvDataset.Load(path);
         }
-        if (MnistFamily.Find(spec) is not null)
+        if (NumpyDataset.Handles(spec))
         {
-            var (train, test) = LoadSplit(spec, dataDir, allowDownload, log);
-            return Concatenate(train, test);
+            var (train, test) = NumpyDataset.Load(spec);
+            return test is null ? train : Concatenate(train, test);
         }
+        if (PublishedSplit(spec, dataDir, allowDownload, log) is var (first, second)) return Concatenate(first, second);
         throw new SettingException("dataset", $"'{spec}' is unknown (expected {string.Join(", ", Names)})");
     }
 

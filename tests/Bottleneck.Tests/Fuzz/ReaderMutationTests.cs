@@ -12,7 +12,7 @@ using Xunit.Abstractions;
 namespace Bottleneck.Tests.Fuzz;
 
 /// <summary>
-/// A seeded mutation loop over every file reader users can point at their own files: valid files are
+/// A seeded mutation loop over every file reader users can point at their own files (CSV, IDX, NumPy, checkpoints, model and pipeline files): valid files are
 /// damaged (bit flips, odd bytes, cut, repeated or inserted ranges, tokens the format treats specially)
 /// and each reader must either accept the result or refuse it with the one-line error the CLI shows
 /// for bad input, naming the file. Anything else (an index, overflow, cast or null-reference exception,
@@ -104,6 +104,15 @@ public sealed class ReaderMutationTests(ITestOutputHelper output) : IDisposable
         string path = Path.Combine(_dir, "seed-state.safetensors");
         TrainingStateFile.Save(path, run.State!, new Dictionary<string, string> { ["note"] = "kept" });
         Fuzz("training-state.safetensors", [File.ReadAllBytes(path)], text: false, file => TrainingStateFile.Load(file));
+    }
+
+    [Fact]
+    public void Numpy_readers_accept_or_refuse_every_mutation()
+    {
+        static byte[] Fixture(string name) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "numpy", name));
+        Fuzz("array.npy", [Fixture("u1_images.npy"), Fixture("f8_big.npy"), Fixture("u2_big_fortran.npy")], text: false, path => NumpyDataset.Load("npy:" + path));
+        Fuzz("arrays.npz", [Fixture("split.npz")], text: false, path => NumpyDataset.Load("npz:" + path));
+        Fuzz("named.npz", [Fixture("named.npz")], text: false, path => NumpyDataset.Load("npz:" + path + "?x=images&y=labels"));
     }
 
     [Fact]

@@ -19,6 +19,7 @@ var root = new Command("bottleneck", "Bottleneck: train, tune and study autoenco
     RunCommand.Create(),
     RobustnessCommand.Create(),
     ReportCommand.Create(),
+    ExportCommand.Create(),
 };
 ConsoleObserver.ConfigureConsole();
 return Cli.Run(root, args);

@@ -78,30 +78,5 @@ public sealed class RunDirectory
 
     public void WriteText(string name, string content) => WriteBytes(name, Encoding.UTF8.GetBytes(content));
 
-    public void WriteBytes(string name, ReadOnlySpan<byte> content)
-    {
-        string target = File(name);
-        string temp = target + ".partial";
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(content);
-                stream.Flush(flushToDisk: true);
-            }
-            System.IO.File.Move(temp, target, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            TryDelete(temp);
-            throw new IOException($"could not write {target}: {e.Message}", e);
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try { System.IO.File.Delete(path); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-    }
+    public void WriteBytes(string name, ReadOnlySpan<byte> content) => AtomicFile.WriteAllBytes(File(name), content);
 }

@@ -1,0 +1,29 @@
+namespace Bottleneck;
+
+/// <summary>
+/// Writes a whole file under a temporary name, flushes it to disk and renames it into place, so a full disk or a
+/// crash leaves the previous file (or none), never half of one; a failure is an <see cref="IOException"/> naming the file.
+/// </summary>
+public static class AtomicFile
+{
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> content)
+    {
+        string temp = path + ".partial";
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(content);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            try { File.Delete(temp); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+            throw new IOException($"could not write {path}: {e.Message}", e);
+        }
+    }
+}

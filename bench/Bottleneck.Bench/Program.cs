@@ -13,6 +13,7 @@ using Bottleneck.Training;
 //   dotnet run -c Release --project bench/Bottleneck.Bench -- lab-epoch [threads] [epochs]
 //   dotnet run -c Release --project bench/Bottleneck.Bench -- tsne [threads] [n]
 //   dotnet run -c Release --project bench/Bottleneck.Bench -- npy      (60,000 × 784 uint8 as .npy/.npz, against np.load)
+//   dotnet run -c Release --project bench/Bottleneck.Bench -- images [threads] [n]   (an image folder of n 28×28 PNGs, against PIL)
 // The peers time their own loops in-process (after importing torch), so no figure includes start-up.
 string which = args.Length > 0 ? args[0] : "study-a";
 int threads = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
@@ -22,12 +23,13 @@ return which switch
     "lab-epoch" => LabEpoch(threads, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2),
     "tsne" => TsneBench(threads, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2000),
     "npy" => NpyBench(),
+    "images" => ImagesBench(args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10000),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Bottleneck.Bench study-a [threads] [repeats] | lab-epoch [threads] [epochs] | tsne [threads] [n] | npy");
+    Console.Error.WriteLine("usage: Bottleneck.Bench study-a [threads] [repeats] | lab-epoch [threads] [epochs] | tsne [threads] [n] | npy | images [threads] [n]");
     return 2;
 }
 
@@ -150,6 +152,44 @@ static int NpyBench()
         Console.WriteLine($"bottleneck: npy_s={npy:0.0000} npz_s={npz:0.0000} npzc_s={npzc:0.0000} (to float32 in [0, 1], median of 5)");
         Console.WriteLine($"ratio np.load / ours: .npy {Peer.Number(peer, "npy_s=([0-9.]+)") / npy:0.00}x (with astype {Peer.Number(peer, "npy_float_s=([0-9.]+)") / npy:0.00}x), " +
                           $"stored .npz {Peer.Number(peer, "npz_s=([0-9.]+)") / npz:0.00}x, deflated .npz {Peer.Number(peer, "npzc_s=([0-9.]+)") / npzc:0.00}x");
+        return 0;
+    }
+    finally
+    {
+        Directory.Delete(dir, recursive: true);
+    }
+}
+
+// Loading an ImageFolder tree of n gray 28×28 PNGs in 10 classes (Fashion-MNIST's test images when installed, so the
+// files compress as real ones do), ours (decoded in parallel on the machine's cores) against PIL in one process.
+static int ImagesBench(int n)
+{
+    string dir = Directory.CreateTempSubdirectory("bottleneck-bench-images-").FullName;
+    try
+    {
+        var source = DatasetCatalog.LoadParts("fashion-mnist", allowDownload: false).Test ?? throw new InvalidOperationException("no test split");
+        for (int i = 0; i < n; i++)
+        {
+            string folder = Directory.CreateDirectory(Path.Combine(dir, $"class{source.Labels![i % source.Count]}")).FullName;
+            using var bitmap = new SkiaSharp.SKBitmap(28, 28, SkiaSharp.SKColorType.Gray8, SkiaSharp.SKAlphaType.Opaque);
+            var pixels = source.Features.Row(i % source.Count);
+            var bytes = new byte[784];
+            for (int p = 0; p < 784; p++) bytes[p] = (byte)Math.Round(pixels[p] * 255);
+            System.Runtime.InteropServices.Marshal.Copy(bytes, 0, bitmap.GetPixels(), 784);
+            using var png = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+            File.WriteAllBytes(Path.Combine(folder, $"{i:D6}.png"), png.ToArray());
+        }
+        var clock = Stopwatch.StartNew();
+        var loaded = ImageFolder.Load("images:" + dir);
+        double first = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        ImageFolder.Load("images:" + dir);
+        double second = clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"bottleneck: images={loaded.Train.Count} first {first:0.000} s ({loaded.Train.Count / first:0} images/s), again {second:0.000} s ({loaded.Train.Count / second:0} images/s), {Environment.ProcessorCount} cores");
+        var peer = Peer.Run(Path.Combine(AppContext.BaseDirectory, "peers", "pil_folder.py"), [dir]);
+        if (peer is null) return 0;
+        Console.Write("pil:        " + peer);
+        Console.WriteLine($"ratio: ours / PIL = {loaded.Train.Count / second / Peer.Number(peer, "images_per_s=([0-9.]+)"):0.0}x (images/s, second load)");
         return 0;
     }
     finally

@@ -8,7 +8,7 @@ public static class DataOptions
 {
     public static Option<string> Dataset(string fallback) => new("--dataset")
     {
-        Description = "mnist, fashion-mnist, kmnist, digits (embedded), or your data: csv:PATH, npy:PATH, npz:PATH[?x=NAME&y=NAME], idx:DIR",
+        Description = "mnist, fashion-mnist, kmnist, digits (embedded), or your data: csv:PATH, npy:PATH, npz:PATH[?x=NAME&y=NAME], idx:DIR, images:DIR[?channels=1|3&size=N&skip-bad]",
         DefaultValueFactory = _ => fallback,
     };
 
@@ -21,7 +21,7 @@ public static class DataOptions
     /// <summary>--dataset for commands that study a checkpoint: by default, the dataset it was trained on.</summary>
     public static Option<string?> CheckpointDataset() => new("--dataset")
     {
-        Description = "mnist, fashion-mnist, kmnist, digits (embedded), csv:PATH, npy:PATH, npz:PATH or idx:DIR [default: the one the checkpoint was trained on]",
+        Description = "mnist, fashion-mnist, kmnist, digits (embedded), csv:PATH, npy:PATH, npz:PATH, idx:DIR or images:DIR [default: the one the checkpoint was trained on]",
     };
 
     public static DataSource Source(ParseResult parsed, Option<string> dataset, Option<string?> dataDir, Option<int?> limit, Option<int?> testLimit) =>

@@ -33,7 +33,7 @@ public static class OptimizersCommand
         init.AcceptOnlyFromAmong("glorot", "kaiming");
         var scaler = new Option<string>("--scaler") { Description = "standard, minmax or none (fitted on the whole set, as study A does)", DefaultValueFactory = _ => defaults.Scaler.Name() };
         scaler.AcceptOnlyFromAmong([.. ScalerKinds.Names]);
-        var dataset = new Option<string>("--dataset") { Description = "digits (embedded), csv:PATH, npy:PATH, npz:PATH, idx:DIR, or mnist, fashion-mnist, kmnist (pooled, then split)", DefaultValueFactory = _ => "digits" };
+        var dataset = new Option<string>("--dataset") { Description = "digits (embedded), csv:PATH, npy:PATH, npz:PATH, idx:DIR, images:DIR, or mnist, fashion-mnist, kmnist (pooled, then split)", DefaultValueFactory = _ => "digits" };
         var dataDir = DataOptions.DataDir();
         var testSize = new Option<double>("--test-size") { Description = "Fraction held out for testing", DefaultValueFactory = _ => defaults.TestFraction };
         var testLimit = DataOptions.TestLimit();

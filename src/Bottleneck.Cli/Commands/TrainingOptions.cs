@@ -10,7 +10,7 @@ namespace Bottleneck.Cli.Commands;
 /// <summary>The options that say what model to train and how, the same on every command that trains (train, tune, sweep).</summary>
 public sealed class TrainingOptions(int epochs)
 {
-    private readonly Option<string> _model = new("--model") { Description = "lab (study B's conv autoencoder), dense, or a model file (.yaml/.json)", DefaultValueFactory = _ => "lab" };
+    private readonly Option<string> _model = new("--model") { Description = "lab (study B's conv autoencoder, 1×28×28), lab-rgb (the same for 3×32×32 colour), dense, or a model file (.yaml/.json)", DefaultValueFactory = _ => "lab" };
     private readonly Option<int> _code = new("--code-size") { Description = "Code size for the lab and dense presets", DefaultValueFactory = _ => 20 };
     private readonly Option<string?> _hidden = new("--hidden") { Description = "Hidden layer sizes of the dense preset, e.g. 256,64" };
     private readonly Option<string> _optimizer = new("--optimizer") { Description = string.Join(", ", OptimizerSettings.Names), DefaultValueFactory = _ => "adam" };

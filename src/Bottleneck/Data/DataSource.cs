@@ -2,7 +2,7 @@ namespace Bottleneck.Data;
 
 /// <summary>
 /// Where a run's images come from: a dataset (<c>mnist</c>, <c>fashion-mnist</c>, <c>kmnist</c>, <c>digits</c>,
-/// <c>csv:PATH</c>, <c>npy:PATH</c>, <c>npz:PATH</c>, <c>idx:DIR</c>), a folder to look in first, and optionally only the first samples of each split.
+/// <c>csv:PATH</c>, <c>npy:PATH</c>, <c>npz:PATH</c>, <c>idx:DIR</c>, <c>images:DIR</c>), a folder to look in first, and optionally only the first samples of each split.
 /// </summary>
 public sealed record DataSource(string Dataset, string? DataDir = null, int? Limit = null, int? TestLimit = null)
 {
@@ -10,7 +10,8 @@ public sealed record DataSource(string Dataset, string? DataDir = null, int? Lim
     public const double TestFraction = 0.25;
 
     /// <summary>The dataset as a record of where the data came from: a CSV file by its full path, so that a checkpoint's metadata finds it again from anywhere.</summary>
-    public string Recorded => Dataset.Length > 4 && Dataset[..4] is "csv:" or "npy:" or "npz:" or "idx:" ? Dataset[..4] + Path.GetFullPath(Dataset[4..]) : Dataset;
+    public string Recorded => Dataset.Length > 4 && Dataset[..4] is "csv:" or "npy:" or "npz:" or "idx:" ? Dataset[..4] + Path.GetFullPath(Dataset[4..])
+        : Dataset.StartsWith(ImageFolder.Prefix, StringComparison.Ordinal) ? ImageFolder.Prefix + Path.GetFullPath(Dataset[ImageFolder.Prefix.Length..]) : Dataset;
 
     public void Validate()
     {
@@ -29,12 +30,13 @@ public sealed record DataSource(string Dataset, string? DataDir = null, int? Lim
     public (Dataset Train, Dataset Test) Load(uint seed, Action<string>? log = null)
     {
         Validate();
+        var (data, published) = DatasetCatalog.LoadParts(Dataset, DataDir, allowDownload: true, log);
         Dataset train, test;
-        if (DatasetCatalog.PublishedSplit(Dataset, DataDir, allowDownload: true, log) is { } published)
-            (train, test) = published;
+        if (published is not null)
+            (train, test) = (data, published);
         else
         {
-            (train, test) = TrainTestSplit.Split(DatasetCatalog.Load(Dataset, DataDir), TestFraction, seed);
+            (train, test) = TrainTestSplit.Split(data, TestFraction, seed);
             if (!DatasetCatalog.KeepsValues(Dataset))
             {
                 var scaler = new MinMaxScaler().Fit(train.Features);

@@ -5,22 +5,42 @@ namespace Bottleneck.Data;
 /// <summary>
 /// Resolves a dataset name from the command line: <c>digits</c> (embedded), <c>mnist</c>,
 /// <c>fashion-mnist</c>, <c>kmnist</c> (IDX files found on this machine or downloaded), or a file or folder of the
-/// user's: <c>csv:PATH</c>, <c>npy:PATH</c>, <c>npz:PATH</c>, <c>idx:DIR</c>.
+/// user's: <c>csv:PATH</c>, <c>npy:PATH</c>, <c>npz:PATH</c>, <c>idx:DIR</c>, <c>images:DIR</c>.
 /// </summary>
 public static class DatasetCatalog
 {
-    public static IReadOnlyList<string> Names { get; } = ["digits", .. MnistFamily.All.Select(d => d.Name), "csv:PATH", "npy:PATH", "npz:PATH", "idx:DIR"];
+    public static IReadOnlyList<string> Names { get; } =
+        ["digits", .. MnistFamily.All.Select(d => d.Name), "csv:PATH", "npy:PATH", "npz:PATH", "idx:DIR", "images:DIR"];
 
-    /// <summary>Forms whose values are used as they are (uint8 images divided by 255), not min-max scaled after the split as digits and CSV are.</summary>
-    public static bool KeepsValues(string spec) => NumpyDataset.Handles(spec) || spec.StartsWith(IdxFolder.Prefix, StringComparison.Ordinal);
+    /// <summary>Forms whose values are used as they are (8-bit pixels divided by 255), not min-max scaled after the split as digits and CSV are.</summary>
+    public static bool KeepsValues(string spec) =>
+        NumpyDataset.Handles(spec) || spec.StartsWith(IdxFolder.Prefix, StringComparison.Ordinal) || spec.StartsWith(ImageFolder.Prefix, StringComparison.Ordinal);
 
-    /// <summary>The train/test split the data itself gives (the MNIST family, an IDX folder, an .npz with x_test), or null when it has none.</summary>
-    public static (Dataset Train, Dataset Test)? PublishedSplit(string spec, string? dataDir, bool allowDownload, Action<string>? log)
+    /// <summary>
+    /// The data as it comes: its samples, and its test part when it has a published split (the MNIST family, an IDX
+    /// folder, an .npz with x_test, an image folder with train/ and test/); otherwise <c>Test</c> is null.
+    /// </summary>
+    /// <param name="log">Lines about where the data was found, fetched from, or what was skipped.</param>
+    public static (Dataset Data, Dataset? Test) LoadParts(string spec, string? dataDir = null, bool allowDownload = true, Action<string>? log = null)
     {
-        if (MnistFamily.Find(spec) is not null) return LoadSplit(spec, dataDir, allowDownload, log);
+        if (spec == "digits") return (Digits.Load(), null);
+        if (spec.StartsWith("csv:", StringComparison.Ordinal))
+        {
+            string path = spec[4..];
+            if (path.Length == 0) throw new SettingException("dataset", "csv: needs a path, e.g. csv:data/points.csv");
+            return (CsvDataset.Load(path), null);
+        }
+        if (NumpyDataset.Handles(spec)) return NumpyDataset.Load(spec);
         if (spec.StartsWith(IdxFolder.Prefix, StringComparison.Ordinal)) return IdxFolder.Load(spec);
-        if (spec.StartsWith("npz:", StringComparison.Ordinal) && NumpyDataset.Load(spec) is (var train, { } test)) return (train, test);
-        return null;
+        if (spec.StartsWith(ImageFolder.Prefix, StringComparison.Ordinal))
+        {
+            var images = ImageFolder.Load(spec);
+            if (images.Skipped.Count > 0)
+                log?.Invoke($"skipped {Plural.Count(images.Skipped.Count, "unreadable image")}: {string.Join(", ", images.Skipped.Take(5).Select(Path.GetFileName))}{(images.Skipped.Count > 5 ? ", …" : "")}");
+            return (images.Train, images.Test);
+        }
+        if (MnistFamily.Find(spec) is not null) return LoadSplit(spec, dataDir, allowDownload, log);
+        throw new SettingException("dataset", $"'{spec}' is unknown (expected {string.Join(", ", Names)})");
     }
 
     /// <summary>
@@ -29,20 +49,8 @@ public static class DatasetCatalog
     /// </summary>
     public static Dataset Load(string spec, string? dataDir = null, bool allowDownload = true, Action<string>? log = null)
     {
-        if (spec == "digits") return Digits.Load();
-        if (spec.StartsWith("csv:", StringComparison.Ordinal))
-        {
-            string path = spec[4..];
-            if (path.Length == 0) throw new SettingException("dataset", "csv: needs a path, e.g. csv:data/points.csv");
-            return CsvDataset.Load(path);
-        }
-        if (NumpyDataset.Handles(spec))
-        {
-            var (train, test) = NumpyDataset.Load(spec);
-            return test is null ? train : Concatenate(train, test);
-        }
-        if (PublishedSplit(spec, dataDir, allowDownload, log) is var (first, second)) return Concatenate(first, second);
-        throw new SettingException("dataset", $"'{spec}' is unknown (expected {string.Join(", ", Names)})");
+        var (data, test) = LoadParts(spec, dataDir, allowDownload, log);
+        return test is null ? data : Concatenate(data, test);
     }
 
     /// <summary>

@@ -5,7 +5,7 @@ namespace Bottleneck.Models;
 /// <summary>The built-in architectures, by the names the command line uses.</summary>
 public static class Presets
 {
-    public static IReadOnlyList<string> Names { get; } = ["dense", "lab"];
+    public static IReadOnlyList<string> Names { get; } = ["dense", "lab", "lab-rgb"];
 
     /// <summary>
     /// Study B's convolutional "lab" autoencoder for 1×28×28 images with code size d:
@@ -21,6 +21,23 @@ public static class Presets
             LayerSpec.Of("dense", ("out", 64)), Act("relu"), LayerSpec.Of("dense", ("out", 288)), Act("relu"), LayerSpec.Unflatten(32, 3, 3),
             Deconv(16, padding: 0, outputPadding: 0), Act("relu"), Deconv(8, padding: 1, outputPadding: 1), Act("relu"),
             Deconv(1, padding: 1, outputPadding: 1), Act("sigmoid"),
+        ],
+        InitScheme.KaimingUniform);
+
+    /// <summary>
+    /// The lab architecture for 3×32×32 colour images (CIFAR-sized) with code size d: three stride-2 convolutions
+    /// (16, 32, 64 channels; 32 → 16 → 8 → 4) and dense 1024 → 128 → d down, the mirror image up, sigmoid out.
+    /// </summary>
+    public static ModelSpec LabRgb(int codeSize) => new(
+        [3, 32, 32],
+        [
+            Conv(16, padding: 1), Act("relu"), Conv(32, padding: 1), Act("relu"), Conv(64, padding: 1), Act("relu"),
+            Act("flatten"), LayerSpec.Of("dense", ("out", 128)), Act("relu"), LayerSpec.Of("dense", ("out", codeSize)),
+        ],
+        [
+            LayerSpec.Of("dense", ("out", 128)), Act("relu"), LayerSpec.Of("dense", ("out", 1024)), Act("relu"), LayerSpec.Unflatten(64, 4, 4),
+            Deconv(32, padding: 1, outputPadding: 1), Act("relu"), Deconv(16, padding: 1, outputPadding: 1), Act("relu"),
+            Deconv(3, padding: 1, outputPadding: 1), Act("sigmoid"),
         ],
         InitScheme.KaimingUniform);
 

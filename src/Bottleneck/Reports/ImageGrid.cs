@@ -1,7 +1,7 @@
 namespace Bottleneck.Reports;
 
 /// <summary>
-/// Lays out grayscale images (row-major floats, 0 = black, 1 = white) as a PNG grid: each
+/// Lays out grayscale or colour images (channel-major floats [C, H, W], C = 1 or 3; 0 = black, 1 = full) as a PNG grid: each
 /// image upscaled by nearest neighbour so 28×28 digits are visible, on a white background
 /// with a 2-px gap around and between images. Values are clamped to [0, 1]; NaN is mid grey,
 /// so a diverged model shows as flat grey rather than as a plausible black or white image.
@@ -17,11 +17,11 @@ public static class ImageGrid
     private const byte NaNGrey = 128;
 
     /// <summary>The images in reading order, <paramref name="columns"/> to a row.</summary>
-    public static byte[] Render(IReadOnlyList<float[]> images, int imageHeight, int imageWidth, int columns, int scale = 2)
+    public static byte[] Render(IReadOnlyList<float[]> images, int imageHeight, int imageWidth, int columns, int scale = 2, int channels = 1)
     {
         if (columns < 1) throw new ArgumentException($"an image grid needs at least 1 column, not {columns}");
         var rows = images.Chunk(columns).Select(IReadOnlyList<float[]> (row) => row).ToList();
-        return RenderRows(rows, imageHeight, imageWidth, scale);
+        return RenderRows(rows, imageHeight, imageWidth, scale, channels: channels);
     }
 
     /// <summary>
@@ -29,8 +29,9 @@ public static class ImageGrid
     /// row and their reconstructions in the row below. With <paramref name="rowsPerGroup"/> &gt; 1,
     /// every that many rows are set apart by a wider gap, so pairs or triples read as units.
     /// </summary>
-    public static byte[] RenderRows(IReadOnlyList<IReadOnlyList<float[]>> rows, int imageHeight, int imageWidth, int scale = 2, int rowsPerGroup = 1)
+    public static byte[] RenderRows(IReadOnlyList<IReadOnlyList<float[]>> rows, int imageHeight, int imageWidth, int scale = 2, int rowsPerGroup = 1, int channels = 1)
     {
+        if (channels is not (1 or 3)) throw new ArgumentException($"an image grid shows 1 (gray) or 3 (RGB) channels, not {channels}");
         if (imageHeight < 1 || imageWidth < 1) throw new ArgumentException($"images must be at least 1×1 pixels, not {imageHeight}×{imageWidth}");
         if (scale < 1) throw new ArgumentException($"the scale must be at least 1, not {scale}");
         if (rowsPerGroup < 1) throw new ArgumentException($"rows per group must be at least 1, not {rowsPerGroup}");
@@ -42,9 +43,9 @@ public static class ImageGrid
         // A group of one row is no grouping: the rows are evenly spaced.
         int groupBreaks = rowsPerGroup > 1 ? (rows.Count - 1) / rowsPerGroup : 0;
         long height = Gap + (long)rows.Count * (cellHeight + Gap) + (long)groupBreaks * (GroupGap - Gap);
-        if (width * height > Array.MaxLength) throw new ArgumentException($"a {width}×{height} image grid is too large");
+        if (width * height * channels > Array.MaxLength) throw new ArgumentException($"a {width}×{height} image grid is too large");
 
-        var canvas = new byte[width * height];
+        var canvas = new byte[width * height * channels];
         Array.Fill(canvas, Background);
         int top = Gap;
         for (int r = 0; r < rows.Count; r++)
@@ -53,26 +54,28 @@ public static class ImageGrid
             for (int c = 0; c < rows[r].Count; c++)
             {
                 float[] image = rows[r][c];
-                if (image.Length != imageHeight * imageWidth)
-                    throw new ArgumentException($"image {c} of row {r} has {image.Length} values, expected {imageHeight}×{imageWidth} = {imageHeight * imageWidth}");
-                Draw(canvas, (int)width, Gap + c * (cellWidth + Gap), top, image, imageHeight, imageWidth, scale);
+                if (image.Length != channels * imageHeight * imageWidth)
+                    throw new ArgumentException($"image {c} of row {r} has {image.Length} values, expected {(channels > 1 ? $"{channels}×" : "")}{imageHeight}×{imageWidth} = {channels * imageHeight * imageWidth}");
+                Draw(canvas, (int)width, Gap + c * (cellWidth + Gap), top, image, channels, imageHeight, imageWidth, scale);
             }
             top += cellHeight + Gap;
         }
-        return Png.Encode((int)width, (int)height, canvas);
+        return Png.Encode((int)width, (int)height, canvas, rgb: channels == 3);
     }
 
-    private static void Draw(byte[] canvas, int canvasWidth, int left, int top, float[] image, int imageHeight, int imageWidth, int scale)
+    // Channel c of pixel (x, y) is image[c·H·W + y·W + x]; the canvas interleaves them (RGB) or holds the one (gray).
+    private static void Draw(byte[] canvas, int canvasWidth, int left, int top, float[] image, int channels, int imageHeight, int imageWidth, int scale)
     {
+        int plane = imageHeight * imageWidth;
         for (int y = 0; y < imageHeight; y++)
-        {
             for (int x = 0; x < imageWidth; x++)
-            {
-                byte value = Gray(image[y * imageWidth + x]);
-                for (int dy = 0; dy < scale; dy++)
-                    canvas.AsSpan((top + y * scale + dy) * canvasWidth + left + x * scale, scale).Fill(value);
-            }
-        }
+                for (int c = 0; c < channels; c++)
+                {
+                    byte value = Gray(image[c * plane + y * imageWidth + x]);
+                    for (int dy = 0; dy < scale; dy++)
+                        for (int dx = 0; dx < scale; dx++)
+                            canvas[((top + y * scale + dy) * canvasWidth + left + x * scale + dx) * channels + c] = value;
+                }
     }
 
     private static byte Gray(float v) => float.IsNaN(v) ? NaNGrey : (byte)(Math.Clamp(v, 0f, 1f) * 255f + 0.5f);

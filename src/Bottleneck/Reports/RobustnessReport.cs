@@ -44,7 +44,7 @@ public sealed class RobustnessReport() : ReportKind<RobustnessReport.Results>(Sc
                            Error: [.. curve.Levels.Select(l => l.MseStd)]),
                 new Series("corrupted input", [.. curve.Levels.Select(l => l.Level)], [.. curve.Levels.Select(l => l.InputMseMean)]),
             ]));
-            if (imageShape is { Length: 3 } shape && shape[0] == 1 && run.CleanExamples.Count > 0)
+            if (imageShape is { Length: 3 } shape && shape[0] is 1 or 3 && run.CleanExamples.Count > 0)
                 dir.WriteBytes($"{file}-examples.png", Examples(curve, run.CleanExamples, shape));
         }
         var results = new Results(SchemaName, provenance, Settings.Of(settings), new ModelInfo(model.ParameterCount, model.CodeSize, model.InputShape),
@@ -152,6 +152,6 @@ public sealed class RobustnessReport() : ReportKind<RobustnessReport.Results>(Sc
             rows.Add([.. curve.Levels.Select(l => l.CorruptedExamples[i])]);
             rows.Add([.. curve.Levels.Select(l => l.ReconstructedExamples[i])]);
         }
-        return ImageGrid.RenderRows(rows, shape[1], shape[2], scale: 2, rowsPerGroup: 3);
+        return ImageGrid.RenderRows(rows, shape[1], shape[2], scale: 2, rowsPerGroup: 3, channels: shape[0]);
     }
 }

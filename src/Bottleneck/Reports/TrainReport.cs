@@ -45,8 +45,8 @@ public sealed class TrainReport() : ReportKind<TrainReport.Results>(SchemaName)
     public static Results Write(RunDirectory dir, TrainSettings settings, Dataset train, Dataset test, string source, TrainResult result, Provenance provenance,
                                 (IReadOnlyList<float[]> Originals, IReadOnlyList<float[]> Reconstructed)? examples)
     {
-        if (examples is { } e && test.ImageShape is { Length: 3 } shape && shape[0] == 1)
-            dir.WriteBytes("reconstructions.png", ImageGrid.RenderRows([e.Originals, e.Reconstructed], shape[1], shape[2], scale: 2, rowsPerGroup: 2));
+        if (examples is { } e && test.ImageShape is { Length: 3 } shape && shape[0] is 1 or 3)
+            dir.WriteBytes("reconstructions.png", ImageGrid.RenderRows([e.Originals, e.Reconstructed], shape[1], shape[2], scale: 2, rowsPerGroup: 2, channels: shape[0]));
         dir.WriteText("epochs.csv", EpochsCsv(result.Epochs));
         dir.WriteText("curves.svg", LineChart.Render($"{settings.Loss.Name().ToUpperInvariant()} loss per epoch", "epoch", "loss",
         [

@@ -63,4 +63,26 @@ public sealed class OwnDataCommandTests : IDisposable
         string run = Path.Combine(_dir, "refused");
         Refused(Run("train", "--dataset", spec, "--model", "dense", "--epochs", "1", "--out", run), [2], run).Should().Contain(expected);
     }
+
+    [Fact]
+    public void A_folder_of_colour_images_trains_the_rgb_lab_model_and_its_reports_are_in_colour()
+    {
+        var random = new Random(5);
+        foreach (var split in new[] { "train", "test" })
+            foreach (var label in new[] { "red", "blue" })
+                for (int i = 0; i < (split == "train" ? 12 : 4); i++)
+                    SyntheticImages.Write(Path.Combine(_dir, "photos", split, label, $"{i}.png"), 40, 40,
+                        label == "red" ? new SkiaSharp.SKColor((byte)random.Next(150, 256), 20, 20) : new SkiaSharp.SKColor(20, 20, (byte)random.Next(150, 256)));
+        string run = Path.Combine(_dir, "rgb");
+        string dataset = $"images:{Path.Combine(_dir, "photos")}?size=32";
+
+        var train = Run("train", "--dataset", dataset, "--model", "lab-rgb", "--code-size", "8", "--epochs", "1", "--batch-size", "8", "--out", run);
+
+        train.ExitCode.Should().Be(0, train.ToString());
+        train.StandardOutput.Should().Contain("photos: 24 training samples and 8 test samples");
+        Bottleneck.Tests.Reports.PngDecoder.Decode(File.ReadAllBytes(Path.Combine(run, "reconstructions.png"))).Channels.Should().Be(3);
+        var robustness = Run("robustness", "--checkpoint", Path.Combine(run, "model.safetensors"), "--noise", "0,0.5", "--occlusion", "0,0.5", "--out", Path.Combine(_dir, "rgb-rob"));
+        robustness.ExitCode.Should().Be(0, robustness.ToString());
+        Bottleneck.Tests.Reports.PngDecoder.Decode(File.ReadAllBytes(Path.Combine(_dir, "rgb-rob", "noise-examples.png"))).Channels.Should().Be(3);
+    }
 }

@@ -7,7 +7,7 @@ public sealed class DatasetCatalogTests
 {
     [Fact]
     public void Every_dataset_name_is_listed() =>
-        DatasetCatalog.Names.Should().Equal("digits", "mnist", "fashion-mnist", "kmnist", "csv:PATH", "npy:PATH", "npz:PATH", "idx:DIR");
+        DatasetCatalog.Names.Should().Equal("digits", "mnist", "fashion-mnist", "kmnist", "csv:PATH", "npy:PATH", "npz:PATH", "idx:DIR", "images:DIR");
 
     [Fact]
     public void Only_image_datasets_with_a_published_split_load_as_a_split() =>

@@ -42,11 +42,12 @@ public sealed class OnnxExportTests(ITestOutputHelper output)
           - sigmoid
         """;
 
-    public static TheoryData<string> Models() => ["lab", "dense", "study-a", "every-layer"];
+    public static TheoryData<string> Models() => ["lab", "lab-rgb", "dense", "study-a", "every-layer"];
 
     private static ModelSpec Spec(string name) => name switch
     {
         "lab" => Presets.Lab(20),
+        "lab-rgb" => Presets.LabRgb(16),
         "dense" => Presets.Dense([1, 28, 28], 16, [128, 64], OutputActivation.Sigmoid, InitScheme.KaimingUniform),
         "study-a" => Presets.Dense([64], 32, [], OutputActivation.Sigmoid, InitScheme.GlorotUniform),
         _ => ModelSpec.Parse(EveryLayer, "every-layer.yaml"),

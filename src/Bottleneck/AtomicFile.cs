@@ -6,9 +6,12 @@ namespace Bottleneck;
 /// </summary>
 public static class AtomicFile
 {
+    private static long _writes;
+
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> content)
     {
-        string temp = path + ".partial";
+        // One temporary name per write: two workers of one study (processes, or threads) may write its results at the same moment.
+        string temp = $"{path}.partial-{Environment.ProcessId}-{Interlocked.Increment(ref _writes)}";
         try
         {
             using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))

@@ -18,6 +18,9 @@ public static class ImageFolder
 
     private static readonly string[] Extensions = [".png", ".jpg", ".jpeg"];
 
+    /// <summary>Most pixels one image may have: PIL's decompression-bomb limit (about 89 million).</summary>
+    public const long MaxPixels = 89_478_485;
+
     /// <summary>What a folder was read as.</summary>
     public sealed record Options(int? Channels, int? Size, bool SkipBad);
 
@@ -129,6 +132,8 @@ public static class ImageFolder
         {
             try { slots[i] = DecodeOne(files[i], options.Size); }
             catch (DataFormatException e) { errors[i] = e.Message; }
+            // SkiaSharp reports a bitmap it cannot allocate or decode into with a plain Exception.
+            catch (Exception e) when (e.GetType() == typeof(Exception)) { errors[i] = $"{files[i].Path} cannot be decoded ({e.Message.TrimEnd('.')})"; }
         });
         for (int i = 0; i < files.Count; i++)
             if (errors[i] is { } error)
@@ -145,6 +150,9 @@ public static class ImageFolder
         using var data = SKData.Create(source.Path);
         using var codec = data is null ? null : SKCodec.Create(data);
         if (codec is null) throw new DataFormatException($"{source.Path} is not a readable PNG or JPEG image");
+        // A few bytes of header can claim billions of pixels (a decompression bomb); refused before any is allocated.
+        if ((long)codec.Info.Width * codec.Info.Height > MaxPixels)
+            throw new DataFormatException($"{source.Path} claims {codec.Info.Width:N0}×{codec.Info.Height:N0} pixels, more than {MaxPixels:N0}; it is corrupt or far larger than a training image");
         var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         using var bitmap = new SKBitmap(info);
         var result = codec.GetPixels(info, bitmap.GetPixels());

@@ -16,7 +16,7 @@ internal static class RunFiles
     public static List<string> Listed(string directory) =>
     [
         .. Directory.EnumerateFiles(directory).Select(f => Path.GetFileName(f)!)
-            .Where(f => f != HtmlReport.FileName && !f.StartsWith('.') && !f.EndsWith(".partial", StringComparison.Ordinal)
+            .Where(f => f != HtmlReport.FileName && !f.StartsWith('.') && !f.Contains(".partial", StringComparison.Ordinal)
                         && !f.EndsWith("-wal", StringComparison.Ordinal) && !f.EndsWith("-shm", StringComparison.Ordinal)
                         && !f.EndsWith("-journal", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal),

@@ -34,7 +34,7 @@ public sealed class ExportCommandTests : IDisposable
             session.InputMetadata.Keys.Should().Equal(input);
             session.ModelMetadata.CustomMetadataMap.Should().ContainKey("training");
         }
-        Directory.GetFiles(run, "*.partial").Should().BeEmpty();
+        Directory.GetFiles(run, "*.partial*").Should().BeEmpty();
     }
 
     [Fact]

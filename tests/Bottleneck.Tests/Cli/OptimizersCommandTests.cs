@@ -41,7 +41,7 @@ public sealed class OptimizersCommandTests : IDisposable
         result.ExitCode.Should().Be(0, result.ToString());
         foreach (var file in new[] { "results.json", "results.csv", "epochs.csv", "optimizers.svg", "curves.svg" })
             File.Exists(Path.Combine(outDir, file)).Should().BeTrue($"{file} should be written\n{result}");
-        Directory.GetFiles(outDir, "*.partial").Should().BeEmpty("no half-written file should be left behind");
+        Directory.GetFiles(outDir, "*.partial*").Should().BeEmpty("no half-written file should be left behind");
 
         var json = ReadResults(outDir);
         json["status"]!.GetValue<string>().Should().Be("completed");
@@ -396,7 +396,7 @@ public sealed class OptimizersCommandTests : IDisposable
         run["epochs"]!.AsArray().Count.Should().BeGreaterThan(0, "the epochs finished before the interrupt are kept");
         foreach (var file in new[] { "results.csv", "epochs.csv", "optimizers.svg", "curves.svg" })
             File.Exists(Path.Combine(outDir, file)).Should().BeTrue($"{file} should be written");
-        Directory.GetFiles(outDir, "*.partial").Should().BeEmpty();
+        Directory.GetFiles(outDir, "*.partial*").Should().BeEmpty();
     }
 
     // ---- helpers --------------------------------------------------------------------------------

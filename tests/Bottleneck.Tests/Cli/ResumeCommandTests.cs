@@ -75,7 +75,7 @@ public sealed class ResumeCommandTests : IDisposable
             process.WaitForExit(TimeSpan.FromSeconds(30));
         }
         File.Exists(Path.Combine(run, "results.json")).Should().BeFalse("a killed run wrote no results");
-        Directory.GetFiles(run, "*.partial").Should().BeEmpty();
+        Directory.GetFiles(run, "*.partial*").Should().BeEmpty();
         int saved = TrainingStateFile.Load(Path.Combine(run, TrainRun.StateFile)).State.Epoch;
 
         var resumed = Run("train", "--resume", run, "--epochs", (saved + 2).ToString(System.Globalization.CultureInfo.InvariantCulture));

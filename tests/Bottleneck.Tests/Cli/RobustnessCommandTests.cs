@@ -42,7 +42,7 @@ public sealed class RobustnessCommandTests : IDisposable
         AssertNoStackTrace(result);
         foreach (var file in RunFiles)
             File.Exists(Path.Combine(outDir, file)).Should().BeTrue($"{file} should be written\n{result}");
-        Directory.GetFiles(outDir, "*.partial").Should().BeEmpty();
+        Directory.GetFiles(outDir, "*.partial*").Should().BeEmpty();
 
         // One progress line per level.
         result.StandardOutputLines.Where(l => Regex.IsMatch(l, @"^noise [\d.]+: reconstruction MSE \d\.\d+ ± \d\.\d+, corrupted input \d\.\d+$")).Should().HaveCount(5, result.ToString());

@@ -64,7 +64,7 @@ public sealed class TrainCommandTests : IDisposable
         AssertNoStackTrace(result);
         foreach (var file in RunFiles)
             File.Exists(Path.Combine(outDir, file)).Should().BeTrue($"{file} should be written\n{result}");
-        Directory.GetFiles(outDir, "*.partial").Should().BeEmpty("no half-written file is left behind");
+        Directory.GetFiles(outDir, "*.partial*").Should().BeEmpty("no half-written file is left behind");
 
         json["status"]!.GetValue<string>().Should().Be("completed");
         double.IsFinite(testMse).Should().BeTrue();

@@ -12,7 +12,7 @@ using Xunit.Abstractions;
 namespace Bottleneck.Tests.Fuzz;
 
 /// <summary>
-/// A seeded mutation loop over every file reader users can point at their own files (CSV, IDX, NumPy, checkpoints, model and pipeline files): valid files are
+/// A seeded mutation loop over every file reader users can point at their own files (CSV, IDX, NumPy, image folders, checkpoints, model and pipeline files): valid files are
 /// damaged (bit flips, odd bytes, cut, repeated or inserted ranges, tokens the format treats specially)
 /// and each reader must either accept the result or refuse it with the one-line error the CLI shows
 /// for bad input, naming the file. Anything else (an index, overflow, cast or null-reference exception,
@@ -113,6 +113,22 @@ public sealed class ReaderMutationTests(ITestOutputHelper output) : IDisposable
         Fuzz("array.npy", [Fixture("u1_images.npy"), Fixture("f8_big.npy"), Fixture("u2_big_fortran.npy")], text: false, path => NumpyDataset.Load("npy:" + path));
         Fuzz("arrays.npz", [Fixture("split.npz")], text: false, path => NumpyDataset.Load("npz:" + path));
         Fuzz("named.npz", [Fixture("named.npz")], text: false, path => NumpyDataset.Load("npz:" + path + "?x=images&y=labels"));
+    }
+
+    // SkiaSharp decodes natively, so a crafted image that crashed it would take the process down: PNG and JPEG both.
+    [Fact]
+    public void Image_folder_reader_accepts_or_refuses_every_mutation_of_png_and_jpeg_files()
+    {
+        string tree = Path.Combine(_dir, "images");
+        SyntheticImages.Write(Path.Combine(tree, "a", "seed.png"), 9, 7, new SkiaSharp.SKColor(200, 40, 90));
+        SyntheticImages.Write(Path.Combine(tree, "b", "seed.jpg"), 9, 7, new SkiaSharp.SKColor(30, 140, 60));
+        byte[] png = File.ReadAllBytes(Path.Combine(tree, "a", "seed.png")), jpeg = File.ReadAllBytes(Path.Combine(tree, "b", "seed.jpg"));
+        File.Delete(Path.Combine(tree, "a", "seed.png"));
+        File.Delete(Path.Combine(tree, "b", "seed.jpg"));
+        SyntheticImages.Write(Path.Combine(tree, "b", "good.png"), 9, 7, new SkiaSharp.SKColor(1, 2, 3));
+        Fuzz(Path.Combine("images", "a", "x.png"), [png], text: false, _ => ImageFolder.Load($"images:{tree}?size=8"));
+        File.Delete(Path.Combine(tree, "a", "x.png"));
+        Fuzz(Path.Combine("images", "a", "x.jpg"), [jpeg], text: false, _ => ImageFolder.Load($"images:{tree}?size=8"));
     }
 
     [Fact]

@@ -9,7 +9,7 @@ public sealed record DataSource(string Dataset, string? DataDir = null, int? Lim
     /// <summary>The held-out share of digits and CSV data, which have no published split.</summary>
     public const double TestFraction = 0.25;
 
-    /// <summary>The dataset as a record of where the data came from: a CSV file by its full path, so that a checkpoint's metadata finds it again from anywhere.</summary>
+    /// <summary>The dataset as a record of where the data came from: a file or folder by its full path, so that a checkpoint's metadata finds it again from anywhere.</summary>
     public string Recorded => Dataset.Length > 4 && Dataset[..4] is "csv:" or "npy:" or "npz:" or "idx:" ? Dataset[..4] + Path.GetFullPath(Dataset[4..])
         : Dataset.StartsWith(ImageFolder.Prefix, StringComparison.Ordinal) ? ImageFolder.Prefix + Path.GetFullPath(Dataset[ImageFolder.Prefix.Length..]) : Dataset;
 
@@ -21,10 +21,10 @@ public sealed record DataSource(string Dataset, string? DataDir = null, int? Lim
     }
 
     /// <summary>
-    /// Train and test splits: the published ones for the MNIST family, an IDX folder or an .npz with x_test (pixels
-    /// already in [0, 1]), otherwise a split seeded by <paramref name="seed"/> (test fraction 0.25). Digits and CSV files
+    /// Train and test splits: the published ones for the MNIST family, an IDX folder, an .npz with x_test or an image
+    /// folder with train/ and test/, otherwise a split seeded by <paramref name="seed"/> (test fraction 0.25). Digits and CSV files
     /// are then min-max scaled to [0, 1] by the training split's ranges so a sigmoid output can reach every value; NumPy
-    /// arrays keep their values. A named dataset found nowhere is downloaded.
+    /// arrays, IDX and image folders keep their values (8-bit pixels divided by 255). A named dataset found nowhere is downloaded.
     /// </summary>
     /// <param name="log">Lines about where the data was found or fetched from.</param>
     public (Dataset Train, Dataset Test) Load(uint seed, Action<string>? log = null)

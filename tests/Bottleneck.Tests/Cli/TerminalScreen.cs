@@ -60,6 +60,9 @@ public sealed partial class TerminalScreen
             case "J": if (parameters is "" or "0") _lines.RemoveRange(_row + 1, _lines.Count - _row - 1); break;
             // Colours, modes (cursor visibility, keypad) and the keypad escapes change nothing on screen.
             case "m" or "h" or "l" or "=" or ">": break;
+            // Ctrl-C makes the terminal discard output not yet shown and echo "^C", which can cut a sequence short:
+            // "ESC[3" + "^C" reads as ESC[3^ and a "C". Such a punctuation final is dropped here (xterm would scroll).
+            case [var p] when !char.IsLetter(p): break;
             default: throw new InvalidOperationException($"unsupported escape sequence ESC[{parameters}{final}");
         }
     }
@@ -88,6 +91,6 @@ public sealed partial class TerminalScreen
 
     private static string Printable(string s) => s.Replace("\u001b", "ESC");
 
-    [GeneratedRegex(@"\u001b(?:\[(?<csi>[0-9;?]*)(?<final>[A-Za-z])|(?<final>[=>]))")]
+    [GeneratedRegex(@"\u001b(?:\[(?<csi>[0-9;?]*)(?<final>[@-~])|(?<final>[=>]))")]
     private static partial Regex Escape();
 }

@@ -32,7 +32,7 @@ public abstract class ConvolutionLayer : Layer
     /// <summary>The window's geometry for the last input shape seen; set by <see cref="Layer.OutputShape"/>.</summary>
     protected ConvGeometry Geometry { get; set; }
 
-    /// <summary>Input [C, H, W] of a layer that expects <paramref name="channels"/> channels, or an exception naming the layer.</summary>
+    /// <summary>The height and width of an input [C, H, W] with <see cref="InChannels"/> channels, or an exception naming the layer.</summary>
     protected (int Height, int Width) CheckInput(int[] inputShape)
     {
         if (inputShape.Length != 3 || inputShape[0] != InChannels)

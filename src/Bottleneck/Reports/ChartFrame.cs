@@ -24,7 +24,6 @@ internal static class ChartFrame
     private const double YLabelCenter = 16;
     private const double YLabelGap = 10;
 
-    /// <summary>A white canvas with the title; <paramref name="height"/> for charts that need more room than the default.</summary>
     /// <summary>Category labels that do not fit side by side are tilted by this many degrees.</summary>
     public const double LabelTilt = 35;
 
@@ -47,6 +46,7 @@ internal static class ChartFrame
         else svg.Text(x, y, text);
     }
 
+    /// <summary>A white canvas with the title; <paramref name="height"/> for charts that need more room than the default.</summary>
     public static Svg Begin(string title, double height = Height)
     {
         var svg = new Svg(Width, height, title);

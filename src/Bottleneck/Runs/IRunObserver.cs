@@ -18,7 +18,7 @@ public interface IRunObserver
     /// <summary>Something that went wrong but did not stop the run (a setting ignored, a heartbeat missed, a floor on the score).</summary>
     void Warning(string line) { }
 
-    /// <summary>Models are about to be trained, one per label, each for <paramref name="epochs"/> epochs over <paramref name="samplesPerEpoch"/> samples.</summary>
+    /// <summary>Models are about to be trained, one per label of <paramref name="plan"/>, each for its epochs over its samples per epoch.</summary>
     void TrainingStarted(TrainingPlan plan) { }
 
     /// <summary>A batch or an epoch of the model with this label is done.</summary>

@@ -8,6 +8,7 @@ public static class AtomicFile
 {
     private static long _writes;
 
+    /// <summary>Writes <paramref name="content"/> as the whole of <paramref name="path"/>, replacing it only once every byte is on disk.</summary>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> content)
     {
         // One temporary name per write: two workers of one study (processes, or threads) may write its results at the same moment.

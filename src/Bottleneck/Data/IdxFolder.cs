@@ -8,8 +8,10 @@ namespace Bottleneck.Data;
 /// </summary>
 public static class IdxFolder
 {
+    /// <summary>How a dataset name says it is an IDX folder: <c>idx:DIR</c>.</summary>
     public const string Prefix = "idx:";
 
+    /// <summary>The training and test parts of the folder <paramref name="spec"/> names (<c>idx:DIR</c>); a <see cref="DataFormatException"/> naming a missing, doubled or damaged file.</summary>
     public static (Dataset Train, Dataset Test) Load(string spec)
     {
         string dir = spec[Prefix.Length..];

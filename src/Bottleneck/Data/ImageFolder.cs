@@ -14,6 +14,7 @@ namespace Bottleneck.Data;
 /// </summary>
 public static class ImageFolder
 {
+    /// <summary>How a dataset name says it is an image folder: <c>images:DIR</c>, options after a <c>?</c>.</summary>
     public const string Prefix = "images:";
 
     private static readonly string[] Extensions = [".png", ".jpg", ".jpeg"];
@@ -27,6 +28,7 @@ public static class ImageFolder
     /// <summary>The images, a published test split when the folder has train/ and test/, and the files skipped as unreadable.</summary>
     public sealed record Loaded(Dataset Train, Dataset? Test, IReadOnlyList<string> Skipped, IReadOnlyList<string> ClassNames);
 
+    /// <summary>The folder an <c>images:DIR?…</c> name points at, without its options.</summary>
     public static string PathOf(string spec)
     {
         string rest = spec[Prefix.Length..];
@@ -36,6 +38,7 @@ public static class ImageFolder
         return dir;
     }
 
+    /// <summary>The options of an <c>images:DIR?…</c> name; a <see cref="SettingException"/> listing the ones there are for any other.</summary>
     public static Options Parse(string spec)
     {
         string rest = spec[Prefix.Length..];
@@ -64,6 +67,7 @@ public static class ImageFolder
         return new Options(channels, size, skipBad);
     }
 
+    /// <summary>Reads and decodes the folder <paramref name="spec"/> names; a <see cref="DataFormatException"/> naming the first unreadable image unless <c>skip-bad</c> is given.</summary>
     public static Loaded Load(string spec)
     {
         string dir = PathOf(spec);

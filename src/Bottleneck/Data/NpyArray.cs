@@ -5,8 +5,11 @@ namespace Bottleneck.Data;
 /// <summary>An array read from a .npy file: its shape, dtype and memory order, and its bytes as stored.</summary>
 public sealed class NpyArray(long[] shape, NpyType type, bool fortranOrder, byte[] raw)
 {
+    /// <summary>The array's dimensions, as numpy's <c>shape</c>.</summary>
     public IReadOnlyList<long> Shape { get; } = shape;
+    /// <summary>The element type, as the header's <c>descr</c> gave it.</summary>
     public NpyType Type { get; } = type;
+    /// <summary>Whether the values are stored first index fastest (numpy's <c>fortran_order</c>); <see cref="ToFloats"/> returns C order either way.</summary>
     public bool FortranOrder { get; } = fortranOrder;
 
     /// <summary>How many values: the product of the shape (1 for a 0-d array).</summary>

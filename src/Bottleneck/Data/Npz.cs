@@ -13,6 +13,7 @@ public sealed class Npz : IDisposable
 
     private Npz(ZipArchive zip, string path) => (_zip, _path) = (zip, path);
 
+    /// <summary>Opens an archive for reading its arrays; a <see cref="DataFormatException"/> when the file is not a readable zip.</summary>
     public static Npz Open(string path)
     {
         var stream = InputFile.OpenRead(path, ".npz file");
@@ -50,5 +51,6 @@ public sealed class Npz : IDisposable
         }
     }
 
+    /// <summary>Closes the archive and its file.</summary>
     public void Dispose() => _zip.Dispose();
 }

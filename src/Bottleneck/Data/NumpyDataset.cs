@@ -12,6 +12,7 @@ public static class NumpyDataset
 {
     private static readonly string[] Roles = ["x", "y", "x_test", "y_test"];
 
+    /// <summary>Whether a dataset name is one of these (<c>npy:</c> or <c>npz:</c>).</summary>
     public static bool Handles(string spec) => spec.StartsWith("npy:", StringComparison.Ordinal) || spec.StartsWith("npz:", StringComparison.Ordinal);
 
     /// <summary>The file a spec names, without its array choices.</summary>

@@ -7,8 +7,18 @@ using Google.Protobuf;
 
 namespace Bottleneck.Export;
 
-/// <summary>Which half of an autoencoder to export: both (image → reconstruction), the encoder (image → code) or the decoder (code → image).</summary>
-public enum ModelPart { Full, Encoder, Decoder }
+/// <summary>Which half of an autoencoder to export.</summary>
+public enum ModelPart
+{
+    /// <summary>Both halves: image → reconstruction.</summary>
+    Full,
+
+    /// <summary>The encoder: image → code.</summary>
+    Encoder,
+
+    /// <summary>The decoder: code → image.</summary>
+    Decoder,
+}
 
 /// <summary>
 /// Writes a model as an ONNX graph (opset <see cref="Opset"/>) that ONNX Runtime, PyTorch's importers and other
@@ -19,6 +29,7 @@ public enum ModelPart { Full, Encoder, Decoder }
 /// </summary>
 public static class OnnxExport
 {
+    /// <summary>The ONNX operator set the graphs use: 17, which ONNX Runtime 1.13 and later and PyTorch 1.13's exporter know.</summary>
     public const int Opset = 17;
 
     /// <summary>IR version 8 is the one opset 17 was released with; every current runtime reads it.</summary>

@@ -17,6 +17,7 @@ public static class ExportRun
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(checkpoint))!,
                      part == ModelPart.Full ? "model.onnx" : $"model.{part.ToString().ToLowerInvariant()}.onnx");
 
+    /// <summary>Loads the checkpoint (its architecture from its metadata), writes the ONNX file and says what it holds.</summary>
     public static ExportResult Execute(ExportSettings settings)
     {
         var (model, spec, metadata) = Checkpoint.Load(settings.Checkpoint);

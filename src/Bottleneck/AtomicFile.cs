@@ -9,7 +9,10 @@ public static class AtomicFile
     private static long _writes;
 
     /// <summary>Writes <paramref name="content"/> as the whole of <paramref name="path"/>, replacing it only once every byte is on disk.</summary>
-    public static void WriteAllBytes(string path, ReadOnlySpan<byte> content)
+    public static void WriteAllBytes(string path, byte[] content) => Write(path, stream => stream.Write(content));
+
+    /// <summary>Writes the whole of <paramref name="path"/> with <paramref name="write"/>, which streams into a temporary file renamed into place once flushed.</summary>
+    public static void Write(string path, Action<Stream> write)
     {
         // One temporary name per write: two workers of one study (processes, or threads) may write its results at the same moment.
         string temp = $"{path}.partial-{Environment.ProcessId}-{Interlocked.Increment(ref _writes)}";
@@ -17,7 +20,7 @@ public static class AtomicFile
         {
             using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
             {
-                stream.Write(content);
+                write(stream);
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, path, overwrite: true);

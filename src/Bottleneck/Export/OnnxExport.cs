@@ -1,4 +1,3 @@
-using System.Reflection;
 using Bottleneck.Export.Onnx;
 using Bottleneck.Layers;
 using Bottleneck.Models;
@@ -76,7 +75,7 @@ public static class OnnxExport
         {
             IrVersion = IrVersion,
             ProducerName = "Bottleneck",
-            ProducerVersion = typeof(OnnxExport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "",
+            ProducerVersion = LibraryVersion.Current,
             Graph = graph,
         };
         onnx.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });

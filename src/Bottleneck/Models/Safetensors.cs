@@ -37,27 +37,16 @@ public static class Safetensors
         Validate(ordered);
         byte[] header = Header(ordered, metadata);
 
-        string temp = path + ".partial";
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                Span<byte> length = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
-                stream.Write(length);
-                stream.Write(header);
-                // The format is little-endian, as is every platform .NET runs Bottleneck on, so the
-                // floats go out as they lie in memory.
-                foreach (var t in ordered) stream.Write(MemoryMarshal.AsBytes(t.Data.AsSpan()));
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, path, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            TryDelete(temp);
-            throw new IOException($"could not write {path}: {e.Message}", e);
-        }
+            Span<byte> length = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
+            stream.Write(length);
+            stream.Write(header);
+            // The format is little-endian, as is every platform .NET runs Bottleneck on, so the
+            // floats go out as they lie in memory.
+            foreach (var t in ordered) stream.Write(MemoryMarshal.AsBytes(t.Data.AsSpan()));
+        });
     }
 
     /// <summary>
@@ -259,11 +248,4 @@ public static class Safetensors
     }
 
     private static string ShapeText<T>(IEnumerable<T> shape) => $"[{string.Join(", ", shape)}]";
-
-    private static void TryDelete(string path)
-    {
-        try { File.Delete(path); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-    }
 }

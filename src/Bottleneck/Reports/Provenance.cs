@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.Json.Serialization;
 
@@ -8,8 +7,7 @@ namespace Bottleneck.Reports;
 /// <summary>What makes a run directory self-describing: the command that made it and the software and machine it ran on.</summary>
 public sealed record Provenance
 {
-    public static string Version { get; } =
-        typeof(Provenance).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+    public static string Version => LibraryVersion.Current;
 
     /// <summary>The provenance of a run started now on this machine.</summary>
     public Provenance(string command, DateTimeOffset started, int threads)

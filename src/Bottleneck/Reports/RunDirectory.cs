@@ -78,5 +78,5 @@ public sealed class RunDirectory
 
     public void WriteText(string name, string content) => WriteBytes(name, Encoding.UTF8.GetBytes(content));
 
-    public void WriteBytes(string name, ReadOnlySpan<byte> content) => AtomicFile.WriteAllBytes(File(name), content);
+    public void WriteBytes(string name, byte[] content) => AtomicFile.WriteAllBytes(File(name), content);
 }

@@ -4,7 +4,7 @@ namespace Bottleneck;
 /// Writes a whole file under a temporary name, flushes it to disk and renames it into place, so a full disk or a
 /// crash leaves the previous file (or none), never half of one; a failure is an <see cref="IOException"/> naming the file.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     private static long _writes;
 

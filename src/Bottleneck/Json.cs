@@ -10,7 +10,7 @@ namespace Bottleneck;
 /// a record declares them, enums as lowercase words, non-finite numbers as null (JSON cannot hold NaN or ∞;
 /// null reads back as NaN), indented, non-ASCII text as itself.
 /// </summary>
-public static class Json
+internal static class Json
 {
     public static JsonSerializerOptions Options { get; } = new()
     {

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Bottleneck;
 
 /// <summary>A number that JSON writes as null when it is NaN or infinite, and that reads back from null as <paramref name="nullIs"/>.</summary>
-public abstract class NonFiniteAsNull(double nullIs) : JsonConverter<double>
+internal abstract class NonFiniteAsNull(double nullIs) : JsonConverter<double>
 {
     public override bool HandleNull => true;
 
@@ -19,4 +19,4 @@ public abstract class NonFiniteAsNull(double nullIs) : JsonConverter<double>
 }
 
 /// <summary>A score that reads back +∞ from null: a diverged trial ranks last, whatever its file says.</summary>
-public sealed class NullAsInfinity() : NonFiniteAsNull(double.PositiveInfinity);
+internal sealed class NullAsInfinity() : NonFiniteAsNull(double.PositiveInfinity);

@@ -6,7 +6,7 @@ namespace Bottleneck;
 /// The checks settings records make of their values, written once so that every setting is refused
 /// the same way and in the same words: a <see cref="SettingException"/> naming the setting.
 /// </summary>
-public static class Require
+internal static class Require
 {
     /// <summary>More threads than this is a typo, not a machine; a worker pool refuses it too.</summary>
     public const int MaxThreads = 1024;

@@ -9,6 +9,7 @@ namespace Bottleneck;
 /// </summary>
 public sealed class SettingException(string setting, string problem) : ArgumentException($"{setting} {problem}")
 {
+    /// <summary>The setting at fault, as the user named it.</summary>
     public string Setting { get; } = setting;
 
     /// <summary>What is wrong, without the setting's name, e.g. "must be at least 1, got 0".</summary>

@@ -9,7 +9,7 @@ namespace Bottleneck.Analysis;
 /// Exact: over all other points, each entry floored at machine epsilon. Sparse: over the
 /// min(n − 1, ⌊3·perplexity + 1⌋) nearest neighbours.
 /// </summary>
-public static class Affinities
+internal static class Affinities
 {
     private const int Steps = 100;
     private const double Tolerance = 1e-5;

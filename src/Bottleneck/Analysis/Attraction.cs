@@ -17,6 +17,10 @@ public static unsafe class Attraction
     private static ReadOnlySpan<int> LaneOf => [0, 2, 1, 3];
 
     /// <param name="y">The map [2n]: point j at (y[2j], y[2j + 1]).</param>
+    /// <param name="i">The point whose force is summed.</param>
+    /// <param name="columns">Row i's neighbours in P (its CSR column indices).</param>
+    /// <param name="values">Row i's P values, in the same order.</param>
+    /// <param name="scale">The factor every term is multiplied by (the early exaggeration).</param>
     public static (double Fx, double Fy) Row(ReadOnlySpan<double> y, int i, ReadOnlySpan<int> columns, ReadOnlySpan<double> values, double scale)
     {
         double xi = y[2 * i], yi = y[2 * i + 1];

@@ -9,6 +9,7 @@ namespace Bottleneck.Analysis;
 /// </summary>
 public static class CodeSpaceEmbedding
 {
+    /// <summary>Maps <paramref name="points"/> [n, d] to 2-D by <paramref name="settings"/> and scores the map against <paramref name="labels"/> when given; <paramref name="progress"/> gets t-SNE's iterations.</summary>
     public static EmbedOutcome Run(Tensor points, int[]? labels, EmbedSettings settings, Action<int>? progress = null, CancellationToken cancel = default)
     {
         int n = points.Rows, k = settings.Neighbours;

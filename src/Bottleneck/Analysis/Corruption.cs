@@ -15,8 +15,11 @@ namespace Bottleneck.Analysis;
 /// </summary>
 public sealed record Corruption(CorruptionKind Kind, bool Clip = false)
 {
+    /// <summary>Gaussian noise of standard deviation σ (the level), clipped to [0, 1] when <paramref name="clip"/>.</summary>
     public static Corruption Noise(bool clip = false) => new(CorruptionKind.Noise, clip);
+    /// <summary>A fraction (the level) of pixels set to 0, chosen at random.</summary>
     public static Corruption Pixels() => new(CorruptionKind.Pixels);
+    /// <summary>A square covering a fraction (the level) of the image set to 0, at a random place.</summary>
     public static Corruption Block() => new(CorruptionKind.Block);
 
     /// <summary>The largest noise level α: images lie in [0, 1], and α·N(0, 1) must stay well inside float range.</summary>

@@ -3,15 +3,21 @@ namespace Bottleneck.Analysis;
 /// <summary>Settings of a 2-D map of a code space: the method, t-SNE's perplexity, the seed and threads.</summary>
 public sealed record EmbedSettings
 {
+    /// <summary>t-SNE or PCA.</summary>
     public EmbedMethod Method { get; init; } = EmbedMethod.Tsne;
+    /// <summary>t-SNE's perplexity: the effective number of neighbours each point's affinities spread over.</summary>
     public double Perplexity { get; init; } = 30;
+    /// <summary>The seed of t-SNE's initial map (after PCA) and of the points sampled.</summary>
     public uint Seed { get; init; }
+    /// <summary>Threads for the per-point work; results do not depend on it.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
     /// <summary>Neighbours for trustworthiness and kNN accuracy.</summary>
     public int Neighbours { get; init; } = 5;
 
+    /// <summary>"tsne" or "pca", as results files name it.</summary>
     public string MethodName => Method == EmbedMethod.Tsne ? "tsne" : "pca";
 
+    /// <summary>The t-SNE settings these give.</summary>
     public TsneSettings Tsne => new() { Perplexity = Perplexity, Seed = Seed, Threads = Threads };
 
     /// <summary>"tsne" or "pca"; a <see cref="SettingException"/> for anything else.</summary>

@@ -11,13 +11,14 @@ namespace Bottleneck.Analysis;
 /// Eight lanes each sum every eighth j and are added in order, on the vector path and the scalar
 /// one alike, so the bits do not depend on the CPU.
 /// </summary>
-public static class ExactSums
+internal static class ExactSums
 {
     private const int Lanes = 8;
 
     /// <param name="xs">The map's x coordinates [n].</param>
     /// <param name="ys">The map's y coordinates [n].</param>
     /// <param name="p">Row i of P [n].</param>
+    /// <param name="i">The point whose row is summed.</param>
     public static (double SumW, double Ax, double Ay, double Bx, double By) Row(ReadOnlySpan<double> xs, ReadOnlySpan<double> ys, ReadOnlySpan<double> p, int i)
     {
         int n = xs.Length;

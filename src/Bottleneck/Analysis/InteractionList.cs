@@ -10,7 +10,7 @@ namespace Bottleneck.Analysis;
 /// <see cref="Repulsion"/> reads them eight at a time. The list is padded with empty entries to a
 /// multiple of eight.
 /// </summary>
-public sealed class InteractionList
+internal sealed class InteractionList
 {
     private const int Lanes = 8;
 

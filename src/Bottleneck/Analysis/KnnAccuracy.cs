@@ -9,11 +9,14 @@ namespace Bottleneck.Analysis;
 /// </summary>
 public static class KnnAccuracy
 {
+    /// <summary>k when none is given (as in the t-SNE literature).</summary>
     public const int DefaultNeighbours = 5;
 
+    /// <summary>The leave-one-out accuracy of a k-nearest-neighbour vote on <paramref name="labels"/> among the rows of <paramref name="x"/>.</summary>
     public static double Compute(Tensor x, int[] labels, int k = DefaultNeighbours, int threads = 1) =>
         Compute(Points.From(x), labels, k, threads);
 
+    /// <summary>The leave-one-out accuracy of a <paramref name="k"/>-nearest-neighbour vote on <paramref name="labels"/> among <paramref name="points"/>, on <paramref name="threads"/> threads.</summary>
     public static double Compute(double[,] points, int[] labels, int k = DefaultNeighbours, int threads = 1)
     {
         int n = points.GetLength(0);

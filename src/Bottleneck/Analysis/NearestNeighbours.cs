@@ -10,7 +10,7 @@ namespace Bottleneck.Analysis;
 /// kept ones are then measured again in double precision and the k nearest of those returned, so
 /// the result is that of an all-double search unless rounding moves a point across several ranks.
 /// </summary>
-public static class NearestNeighbours
+internal static class NearestNeighbours
 {
     /// <summary>Extra candidates kept by the single-precision screen.</summary>
     private const int Slack = 8;

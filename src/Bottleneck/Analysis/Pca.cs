@@ -20,7 +20,9 @@ public sealed class Pca
     /// <summary>ExplainedVariance divided by the total variance (trace of C) [k].</summary>
     public double[] ExplainedVarianceRatio { get; }
 
+    /// <summary>Components kept.</summary>
     public int ComponentCount => ExplainedVariance.Length;
+    /// <summary>Features of the data it was fitted on.</summary>
     public int FeatureCount => Mean.Length;
 
     private Pca(double[] mean, double[,] components, double[] variance, double[] ratio)

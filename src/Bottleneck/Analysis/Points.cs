@@ -15,10 +15,13 @@ public sealed class Points
 {
     private readonly double[] _columns;
 
+    /// <summary>Points held.</summary>
     public int Count { get; }
 
+    /// <summary>Coordinates per point.</summary>
     public int Dimensions { get; }
 
+    /// <summary>Points copied from the rows of <paramref name="rows"/> [n, d].</summary>
     public Points(double[,] rows)
     {
         Count = rows.GetLength(0);

@@ -13,7 +13,7 @@ namespace Bottleneck.Analysis;
 /// collects the cells and leaves that are far enough from every point of the group
 /// (<see cref="Interactions"/>), and <see cref="InteractionList.Repulsion"/> sums them for each point.
 /// </summary>
-public sealed class QuadTree
+internal sealed class QuadTree
 {
     /// <summary>
     /// Largest number of points sharing one interaction list. Walks cost more than evaluating longer

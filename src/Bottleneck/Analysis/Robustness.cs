@@ -12,10 +12,17 @@ namespace Bottleneck.Analysis;
 /// </summary>
 public static class Robustness
 {
+    /// <summary>Images per forward pass when none is given.</summary>
     public const int DefaultBatchSize = 256;
 
     /// <param name="examples">How many of the first images to keep, corrupted and reconstructed, per level.</param>
     /// <param name="progress">Called after each level.</param>
+    /// <param name="model">The trained autoencoder, put in eval mode.</param>
+    /// <param name="data">The (test) images corrupted.</param>
+    /// <param name="corruption">What is done to them.</param>
+    /// <param name="levels">The noise σ or occluded fractions, in order.</param>
+    /// <param name="seed">The seed of the corruptions: the same seed corrupts the same pixels the same way.</param>
+    /// <param name="batchSize">Images per forward pass.</param>
     public static RobustnessCurve Run(Autoencoder model, Dataset data, Corruption corruption, IReadOnlyList<double> levels, uint seed,
                                       int batchSize = DefaultBatchSize, int examples = 0, Action<RobustnessLevel>? progress = null)
     {

@@ -14,6 +14,9 @@ public sealed record RobustnessResult(IReadOnlyList<RobustnessCurve> Curves, IRe
     public const int ExampleImages = 3;
 
     /// <param name="progress">Called after each level with the curve's kind of corruption.</param>
+    /// <param name="settings">The levels, corruptions, seed and batch size.</param>
+    /// <param name="model">The trained autoencoder.</param>
+    /// <param name="test">The test images (the first <see cref="RobustnessSettings.Samples"/> are used).</param>
     public static RobustnessResult Compute(RobustnessSettings settings, Autoencoder model, Dataset test, Action<Corruption, RobustnessLevel>? progress = null)
     {
         settings.Validate();

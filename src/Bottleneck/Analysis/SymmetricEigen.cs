@@ -5,7 +5,7 @@ namespace Bottleneck.Analysis;
 /// A = V·diag(λ)·Vᵀ. Each rotation zeroes one off-diagonal entry; sweeps repeat until the
 /// off-diagonal mass is negligible. Fine for d up to a few hundred.
 /// </summary>
-public static class SymmetricEigen
+internal static class SymmetricEigen
 {
     /// <summary>Eigenvalues λ [d] (unordered) and eigenvectors as the columns of V [d, d].</summary>
     public static (double[] Values, double[,] Vectors) Decompose(double[,] matrix, int maxSweeps = 100)

@@ -11,11 +11,14 @@ namespace Bottleneck.Analysis;
 /// </summary>
 public static class Trustworthiness
 {
+    /// <summary>k when none is given (scikit-learn's default).</summary>
     public const int DefaultNeighbours = 5;
 
+    /// <summary>Trustworthiness (Venna and Kaski, as scikit-learn's) of <paramref name="embedded"/> as a map of the rows of <paramref name="x"/>, with <paramref name="k"/> neighbours.</summary>
     public static double Compute(Tensor x, double[,] embedded, int k = DefaultNeighbours, int threads = 1) =>
         Compute(Points.From(x), embedded, k, threads);
 
+    /// <summary>Trustworthiness of <paramref name="embedded"/> as a map of <paramref name="x"/>, with <paramref name="k"/> neighbours on <paramref name="threads"/> threads: 1 when every map neighbour is a neighbour in the original space.</summary>
     public static double Compute(double[,] x, double[,] embedded, int k = DefaultNeighbours, int threads = 1)
     {
         int n = x.GetLength(0);

@@ -24,6 +24,9 @@ public static class Tsne
 
     /// <summary>Embeds the rows of <paramref name="x"/> [n, d] in two dimensions.</summary>
     /// <param name="progress">Called after each iteration with its index (0-based).</param>
+    /// <param name="x">The points [n, d].</param>
+    /// <param name="settings">Perplexity, iterations, method and seed.</param>
+    /// <param name="cancel">Stops between iterations (an <see cref="OperationCanceledException"/>).</param>
     public static TsneResult Fit(Tensor x, TsneSettings settings, Action<int>? progress = null, CancellationToken cancel = default)
     {
         int n = x.Rows;

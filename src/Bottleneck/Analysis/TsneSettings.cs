@@ -7,23 +7,32 @@ namespace Bottleneck.Analysis;
 /// </summary>
 public sealed record TsneSettings
 {
+    /// <summary>Iterations with early exaggeration and momentum 0.5, before momentum 0.8.</summary>
     public const int ExplorationIterations = 250;
+    /// <summary>The KL divergence is evaluated every this many iterations.</summary>
     public const int CheckEvery = 50;
 
+    /// <summary>The effective number of neighbours each point's affinities spread over.</summary>
     public double Perplexity { get; init; } = 30;
+    /// <summary>The factor P is multiplied by during the exploration iterations.</summary>
     public double EarlyExaggeration { get; init; } = 12;
     /// <summary>Step size; null for "auto".</summary>
     public double? LearningRate { get; init; }
+    /// <summary>The most iterations run.</summary>
     public int Iterations { get; init; } = 1000;
     /// <summary>Stop when the KL divergence (checked every 50 iterations) has not improved for this many iterations.</summary>
     public int IterationsWithoutProgress { get; init; } = 300;
+    /// <summary>Stop when the gradient's norm falls below this.</summary>
     public double MinGradNorm { get; init; } = 1e-7;
     /// <summary>Barnes-Hut opening angle: a quadtree cell is summarised when its width / distance &lt; θ.</summary>
     public double Theta { get; init; } = 0.5;
+    /// <summary>Exact, Barnes-Hut, or chosen by n.</summary>
     public TsneMethod Method { get; init; } = TsneMethod.Auto;
     /// <summary>Largest n for which <see cref="TsneMethod.Auto"/> chooses the exact method.</summary>
     public int ExactLimit { get; init; } = 1000;
+    /// <summary>The initial map: PCA (scaled to std 1e-4) or random.</summary>
     public TsneInit Init { get; init; } = TsneInit.Pca;
+    /// <summary>The seed of the random initial map and of PCA's sign convention.</summary>
     public uint Seed { get; init; }
     /// <summary>Threads for the per-point work; results do not depend on it.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;

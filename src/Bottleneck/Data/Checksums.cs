@@ -5,7 +5,7 @@ using System.Security.Cryptography;
 namespace Bottleneck.Data;
 
 /// <summary>SHA-256 as lowercase hex, the way publishers list them, of bytes, of a file, or of a file's uncompressed contents.</summary>
-public static class Checksums
+internal static class Checksums
 {
     public static string Sha256(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 

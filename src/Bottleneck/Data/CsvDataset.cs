@@ -6,7 +6,15 @@ using CsvHelper.Configuration;
 namespace Bottleneck.Data;
 
 /// <summary>Where a CSV file keeps its integer label, if anywhere.</summary>
-public enum LabelColumn { None, Last, Named }
+public enum LabelColumn
+{
+    /// <summary>Every column is a feature.</summary>
+    None,
+    /// <summary>The last column holds integer labels.</summary>
+    Last,
+    /// <summary>The column whose header is <c>label</c> holds them.</summary>
+    Named,
+}
 
 /// <summary>
 /// Loads a numeric CSV file as a dataset. A first row that is not numeric is a header;
@@ -21,6 +29,7 @@ public static class CsvDataset
     /// <summary>Most values a CSV dataset may hold (a gigabyte of floats).</summary>
     public const int MaxValues = 250_000_000;
 
+    /// <summary>Reads the numeric CSV file at <paramref name="path"/>; a <see cref="DataFormatException"/> naming the line when a value is not a number.</summary>
     public static Dataset Load(string path)
     {
         using var stream = InputFile.OpenRead(path, "CSV file");
@@ -39,6 +48,7 @@ public static class CsvDataset
         stream.Position = 0;
     }
 
+    /// <summary>Reads numeric CSV from <paramref name="text"/>; <paramref name="source"/> names it in messages; <paramref name="labelColumn"/> says where labels are.</summary>
     public static Dataset Read(TextReader text, string source, LabelColumn labelColumn)
     {
         var config = new CsvConfiguration(CultureInfo.InvariantCulture) { HasHeaderRecord = false, TrimOptions = TrimOptions.Trim, MaxFieldSize = MaxCellLength };

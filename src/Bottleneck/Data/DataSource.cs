@@ -13,6 +13,7 @@ public sealed record DataSource(string Dataset, string? DataDir = null, int? Lim
     public string Recorded => Dataset.Length > 4 && Dataset[..4] is "csv:" or "npy:" or "npz:" or "idx:" ? Dataset[..4] + Path.GetFullPath(Dataset[4..])
         : Dataset.StartsWith(ImageFolder.Prefix, StringComparison.Ordinal) ? ImageFolder.Prefix + Path.GetFullPath(Dataset[ImageFolder.Prefix.Length..]) : Dataset;
 
+    /// <summary>Throws a <see cref="SettingException"/> when the dataset argument names nothing readable.</summary>
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(Dataset)) throw new SettingException("dataset", "is empty");
@@ -27,6 +28,7 @@ public sealed record DataSource(string Dataset, string? DataDir = null, int? Lim
     /// arrays, IDX and image folders keep their values (8-bit pixels divided by 255). A named dataset found nowhere is downloaded.
     /// </summary>
     /// <param name="log">Lines about where the data was found or fetched from.</param>
+    /// <param name="seed">The seed of the split when the data has no published one.</param>
     public (Dataset Train, Dataset Test) Load(uint seed, Action<string>? log = null)
     {
         Validate();

@@ -8,11 +8,16 @@ namespace Bottleneck.Data;
 /// </summary>
 public sealed class Dataset
 {
+    /// <summary>The dataset's name, for messages and results files.</summary>
     public string Name { get; }
+    /// <summary>The samples as rows: [n, features].</summary>
     public Tensor Features { get; }
+    /// <summary>One integer label per sample, or null.</summary>
     public int[]? Labels { get; }
+    /// <summary>The per-sample image shape ([C, H, W]), or null for plain vectors.</summary>
     public int[]? ImageShape { get; }
 
+    /// <summary>A dataset of the rows of <paramref name="features"/> [n, f], with optional <paramref name="labels"/> [n] and an <paramref name="imageShape"/> whose size is f; <paramref name="name"/> names it in messages.</summary>
     public Dataset(string name, Tensor features, int[]? labels = null, int[]? imageShape = null)
     {
         if (features.Shape.Length != 2) throw new ArgumentException("features must be a [samples, features] matrix");
@@ -23,7 +28,9 @@ public sealed class Dataset
         (Name, Features, Labels, ImageShape) = (name, features, labels, imageShape);
     }
 
+    /// <summary>Samples.</summary>
     public int Count => Features.Rows;
+    /// <summary>Values per sample.</summary>
     public int FeatureCount => Features.RowSize;
 
     /// <summary>Per-sample shape a model sees: the image shape if there is one, else [features].</summary>
@@ -42,5 +49,6 @@ public sealed class Dataset
         return new Dataset(name ?? Name, rows, labels, ImageShape);
     }
 
+    /// <summary>The same samples' labels and shape with other <paramref name="features"/> (e.g. scaled).</summary>
     public Dataset WithFeatures(Tensor features) => new(Name, features, Labels, ImageShape);
 }

@@ -9,6 +9,7 @@ namespace Bottleneck.Data;
 /// </summary>
 public static class DatasetCatalog
 {
+    /// <summary>The named datasets (digits and the MNIST family).</summary>
     public static IReadOnlyList<string> Names { get; } =
         ["digits", .. MnistFamily.All.Select(d => d.Name), "csv:PATH", "npy:PATH", "npz:PATH", "idx:DIR", "images:DIR"];
 
@@ -21,6 +22,9 @@ public static class DatasetCatalog
     /// folder, an .npz with x_test, an image folder with train/ and test/); otherwise <c>Test</c> is null.
     /// </summary>
     /// <param name="log">Lines about where the data was found, fetched from, or what was skipped.</param>
+    /// <param name="spec">The dataset argument: a name, or <c>csv:</c>, <c>npy:</c>, <c>npz:</c>, <c>idx:</c>, <c>images:</c> with a path.</param>
+    /// <param name="dataDir">Where named datasets are looked for first (and downloaded to).</param>
+    /// <param name="allowDownload">Whether a named dataset found nowhere may be downloaded.</param>
     public static (Dataset Data, Dataset? Test) LoadParts(string spec, string? dataDir = null, bool allowDownload = true, Action<string>? log = null)
     {
         if (spec == "digits") return (Digits.Load(), null);

@@ -8,6 +8,7 @@ namespace Bottleneck.Data;
 public sealed class DatasetNotFoundException(DatasetSearchResult search, string? downloadFailure = null)
     : IOException(Describe(search, downloadFailure))
 {
+    /// <summary>Where the dataset was looked for, and what was found in each place.</summary>
     public DatasetSearchResult Search => search;
 
     private static string Describe(DatasetSearchResult search, string? downloadFailure) =>

@@ -9,10 +9,14 @@ namespace Bottleneck.Data;
 /// </summary>
 public sealed record DatasetPlaces(string? DataDir, string? EnvironmentDir, string CacheRoot, string SystemRoot)
 {
+    /// <summary>The environment variable naming the user's data folder.</summary>
     public const string DataVariable = "BOTTLENECK_DATA";
+    /// <summary>The environment variable naming the system's dataset folder.</summary>
     public const string SystemVariable = "BOTTLENECK_SYSTEM_DATASETS";
+    /// <summary>The system's dataset folder when the variable is unset (where Debian's dataset packages install).</summary>
     public const string DefaultSystemRoot = "/usr/share/datasets";
 
+    /// <summary>The places to look, in order: <paramref name="dataDir"/> when given, the user's data folder, the system's.</summary>
     public static DatasetPlaces FromEnvironment(string? dataDir)
     {
         // The XDG base-directory spec says a relative XDG_CACHE_HOME is invalid and must be ignored.

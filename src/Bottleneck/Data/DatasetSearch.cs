@@ -8,8 +8,10 @@ namespace Bottleneck.Data;
 /// </summary>
 public static class DatasetSearch
 {
+    /// <summary>Looks for <paramref name="dataset"/> in every place of <paramref name="places"/> meant for it.</summary>
     public static DatasetSearchResult Search(IdxDataset dataset, DatasetPlaces places) => Search(dataset, places.For(dataset.Name));
 
+    /// <summary>Looks for <paramref name="dataset"/> in <paramref name="places"/>, in order; the first complete and intact copy is used.</summary>
     public static DatasetSearchResult Search(IdxDataset dataset, IEnumerable<DatasetPlace> places)
     {
         var looked = new List<PlaceReport>();

@@ -16,6 +16,7 @@ public sealed class Downloader : IDisposable
     /// <summary>A base URL that replaces every dataset's mirrors: files are fetched from BASE/NAME/FILE (an in-house mirror; tests).</summary>
     public const string MirrorVariable = "BOTTLENECK_MIRROR";
 
+    /// <summary>How long a read may stall before the download gives up.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
     private const int ChunkSize = 1 << 16;
@@ -23,6 +24,7 @@ public sealed class Downloader : IDisposable
     private readonly HttpClient _http;
     private readonly TimeSpan _timeout;
 
+    /// <summary>A downloader whose reads give up after <paramref name="timeout"/> without data (<see cref="DefaultTimeout"/> when null).</summary>
     public Downloader(TimeSpan? timeout = null)
     {
         _timeout = timeout ?? DefaultTimeout;
@@ -199,5 +201,6 @@ public sealed class Downloader : IDisposable
         catch (UnauthorizedAccessException) { }
     }
 
+    /// <summary>Releases the HTTP client.</summary>
     public void Dispose() => _http.Dispose();
 }

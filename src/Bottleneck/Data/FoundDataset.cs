@@ -14,7 +14,9 @@ public sealed class FoundDataset
         BytesOnDisk = paths.Sum(p => new FileInfo(p).Length);
     }
 
+    /// <summary>The dataset found.</summary>
     public IdxDataset Source { get; }
+    /// <summary>Where it was found.</summary>
     public DatasetPlace Place { get; }
 
     /// <summary>The files used, in the order of <see cref="IdxDataset.Files"/>.</summary>
@@ -23,13 +25,17 @@ public sealed class FoundDataset
     /// <summary>Files accepted on their IDX structure alone, because no checksum of their form is published.</summary>
     public IReadOnlyList<string> Unverified { get; }
 
+    /// <summary>The size of its four files.</summary>
     public long BytesOnDisk { get; }
+    /// <summary>Training samples.</summary>
     public int TrainCount => _files[0].Count;
+    /// <summary>Test samples.</summary>
     public int TestCount => _files[2].Count;
 
     /// <summary>Per-image shape, [1, rows, columns].</summary>
     public int[] ImageShape => [1, _files[0].Dimensions[1], _files[0].Dimensions[2]];
 
+    /// <summary>The published train and test splits, pixels scaled to [0, 1].</summary>
     public (Dataset Train, Dataset Test) ToSplit() =>
         (Idx.ToDataset(Source.Name, _files[0], _files[1]), Idx.ToDataset(Source.Name, _files[2], _files[3]));
 }

@@ -11,7 +11,7 @@ namespace Bottleneck.Data;
 /// Images are idx3 [count, rows, columns], labels idx1 [count]. A file may be gzip-compressed;
 /// that is told by its first two bytes (1f 8b), never by its name.
 /// </summary>
-public static class Idx
+internal static class Idx
 {
     public const int ImagesMagic = 0x00000803;
     public const int LabelsMagic = 0x00000801;

@@ -15,5 +15,6 @@ public sealed record IdxDataset(
     /// <summary>What each label means, by label, when the publisher names the classes (reports show these instead of numbers).</summary>
     public IReadOnlyList<string>? ClassNames { get; init; }
 
+    /// <summary>The four files, in the order train images, train labels, test images, test labels.</summary>
     public IReadOnlyList<PublishedFile> Files => [TrainImages, TrainLabels, TestImages, TestLabels];
 }

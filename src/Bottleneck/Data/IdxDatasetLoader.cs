@@ -5,7 +5,7 @@ namespace Bottleneck.Data;
 /// downloading them into the user cache first when they are nowhere and a downloader is given.
 /// No download is attempted when the files are found locally.
 /// </summary>
-public static class IdxDatasetLoader
+internal static class IdxDatasetLoader
 {
     public static (Dataset Train, Dataset Test) Load(IdxDataset dataset, DatasetPlaces places, Downloader? downloader,
         Action<string>? log = null, CancellationToken cancel = default)

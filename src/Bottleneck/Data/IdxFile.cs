@@ -5,7 +5,7 @@ namespace Bottleneck.Data;
 /// header announces and the decompressed bytes of the whole file (header included, so a
 /// checksum of <see cref="Content"/> is the checksum of the uncompressed file).
 /// </summary>
-public sealed class IdxFile
+internal sealed class IdxFile
 {
     public string FileName { get; }
     public int[] Dimensions { get; }

@@ -6,7 +6,7 @@ namespace Bottleneck.Data;
 /// (or "idx3") and "labels" (or "idx1"), the test ones those with "t10k" or "test" instead of "train". No published
 /// checksum is asked for, unlike the named datasets. Pixels are divided by 255.
 /// </summary>
-public static class IdxFolder
+internal static class IdxFolder
 {
     /// <summary>How a dataset name says it is an IDX folder: <c>idx:DIR</c>.</summary>
     public const string Prefix = "idx:";

@@ -12,7 +12,7 @@ namespace Bottleneck.Data;
 /// to N×N, bilinear; without it every image must have one size), <c>skip-bad</c> (skip unreadable files, counted,
 /// instead of refusing the folder). Pixels are divided by 255, channel-major [C, H, W].
 /// </summary>
-public static class ImageFolder
+internal static class ImageFolder
 {
     /// <summary>How a dataset name says it is an image folder: <c>images:DIR</c>, options after a <c>?</c>.</summary>
     public const string Prefix = "images:";
@@ -26,7 +26,7 @@ public static class ImageFolder
     public sealed record Options(int? Channels, int? Size, bool SkipBad);
 
     /// <summary>The images, a published test split when the folder has train/ and test/, and the files skipped as unreadable.</summary>
-    public sealed record Loaded(Dataset Train, Dataset? Test, IReadOnlyList<string> Skipped, IReadOnlyList<string> ClassNames);
+    internal sealed record Loaded(Dataset Train, Dataset? Test, IReadOnlyList<string> Skipped, IReadOnlyList<string> ClassNames);
 
     /// <summary>The folder an <c>images:DIR?…</c> name points at, without its options.</summary>
     public static string PathOf(string spec)

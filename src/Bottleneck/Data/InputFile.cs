@@ -5,10 +5,12 @@ namespace Bottleneck.Data;
 /// regular file with something in it. A FIFO, a socket or a device reports a size of 0, so refusing empty files
 /// also keeps a read from blocking for ever on a pipe or streaming without end from <c>/dev/zero</c>.
 /// </summary>
-public static class InputFile
+internal static class InputFile
 {
     /// <summary>The file for reading; a <see cref="DataFormatException"/> naming it when it is missing, a folder, empty, not a regular file, or larger than <paramref name="maxBytes"/>.</summary>
     /// <param name="what">What the file should be, for messages: "CSV file", "model file".</param>
+    /// <param name="path">The file.</param>
+    /// <param name="maxBytes">The largest size accepted.</param>
     public static FileStream OpenRead(string path, string what, long maxBytes = long.MaxValue)
     {
         Check(path, what, maxBytes);

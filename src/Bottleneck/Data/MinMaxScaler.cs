@@ -5,9 +5,11 @@ namespace Bottleneck.Data;
 /// <summary>scikit-learn's MinMaxScaler to [0, 1]: x' = (x − min) / (max − min), constant columns left at scale 1.</summary>
 public sealed class MinMaxScaler : Scaler
 {
+    /// <inheritdoc/>
     public override ScalerKind Kind => ScalerKind.MinMax;
 
-    protected override (double[] Shift, double[] Scale) Compute(Tensor x)
+    /// <inheritdoc/>
+    private protected override (double[] Shift, double[] Scale) Compute(Tensor x)
     {
         int f = x.RowSize;
         var min = Enumerable.Repeat(double.PositiveInfinity, f).ToArray();

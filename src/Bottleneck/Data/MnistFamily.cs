@@ -27,6 +27,7 @@ namespace Bottleneck.Data;
 /// </remarks>
 public static class MnistFamily
 {
+    /// <summary>MNIST (LeCun et al.): handwritten digits, 60,000 + 10,000 images of 28×28.</summary>
     public static IdxDataset Mnist { get; } = new(
         "mnist", "MNIST handwritten digits",
         [new Uri("https://ossci-datasets.s3.amazonaws.com/mnist/"), new Uri("http://yann.lecun.com/exdb/mnist/")],
@@ -43,6 +44,7 @@ public static class MnistFamily
             "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
             "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"));
 
+    /// <summary>Fashion-MNIST (Xiao et al.): Zalando's clothing images, 60,000 + 10,000 of 28×28.</summary>
     public static IdxDataset FashionMnist { get; } = new(
         "fashion-mnist", "Fashion-MNIST (Zalando article images)",
         [new Uri("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"),
@@ -64,6 +66,7 @@ public static class MnistFamily
         ClassNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
     };
 
+    /// <summary>Kuzushiji-MNIST (Clanuwat et al.): cursive Japanese characters, 60,000 + 10,000 of 28×28.</summary>
     public static IdxDataset Kmnist { get; } = new(
         "kmnist", "Kuzushiji-MNIST (cursive Japanese characters)",
         [new Uri("http://codh.rois.ac.jp/kmnist/dataset/kmnist/")],
@@ -76,7 +79,9 @@ public static class MnistFamily
         ClassNames = ["o", "ki", "su", "tsu", "na", "ha", "ma", "ya", "re", "wo"],
     };
 
+    /// <summary>The three, in that order.</summary>
     public static IReadOnlyList<IdxDataset> All { get; } = [Mnist, FashionMnist, Kmnist];
 
+    /// <summary>The dataset named <paramref name="name"/>, or null.</summary>
     public static IdxDataset? Find(string name) => All.FirstOrDefault(d => d.Name == name);
 }

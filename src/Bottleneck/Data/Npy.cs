@@ -13,7 +13,7 @@ namespace Bottleneck.Data;
 /// since reading them would mean running pickled code. Written by hand: no NuGet package reads .npy without pulling
 /// in a Python runtime, and the format is one short header.
 /// </summary>
-public static partial class Npy
+internal static partial class Npy
 {
     /// <summary>The largest header numpy writes is far smaller; a longer one is not a .npy header.</summary>
     private const int MaxHeaderBytes = 1 << 16;
@@ -22,6 +22,8 @@ public static partial class Npy
 
     /// <summary>Reads one array from <paramref name="stream"/>, whose remaining length is <paramref name="length"/> bytes.</summary>
     /// <param name="source">The file (and entry) for messages.</param>
+    /// <param name="stream">The stream, at the array's magic string.</param>
+    /// <param name="length">Bytes left in it.</param>
     public static NpyArray Read(Stream stream, long length, string source)
     {
         Span<byte> preamble = stackalloc byte[12];

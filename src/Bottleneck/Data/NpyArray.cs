@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 namespace Bottleneck.Data;
 
 /// <summary>An array read from a .npy file: its shape, dtype and memory order, and its bytes as stored.</summary>
-public sealed class NpyArray(long[] shape, NpyType type, bool fortranOrder, byte[] raw)
+internal sealed class NpyArray(long[] shape, NpyType type, bool fortranOrder, byte[] raw)
 {
     /// <summary>The array's dimensions, as numpy's <c>shape</c>.</summary>
     public IReadOnlyList<long> Shape { get; } = shape;

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace Bottleneck.Data;
 
 /// <summary>A numeric NumPy dtype as a .npy header spells it (<c>'&lt;f4'</c>, <c>'|u1'</c>, <c>'&gt;i8'</c>): kind, size and byte order.</summary>
-public sealed record NpyType(char Kind, int Size, bool BigEndian)
+internal sealed record NpyType(char Kind, int Size, bool BigEndian)
 {
     /// <summary>numpy's own name for it: uint8, float32, …</summary>
     public string Name => Kind switch

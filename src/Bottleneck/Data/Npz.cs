@@ -6,7 +6,7 @@ namespace Bottleneck.Data;
 /// Reads arrays from NumPy's <c>.npz</c> archive: a zip file of <c>.npy</c> entries, stored (<c>np.savez</c>) or
 /// deflated (<c>np.savez_compressed</c>), read with .NET's own zip support.
 /// </summary>
-public sealed class Npz : IDisposable
+internal sealed class Npz : IDisposable
 {
     private readonly ZipArchive _zip;
     private readonly string _path;

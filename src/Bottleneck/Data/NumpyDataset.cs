@@ -8,7 +8,7 @@ namespace Bottleneck.Data;
 /// <c>y_test</c>; other array names are chosen with <c>npz:PATH?x=images&amp;y=labels&amp;x_test=…&amp;y_test=…</c>.
 /// uint8 values are divided by 255; every other type is kept as it is.
 /// </summary>
-public static class NumpyDataset
+internal static class NumpyDataset
 {
     private static readonly string[] Roles = ["x", "y", "x_test", "y_test"];
 

@@ -3,6 +3,7 @@ namespace Bottleneck.Data;
 /// <summary>What Bottleneck found at one place it looked for a dataset, and why it was not used (<see cref="Detail"/>) if it was not.</summary>
 public sealed record PlaceReport(DatasetPlace Place, PlaceStatus Status, string Detail)
 {
+    /// <summary>Whether the data was read from this place.</summary>
     public bool Used => Status == PlaceStatus.Used;
 
     /// <summary>"used", "no such directory", "incomplete: … missing", "corrupt: …".</summary>
@@ -14,5 +15,6 @@ public sealed record PlaceReport(DatasetPlace Place, PlaceStatus Status, string 
         _ => Detail,
     };
 
+    /// <inheritdoc/>
     public override string ToString() => $"{Place.Directory} ({Reason})";
 }

@@ -10,7 +10,7 @@ namespace Bottleneck.Data;
 /// grow past <see cref="MaxNodes"/> nodes once expanded (a "billion laughs" bomb). Every problem is a one-line
 /// <see cref="DataFormatException"/> with the line it is on.
 /// </summary>
-public static class SafeYaml
+internal static class SafeYaml
 {
     /// <summary>Values a document may hold once its aliases are expanded; a model or pipeline file needs a few hundred.</summary>
     public const int MaxNodes = 100_000;

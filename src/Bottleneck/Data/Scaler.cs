@@ -5,9 +5,10 @@ namespace Bottleneck.Data;
 /// <summary>A per-feature affine map x' = (x − shift) / scale, fitted on one matrix and applied to any.</summary>
 public abstract class Scaler
 {
-    protected double[] Shift { get; private set; } = [];
-    protected double[] Scale { get; private set; } = [];
+    private protected double[] Shift { get; private set; } = [];
+    private protected double[] Scale { get; private set; } = [];
 
+    /// <summary>Which scaling this is.</summary>
     public abstract ScalerKind Kind { get; }
 
     /// <summary>Learns the per-feature shift and scale from <paramref name="x"/> [n, features].</summary>
@@ -17,8 +18,9 @@ public abstract class Scaler
         return this;
     }
 
-    protected abstract (double[] Shift, double[] Scale) Compute(Tensor x);
+    private protected abstract (double[] Shift, double[] Scale) Compute(Tensor x);
 
+    /// <summary>The scaled copy of <paramref name="x"/> [n, f], by the statistics <see cref="Fit"/> took.</summary>
     public Tensor Transform(Tensor x)
     {
         if (x.RowSize != Shift.Length) throw new ArgumentException($"scaler was fitted on {Shift.Length} features, got {x.RowSize}");
@@ -32,10 +34,11 @@ public abstract class Scaler
         return y;
     }
 
+    /// <summary>Fits on <paramref name="x"/> and scales it.</summary>
     public Tensor FitTransform(Tensor x) => Fit(x).Transform(x);
 
     /// <summary>Per-column mean and population variance, accumulated in double like scikit-learn.</summary>
-    protected static (double[] Mean, double[] Variance) Moments(Tensor x)
+    private protected static (double[] Mean, double[] Variance) Moments(Tensor x)
     {
         int f = x.RowSize;
         var mean = new double[f];

@@ -14,8 +14,10 @@ public enum ScalerKind
 /// <summary>Names and construction of <see cref="ScalerKind"/> values.</summary>
 public static class ScalerKinds
 {
+    /// <summary>The names settings accept, in <see cref="ScalerKind"/> order.</summary>
     public static IReadOnlyList<string> Names { get; } = ["standard", "minmax", "none"];
 
+    /// <summary>The setting's name of this scaling.</summary>
     public static string Name(this ScalerKind kind) => Names[(int)kind];
 
     /// <summary>Reads "standard", "minmax" or "none"; a <see cref="SettingException"/> for anything else.</summary>

@@ -9,6 +9,7 @@ namespace Bottleneck.Data;
 /// </summary>
 public static class TrainTestSplit
 {
+    /// <summary>A shuffle of 0…<paramref name="n"/>−1 seeded by <paramref name="seed"/>, cut into train and test indices with <paramref name="testFraction"/> of them (rounded) for testing.</summary>
     public static (int[] Train, int[] Test) Indices(int n, double testFraction, uint seed)
     {
         if (!(testFraction > 0 && testFraction < 1)) throw new ArgumentException($"test fraction must lie strictly between 0 and 1, got {testFraction}");
@@ -20,6 +21,7 @@ public static class TrainTestSplit
         return (p[nTest..], p[..nTest]);
     }
 
+    /// <summary>Splits <paramref name="data"/> by <see cref="Indices"/>.</summary>
     public static (Dataset Train, Dataset Test) Split(Dataset data, double testFraction, uint seed)
     {
         var (train, test) = Indices(data.Count, testFraction, seed);

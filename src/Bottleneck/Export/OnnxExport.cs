@@ -44,6 +44,9 @@ public static class OnnxExport
 
     /// <summary>The ONNX model as bytes.</summary>
     /// <param name="metadata">Key–value pairs for the model's metadata_props (e.g. a checkpoint's training settings).</param>
+    /// <param name="model">The trained autoencoder.</param>
+    /// <param name="spec">Its architecture, which names the graph's nodes.</param>
+    /// <param name="part">The whole model, the encoder or the decoder.</param>
     public static byte[] ToBytes(Autoencoder model, ModelSpec spec, ModelPart part, IReadOnlyDictionary<string, string> metadata)
     {
         var (inputName, outputName) = Names(part);

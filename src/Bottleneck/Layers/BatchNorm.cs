@@ -8,19 +8,27 @@ namespace Bottleneck.Layers;
 // Eval: the running statistics replace μ and σ².
 // Backward (training): dx = γ/(N·√(σ² + ε)) · (N·dy − Σdy − x̂·Σ(dy·x̂)); dγ += Σ dy·x̂; dβ += Σ dy.
 // Channels are independent, so they run in parallel; each channel sums in a fixed order.
+/// <summary>Batch normalisation over the channels, as PyTorch's BatchNorm1d and BatchNorm2d: batch statistics in training, the running ones in eval mode.</summary>
 public abstract class BatchNorm : Layer
 {
     private readonly double[] _mean, _invStd;   // per channel, from the last forward pass, for backward
 
+    /// <summary>Channels normalised (C).</summary>
     public int NumFeatures { get; }
+    /// <summary>ε added to the variance before the square root.</summary>
     public double Epsilon { get; }
+    /// <summary>The weight of the newest batch in the running statistics (PyTorch's momentum).</summary>
     public double Momentum { get; }
+    /// <summary>γ, the per-channel scale: [C], initialised to 1.</summary>
     public Parameter Weight { get; }   // γ: [C]
+    /// <summary>β, the per-channel shift: [C], initialised to 0.</summary>
     public Parameter Bias { get; }     // β: [C]
+    /// <summary>The running mean of each channel, used in eval mode: [C].</summary>
     public Tensor RunningMean { get; }
+    /// <summary>The running (unbiased) variance of each channel, used in eval mode: [C].</summary>
     public Tensor RunningVar { get; }
 
-    protected BatchNorm(int numFeatures, double epsilon, double momentum)
+    private protected BatchNorm(int numFeatures, double epsilon, double momentum)
     {
         if (numFeatures < 1) throw new ArgumentException($"BatchNorm needs at least one feature, got {numFeatures}");
         (NumFeatures, Epsilon, Momentum) = (numFeatures, epsilon, momentum);
@@ -32,10 +40,13 @@ public abstract class BatchNorm : Layer
         ResetParameters(InitScheme.KaimingUniform, new RandomState(0));
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyList<Parameter> Parameters => [Weight, Bias];
+    /// <inheritdoc/>
     public override IReadOnlyList<(string Name, Tensor Value)> Buffers => [("running_mean", RunningMean), ("running_var", RunningVar)];
 
     // γ = 1, β = 0, and fresh statistics, whatever the scheme (as in both frameworks).
+    /// <inheritdoc/>
     public override void ResetParameters(InitScheme scheme, RandomState rng)
     {
         Weight.Value.Span.Fill(1f);
@@ -44,8 +55,10 @@ public abstract class BatchNorm : Layer
         RunningVar.Span.Fill(1f);
     }
 
+    /// <inheritdoc/>
     public override void Forward(Tensor x, Tensor y) => Workers.For(NumFeatures, new ForwardJob(this, x, y));
 
+    /// <inheritdoc/>
     public override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx) => Workers.For(NumFeatures, new BackwardJob(this, x, dy, dx));
 
     // y[:, c] = γ_c·(x[:, c] − μ_c)/√(σ²_c + ε) + β_c, with the batch's statistics in training (updating the running ones) or the running ones in eval.

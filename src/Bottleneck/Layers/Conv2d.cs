@@ -5,15 +5,24 @@ namespace Bottleneck.Layers;
 // Conv2d: y = W ⋆ x + b.  x: [B, Cin, H, W]  W: [Cout, Cin, k, k]  b: [Cout]  y: [B, Cout, Ho, Wo],
 // Ho = ⌊(H + 2p − k)/s⌋ + 1.  The batch is unfolded into one matrix, cols: [Cin·k·k, B·Ho·Wo], so forward
 // and both gradients are single large GEMMs.
+/// <summary>A 2-D convolution, as PyTorch's <c>nn.Conv2d</c> with square kernels and zero padding.</summary>
+/// <param name="inChannels">Cin, channels of the input.</param>
+/// <param name="outChannels">Cout, channels of the output.</param>
+/// <param name="kernelSize">k, the kernel's height and width.</param>
+/// <param name="stride">The step between kernel positions.</param>
+/// <param name="padding">Zeros added on every side of the input.</param>
+/// <param name="bias">Whether a per-channel bias is added.</param>
 public sealed class Conv2d(int inChannels, int outChannels, int kernelSize, int stride = 1, int padding = 0, bool bias = true)
     : ConvolutionLayer("Conv2d", inChannels, outChannels, kernelSize, stride, padding, bias, [outChannels, inChannels, kernelSize, kernelSize])
 {
+    /// <inheritdoc/>
     public override void ResetParameters(InitScheme scheme, RandomState rng)
     {
         int receptive = KernelSize * KernelSize;
         Init.WeightAndBias(Weight.Value, Bias?.Value, InChannels * receptive, OutChannels * receptive, scheme, rng);
     }
 
+    /// <inheritdoc/>
     public override int[] OutputShape(int[] inputShape)
     {
         var (height, width) = CheckInput(inputShape);
@@ -21,6 +30,7 @@ public sealed class Conv2d(int inChannels, int outChannels, int kernelSize, int 
         return [OutChannels, Geometry.OutHeight, Geometry.OutWidth];
     }
 
+    /// <inheritdoc/>
     public override void Forward(Tensor x, Tensor y)
     {
         var ws = BuffersFor(x, OutChannels);
@@ -29,6 +39,7 @@ public sealed class Conv2d(int inChannels, int outChannels, int kernelSize, int 
         Conv.ToBatchMajor(ws.ChannelMajor, y, Workers, Bias?.Value);                                     // y = that + b
     }
 
+    /// <inheritdoc/>
     public override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx)
     {
         var ws = BuffersFor(x, OutChannels);                                    // cols still holds unfold(x)
@@ -40,5 +51,6 @@ public sealed class Conv2d(int inChannels, int outChannels, int kernelSize, int 
         Conv.Fold(ws.Cols, Geometry, dx, Workers);                                                         // dx = fold(dcols)
     }
 
+    /// <inheritdoc/>
     public override string ToString() => Describe("Conv2d");
 }

@@ -6,8 +6,17 @@ namespace Bottleneck.Layers;
 // y: [B, Cout, Ho, Wo],  Ho = (H − 1)·s − 2p + k + output_padding.
 // It runs Conv2d's steps in reverse over the geometry of its output image (the convolution that maps y's
 // shape back to x's): the product Wᵀ·x gives the columns, which fold (sum) into y.
+/// <summary>A transposed 2-D convolution (the adjoint of <see cref="Conv2d"/>), as PyTorch's <c>nn.ConvTranspose2d</c>; the decoder's upsampling layer.</summary>
 public sealed class ConvTranspose2d : ConvolutionLayer
 {
+    /// <summary>A transposed convolution with square kernels; <paramref name="outputPadding"/> must lie in [0, stride).</summary>
+    /// <param name="inChannels">Cin, channels of the input.</param>
+    /// <param name="outChannels">Cout, channels of the output.</param>
+    /// <param name="kernelSize">k, the kernel's height and width.</param>
+    /// <param name="stride">The upsampling step.</param>
+    /// <param name="padding">Rows and columns removed from every side of the full output.</param>
+    /// <param name="outputPadding">Extra rows and columns on the bottom and right, to reach an exact output size.</param>
+    /// <param name="bias">Whether a per-channel bias is added.</param>
     public ConvTranspose2d(int inChannels, int outChannels, int kernelSize, int stride = 1, int padding = 0, int outputPadding = 0, bool bias = true)
         : base("ConvTranspose2d", inChannels, outChannels, kernelSize, stride, padding, bias, [inChannels, outChannels, kernelSize, kernelSize])
     {
@@ -16,15 +25,18 @@ public sealed class ConvTranspose2d : ConvolutionLayer
         OutputPadding = outputPadding;
     }
 
+    /// <summary>Extra rows and columns added to the output's bottom and right (PyTorch's output_padding).</summary>
     public int OutputPadding { get; }
 
     // PyTorch takes fan-in from the weight's second dimension, which for a transposed convolution is the output channels.
+    /// <inheritdoc/>
     public override void ResetParameters(InitScheme scheme, RandomState rng)
     {
         int receptive = KernelSize * KernelSize;
         Init.WeightAndBias(Weight.Value, Bias?.Value, OutChannels * receptive, InChannels * receptive, scheme, rng);
     }
 
+    /// <inheritdoc/>
     public override int[] OutputShape(int[] inputShape)
     {
         var (height, width) = CheckInput(inputShape);
@@ -35,6 +47,7 @@ public sealed class ConvTranspose2d : ConvolutionLayer
         return [OutChannels, h, w];
     }
 
+    /// <inheritdoc/>
     public override void Forward(Tensor x, Tensor y)
     {
         var ws = BuffersFor(x, InChannels);
@@ -43,6 +56,7 @@ public sealed class ConvTranspose2d : ConvolutionLayer
         Conv.Fold(ws.Cols, Geometry, y, Workers, Bias?.Value);                                              // y = fold(cols) + b
     }
 
+    /// <inheritdoc/>
     public override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx)
     {
         var ws = BuffersFor(x, InChannels);
@@ -55,5 +69,6 @@ public sealed class ConvTranspose2d : ConvolutionLayer
         Conv.ToBatchMajor(ws.ChannelMajor, dx, Workers);                                                    // dx
     }
 
+    /// <inheritdoc/>
     public override string ToString() => Describe("ConvTranspose2d", $", op{OutputPadding}");
 }

@@ -6,11 +6,12 @@ namespace Bottleneck.Layers;
 // geometry: Conv2d's input, ConvTranspose2d's output), a weight and an optional bias, and the buffers of each
 // batch size, made once and reused: the unfolded image cols [C·k·k, B·P], one activation channel-major
 // [C′, B·P], and one partial weight gradient per run of samples.
+/// <summary>What <see cref="Conv2d"/> and <see cref="ConvTranspose2d"/> share: a square kernel sliding with a stride over a zero-padded image, a weight and an optional bias.</summary>
 public abstract class ConvolutionLayer : Layer
 {
     private readonly Dictionary<int, Workspace> _workspaces = [];
 
-    protected ConvolutionLayer(string kind, int inChannels, int outChannels, int kernelSize, int stride, int padding, bool bias, int[] weightShape)
+    private protected ConvolutionLayer(string kind, int inChannels, int outChannels, int kernelSize, int stride, int padding, bool bias, int[] weightShape)
     {
         if (inChannels < 1 || outChannels < 1 || kernelSize < 1 || stride < 1 || padding < 0)
             throw new ArgumentException($"invalid {kind}({inChannels} → {outChannels}, k{kernelSize}, s{stride}, p{padding})");
@@ -19,18 +20,26 @@ public abstract class ConvolutionLayer : Layer
         Bias = bias ? new Parameter("bias", outChannels) : null;
     }
 
+    /// <summary>Channels of the input.</summary>
     public int InChannels { get; }
+    /// <summary>Channels of the output.</summary>
     public int OutChannels { get; }
+    /// <summary>The kernel's height and width.</summary>
     public int KernelSize { get; }
+    /// <summary>The step between kernel positions.</summary>
     public int Stride { get; }
+    /// <summary>Zero padding on every side (of the input for Conv2d, removed from the output for ConvTranspose2d).</summary>
     public int Padding { get; }
+    /// <summary>The kernel, in PyTorch's layout: [Cout, Cin, k, k] for Conv2d, [Cin, Cout, k, k] for ConvTranspose2d.</summary>
     public Parameter Weight { get; }
+    /// <summary>The per-output-channel bias [Cout], or null when the layer has none.</summary>
     public Parameter? Bias { get; }    // [Cout]
 
+    /// <inheritdoc/>
     public sealed override IReadOnlyList<Parameter> Parameters => Bias is null ? [Weight] : [Weight, Bias];
 
     /// <summary>The window's geometry for the last input shape seen; set by <see cref="Layer.OutputShape"/>.</summary>
-    protected ConvGeometry Geometry { get; set; }
+    private protected ConvGeometry Geometry { get; set; }
 
     /// <summary>The height and width of an input [C, H, W] with <see cref="InChannels"/> channels, or an exception naming the layer.</summary>
     protected (int Height, int Width) CheckInput(int[] inputShape)
@@ -61,6 +70,6 @@ public abstract class ConvolutionLayer : Layer
     /// <param name="Partials">One weight gradient per run of samples, added in run order.</param>
     protected sealed record Workspace(Tensor Cols, Tensor ChannelMajor, float[][] Partials);
 
-    protected string Describe(string kind, string extra = "") =>
+    private protected string Describe(string kind, string extra = "") =>
         $"{kind}({InChannels} → {OutChannels}, k{KernelSize}, s{Stride}, p{Padding}{extra}{(Bias is null ? ", no bias" : "")})";
 }

@@ -3,13 +3,19 @@ using Bottleneck.Tensors;
 namespace Bottleneck.Layers;
 
 // Dense (PyTorch's Linear): y = x·Wᵀ + b.  x: [B, In]  W: [Out, In]  b: [Out]  y: [B, Out]
+/// <summary>A fully connected layer, y = x·Wᵀ + b, as PyTorch's <c>nn.Linear</c>. x: [B, In], y: [B, Out].</summary>
 public sealed class Dense : Layer
 {
+    /// <summary>Input features.</summary>
     public int InFeatures { get; }
+    /// <summary>Output features.</summary>
     public int OutFeatures { get; }
+    /// <summary>W: [Out, In], PyTorch's layout.</summary>
     public Parameter Weight { get; }   // [Out, In]
+    /// <summary>b: [Out].</summary>
     public Parameter Bias { get; }     // [Out]
 
+    /// <summary>A layer from <paramref name="inFeatures"/> to <paramref name="outFeatures"/> values, with a bias; weights are drawn by <see cref="Layer.ResetParameters"/>.</summary>
     public Dense(int inFeatures, int outFeatures)
     {
         if (inFeatures < 1 || outFeatures < 1) throw new ArgumentException($"Dense needs positive sizes, got {inFeatures} → {outFeatures}");
@@ -18,11 +24,14 @@ public sealed class Dense : Layer
         Bias = new Parameter("bias", outFeatures);
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyList<Parameter> Parameters => [Weight, Bias];
 
+    /// <inheritdoc/>
     public override void ResetParameters(InitScheme scheme, RandomState rng) =>
         Init.WeightAndBias(Weight.Value, Bias.Value, InFeatures, OutFeatures, scheme, rng);
 
+    /// <inheritdoc/>
     public override int[] OutputShape(int[] inputShape)
     {
         if (Tensor.ElementCount(inputShape) != InFeatures)
@@ -30,6 +39,7 @@ public sealed class Dense : Layer
         return [OutFeatures];
     }
 
+    /// <inheritdoc/>
     public override void Forward(Tensor x, Tensor y)
     {
         var input = new Matrix(x.Data, x.Rows, InFeatures);
@@ -37,6 +47,7 @@ public sealed class Dense : Layer
         Elementwise.AddRowVector(y.Span, Bias.Value.Span);                         // y += b
     }
 
+    /// <inheritdoc/>
     public override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx)
     {
         var input = new Matrix(x.Data, x.Rows, InFeatures);
@@ -46,5 +57,6 @@ public sealed class Dense : Layer
             Gemm.Multiply(dy.AsMatrix(), Weight.Value.AsMatrix(), new Matrix(dx.Data, x.Rows, InFeatures), Workers);  // dx = dy·W : [B, Out]·[Out, In]
     }
 
+    /// <inheritdoc/>
     public override string ToString() => $"Dense({InFeatures} → {OutFeatures})";
 }

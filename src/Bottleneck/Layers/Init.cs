@@ -11,6 +11,7 @@ public enum InitScheme
     KaimingUniform,
 }
 
+/// <summary>Draws initial weights by an <see cref="InitScheme"/>.</summary>
 public static class Init
 {
     /// <summary>Initialises every layer in order, drawing from <paramref name="rng"/>.</summary>
@@ -19,6 +20,7 @@ public static class Init
         foreach (var layer in layers) layer.ResetParameters(scheme, rng);
     }
 
+    /// <summary>Fills <paramref name="weight"/> and <paramref name="bias"/> by <paramref name="scheme"/> for a layer with the given fans, drawing from <paramref name="rng"/>.</summary>
     public static void WeightAndBias(Tensor weight, Tensor? bias, int fanIn, int fanOut, InitScheme scheme, RandomState rng)
     {
         switch (scheme)

@@ -9,6 +9,7 @@ namespace Bottleneck.Layers;
 /// </summary>
 public abstract class Layer
 {
+    /// <summary>The trainable tensors, in PyTorch's state_dict order.</summary>
     public virtual IReadOnlyList<Parameter> Parameters => [];
 
     /// <summary>State that is saved but not trained, e.g. BatchNorm's running statistics.</summary>
@@ -35,8 +36,10 @@ public abstract class Layer
     /// <summary>The per-sample output shape for a per-sample input shape; throws on a mismatch.</summary>
     public abstract int[] OutputShape(int[] inputShape);
 
+    /// <summary>Writes the output <paramref name="y"/> [B, ...out] for the input <paramref name="x"/> [B, ...in].</summary>
     public abstract void Forward(Tensor x, Tensor y);
 
+    /// <summary>From the output gradient <paramref name="dy"/>, adds the parameters' gradients into their <see cref="Parameter.Grad"/> and writes the input gradient into <paramref name="dx"/> unless it is null; <paramref name="x"/> and <paramref name="y"/> are the last forward pass's.</summary>
     public abstract void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx);
 
     /// <summary>PyTorch-style one-line description, e.g. <c>Linear(64 → 32)</c>.</summary>

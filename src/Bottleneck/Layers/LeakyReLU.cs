@@ -5,12 +5,17 @@ namespace Bottleneck.Layers;
 
 // LeakyReLU: y = x if x > 0 else slope·x;  dx = dy if x > 0 else slope·dy.  x, y: [B, ...]
 // PyTorch's default slope is 0.01, Keras's 0.3; we follow PyTorch.
+/// <summary>y = x for x &gt; 0, else slope·x, as PyTorch's <c>nn.LeakyReLU</c>.</summary>
+/// <param name="negativeSlope">The slope for negative inputs.</param>
 public sealed class LeakyReLU(float negativeSlope = 0.01f) : PointwiseLayer
 {
+    /// <summary>The slope for negative inputs.</summary>
     public float NegativeSlope { get; } = negativeSlope;
 
+    /// <inheritdoc/>
     protected override void Forward(ReadOnlySpan<float> x, Span<float> y) => Elementwise.Map(x, x, y, new Select(NegativeSlope));
 
+    /// <inheritdoc/>
     protected override void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) =>
         Gradient(x, dy, NegativeSlope, dx);
 
@@ -30,5 +35,6 @@ public sealed class LeakyReLU(float negativeSlope = 0.01f) : PointwiseLayer
         public float Apply(float x, float a) => x > 0f ? a : a * slope;
     }
 
+    /// <inheritdoc/>
     public override string ToString() => $"LeakyReLU({NegativeSlope})";
 }

@@ -5,15 +5,19 @@ namespace Bottleneck.Layers;
 // A layer that maps every value on its own:  y[i] = f(x[i]);  dx[i] = f′ · dy[i], from x[i] or y[i].  x, y: [B, ...]
 // Activations are this. The tensor is cut into runs of 16,384 values that the layer's workers share out; each
 // value's arithmetic is the same whoever computes it, so no result depends on the thread count.
+/// <summary>A layer that maps every value on its own (the activations); subclass it with a forward and a backward over spans.</summary>
 public abstract class PointwiseLayer : Layer
 {
     private const int RunLength = 16384;
 
+    /// <inheritdoc/>
     public sealed override int[] OutputShape(int[] inputShape) => inputShape;
 
+    /// <inheritdoc/>
     public sealed override void Forward(Tensor x, Tensor y) =>
         Workers.For(Chunks.OfSize(x.Length, RunLength).Count, new ForwardJob(this, x.Data, y.Data));
 
+    /// <inheritdoc/>
     public sealed override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx)
     {
         if (dx is not null) Workers.For(Chunks.OfSize(x.Length, RunLength).Count, new BackwardJob(this, x.Data, y.Data, dy.Data, dx.Data));

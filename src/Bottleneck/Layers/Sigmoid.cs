@@ -5,10 +5,13 @@ using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 namespace Bottleneck.Layers;
 
 // Sigmoid: y = 1 / (1 + e^(−x)); dx = dy·y·(1 − y).  x, y: [B, ...]
+/// <summary>y = 1 / (1 + e^−x), as PyTorch's <c>nn.Sigmoid</c>.</summary>
 public sealed class Sigmoid : PointwiseLayer
 {
+    /// <inheritdoc/>
     protected override void Forward(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Sigmoid(x, y);
 
+    /// <inheritdoc/>
     protected override void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) =>
         Elementwise.Map(y, dy, dx, new Gradient());
 
@@ -19,5 +22,6 @@ public sealed class Sigmoid : PointwiseLayer
         public float Apply(float y, float dy) => dy * y * (1f - y);
     }
 
+    /// <inheritdoc/>
     public override string ToString() => "Sigmoid";
 }

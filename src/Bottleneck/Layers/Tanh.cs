@@ -5,10 +5,13 @@ using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 namespace Bottleneck.Layers;
 
 // Tanh: y = tanh(x); dx = dy·(1 − y²).  x, y: [B, ...]
+/// <summary>y = tanh x, as PyTorch's <c>nn.Tanh</c>.</summary>
 public sealed class Tanh : PointwiseLayer
 {
+    /// <inheritdoc/>
     protected override void Forward(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Tanh(x, y);
 
+    /// <inheritdoc/>
     protected override void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) =>
         Elementwise.Map(y, dy, dx, new Gradient());
 
@@ -19,5 +22,6 @@ public sealed class Tanh : PointwiseLayer
         public float Apply(float y, float dy) => dy * (1f - y * y);
     }
 
+    /// <inheritdoc/>
     public override string ToString() => "Tanh";
 }

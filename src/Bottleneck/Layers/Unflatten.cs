@@ -3,10 +3,14 @@ using Bottleneck.Tensors;
 namespace Bottleneck.Layers;
 
 // Unflatten (a reshape): [B, F] → [B, shape...] with F = Π shape, e.g. [B, 288] → [B, 32, 3, 3].
+/// <summary>Reshapes each sample from one dimension to <paramref name="shape"/> ([B, C·H·W] → [B, C, H, W]), as PyTorch's <c>nn.Unflatten</c>.</summary>
+/// <param name="shape">The per-sample output shape.</param>
 public sealed class Unflatten(params int[] shape) : Layer
 {
+    /// <summary>The per-sample output shape.</summary>
     public int[] Shape { get; } = shape;
 
+    /// <inheritdoc/>
     public override int[] OutputShape(int[] inputShape)
     {
         if (Tensor.ElementCount(inputShape) != Tensor.ElementCount(Shape))
@@ -14,12 +18,15 @@ public sealed class Unflatten(params int[] shape) : Layer
         return Shape;
     }
 
+    /// <inheritdoc/>
     public override void Forward(Tensor x, Tensor y) => x.Span.CopyTo(y.Span);
 
+    /// <inheritdoc/>
     public override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx)
     {
         if (dx is not null) dy.Span.CopyTo(dx.Span);
     }
 
+    /// <inheritdoc/>
     public override string ToString() => $"Unflatten({string.Join("×", Shape)})";
 }

@@ -7,18 +7,24 @@ namespace Bottleneck.Losses;
 //   L = −mean(t·log p̃ + (1 − t)·log(1 − p̃));  dL/dp = (−t/p + (1 − t)/(1 − p))/N inside the clip, 0 outside
 //   (the bounds themselves pass, as in PyTorch's clamp).
 // Targets are used as given, even outside [0, 1] (study A feeds standardized data).
+/// <summary>Binary cross-entropy with Keras's semantics: predictions are clipped to [ε, 1 − ε] before the logarithms.</summary>
+/// <param name="epsilon">The clip margin (Keras's backend epsilon).</param>
 public sealed class BCELoss(float epsilon = 1e-7f) : Loss
 {
+    /// <summary>The clip margin of the predictions.</summary>
     public float Epsilon { get; } = epsilon;
+    /// <inheritdoc/>
     public override LossFunction Function => LossFunction.Bce;
 
     // pred, target: [B, ...]
+    /// <inheritdoc/>
     public override double Forward(Tensor pred, Tensor target)
     {
         CheckShapes(pred, target);
         return -Elementwise.Sum(pred.Span, target.Span, new LogLikelihood(Epsilon)) / pred.Length;
     }
 
+    /// <inheritdoc/>
     public override void Backward(Tensor pred, Tensor target, Tensor grad)
     {
         CheckShapes(pred, target);

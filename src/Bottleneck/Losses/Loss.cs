@@ -5,15 +5,16 @@ namespace Bottleneck.Losses;
 /// <summary>A loss averaged over every element of the batch (PyTorch's reduction='mean').</summary>
 public abstract class Loss
 {
+    /// <summary>Which of the named losses this is.</summary>
     public abstract LossFunction Function { get; }
 
-    // pred, target: [B, ...] → mean loss
+    /// <summary>The mean loss of <paramref name="pred"/> against <paramref name="target"/>, both [B, ...].</summary>
     public abstract double Forward(Tensor pred, Tensor target);
 
-    // grad ← d(mean loss)/d(pred), same shape as pred
+    /// <summary>Writes d(mean loss)/d(pred) into <paramref name="grad"/>, the shape of <paramref name="pred"/>.</summary>
     public abstract void Backward(Tensor pred, Tensor target, Tensor grad);
 
-    protected static void CheckShapes(Tensor pred, Tensor target)
+    private protected static void CheckShapes(Tensor pred, Tensor target)
     {
         if (pred.Length != target.Length)
             throw new ArgumentException($"prediction has {pred.Length} values, target {target.Length}");

@@ -12,6 +12,7 @@ public enum LossFunction
 /// <summary>Names and construction of <see cref="LossFunction"/> values.</summary>
 public static class LossFunctions
 {
+    /// <summary>The names settings accept, in the order help lists them.</summary>
     public static IReadOnlyList<string> Names { get; } = ["mse", "bce"];
 
     /// <summary>"mse" or "bce".</summary>
@@ -25,5 +26,6 @@ public static class LossFunctions
         _ => throw new SettingException(setting, $"'{name}' is unknown (expected mse or bce)"),
     };
 
+    /// <summary>A fresh loss object of this kind.</summary>
     public static Loss Create(this LossFunction loss) => loss == LossFunction.Mse ? new MSELoss() : new BCELoss();
 }

@@ -4,12 +4,15 @@ using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 namespace Bottleneck.Losses;
 
 // MSE: L = mean((p − t)²);  dL/dp = 2(p − t)/N
+/// <summary>Mean squared error, as PyTorch's <c>nn.MSELoss()</c>.</summary>
 public sealed class MSELoss : Loss
 {
     private float[] _diff = [];
 
+    /// <inheritdoc/>
     public override LossFunction Function => LossFunction.Mse;
 
+    /// <inheritdoc/>
     public override double Forward(Tensor pred, Tensor target)
     {
         CheckShapes(pred, target);
@@ -19,6 +22,7 @@ public sealed class MSELoss : Loss
         return (double)TensorPrimitives.SumOfSquares<float>(diff) / pred.Length;
     }
 
+    /// <inheritdoc/>
     public override void Backward(Tensor pred, Tensor target, Tensor grad)
     {
         CheckShapes(pred, target);

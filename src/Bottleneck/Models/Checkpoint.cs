@@ -11,8 +11,11 @@ namespace Bottleneck.Models;
 /// </summary>
 public static class Checkpoint
 {
+    /// <summary>The metadata keys and the format name of a checkpoint's safetensors header.</summary>
+    /// <summary>The metadata keys and the format name of a checkpoint's safetensors header.</summary>
     public const string FormatKey = "format", Format = "bottleneck/checkpoint/v1", ArchitectureKey = "architecture";
 
+    /// <summary>Writes <paramref name="model"/>'s state_dict to <paramref name="path"/> as safetensors (atomically), with <paramref name="spec"/> and <paramref name="metadata"/> in the header, so PyTorch's <c>safetensors.torch.load_file</c> reads it.</summary>
     public static void Save(string path, Autoencoder model, ModelSpec spec, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var meta = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>())

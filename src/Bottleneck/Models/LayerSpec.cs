@@ -12,6 +12,7 @@ namespace Bottleneck.Models;
 /// </summary>
 public sealed record LayerSpec(string Type, IReadOnlyDictionary<string, double> Args, int[]? Shape = null)
 {
+    /// <summary>The layer types a model file may name.</summary>
     public static IReadOnlyList<string> Types { get; } =
         ["dense", "conv2d", "conv_transpose2d", "batchnorm1d", "batchnorm2d", "dropout",
          "relu", "leaky_relu", "sigmoid", "tanh", "flatten", "unflatten"];
@@ -29,9 +30,11 @@ public sealed record LayerSpec(string Type, IReadOnlyDictionary<string, double> 
         ["relu"] = [], ["sigmoid"] = [], ["tanh"] = [], ["flatten"] = [], ["unflatten"] = [],
     };
 
+    /// <summary>A layer of <paramref name="type"/> with numeric arguments <paramref name="args"/> (e.g. <c>("out", 32)</c>).</summary>
     public static LayerSpec Of(string type, params (string Key, double Value)[] args) =>
         new(type, args.ToDictionary(a => a.Key, a => a.Value));
 
+    /// <summary>An unflatten layer to the per-sample <paramref name="shape"/>.</summary>
     public static LayerSpec Unflatten(params int[] shape) => new("unflatten", new Dictionary<string, double>(), shape);
 
     /// <summary>The setting a bare value stands for, e.g. "out" for dense; null when the type takes none.</summary>
@@ -66,6 +69,7 @@ public sealed record LayerSpec(string Type, IReadOnlyDictionary<string, double> 
         };
     }
 
+    /// <summary>The layer this spec describes, sized for the per-sample <paramref name="inputShape"/>.</summary>
     public Layer Create(int[] inputShape)
     {
         Validate();
@@ -100,6 +104,7 @@ public sealed record LayerSpec(string Type, IReadOnlyDictionary<string, double> 
         return new JsonObject { [Type] = args };
     }
 
+    /// <inheritdoc/>
     public override string ToString() => ToJson().ToJsonString();
 
     private int Channels(int[] inputShape) =>

@@ -10,6 +10,7 @@ namespace Bottleneck.Models;
 public sealed record ModelChoice(string Name, int CodeSize = 20, IReadOnlyList<int>? Hidden = null,
                                  OutputActivation Output = OutputActivation.Sigmoid, InitScheme Init = InitScheme.KaimingUniform)
 {
+    /// <summary>The dense preset's hidden sizes (none when unset).</summary>
     public IReadOnlyList<int> HiddenSizes => Hidden ?? [];
 
     /// <summary>Whether the name is a preset rather than a model file.</summary>

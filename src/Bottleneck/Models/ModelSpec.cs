@@ -71,6 +71,7 @@ public sealed record ModelSpec(int[] Input, IReadOnlyList<LayerSpec> Encoder, IR
         public int Index { get; } = index;
     }
 
+    /// <summary>The architecture as JSON, as model files and checkpoints hold it.</summary>
     public JsonObject ToJson() => new()
     {
         ["input"] = new JsonArray([.. Input.Select(d => (JsonNode)d)]),
@@ -82,6 +83,7 @@ public sealed record ModelSpec(int[] Input, IReadOnlyList<LayerSpec> Encoder, IR
     /// <summary>A model file is a page of text; more than this is not one.</summary>
     public const long MaxFileBytes = 1 << 20;
 
+    /// <summary>Reads a model file (YAML or JSON) at <paramref name="path"/>; a <see cref="SettingException"/> naming the first problem.</summary>
     public static ModelSpec Load(string path) => Parse(InputFile.ReadText(path, "model file", MaxFileBytes), Path.GetFileName(path));
 
     /// <summary>Parses a model file's text; YAML, or JSON (which YAML reads too).</summary>

@@ -5,6 +5,7 @@ namespace Bottleneck.Models;
 /// <summary>A readable table of an autoencoder: each layer with its output shape and parameter count.</summary>
 public static class ModelSummary
 {
+    /// <summary>One line per layer of <paramref name="model"/> with its output shape and parameters, and the totals.</summary>
     public static string Format(Autoencoder model)
     {
         var rows = new List<(string Name, string Layer, string Shape, long Params)>

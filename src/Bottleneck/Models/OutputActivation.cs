@@ -1,4 +1,10 @@
 namespace Bottleneck.Models;
 
 /// <summary>Activation at the decoder's output.</summary>
-public enum OutputActivation { Sigmoid, Linear }
+public enum OutputActivation
+{
+    /// <summary>Outputs in (0, 1), for data scaled to [0, 1] (and needed by BCE).</summary>
+    Sigmoid,
+    /// <summary>No activation: outputs unbounded, for standardised data.</summary>
+    Linear,
+}

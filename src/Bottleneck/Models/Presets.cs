@@ -5,6 +5,7 @@ namespace Bottleneck.Models;
 /// <summary>The built-in architectures, by the names the command line uses.</summary>
 public static class Presets
 {
+    /// <summary>The preset names <see cref="ModelChoice"/> accepts.</summary>
     public static IReadOnlyList<string> Names { get; } = ["dense", "lab", "lab-rgb"];
 
     /// <summary>

@@ -15,7 +15,7 @@ namespace Bottleneck.Models;
 /// <c>{"__metadata__": {str: str}, name: {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}, ..}</c>;
 /// then the raw little-endian tensor bytes, offsets relative to the end of the header.
 /// </summary>
-public static class Safetensors
+internal static class Safetensors
 {
     /// <summary>The reference reader refuses larger headers; so do we, before allocating one.</summary>
     private const long MaxHeaderBytes = 100_000_000;

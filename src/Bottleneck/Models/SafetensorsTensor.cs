@@ -1,4 +1,4 @@
 namespace Bottleneck.Models;
 
 /// <summary>One float32 tensor of a safetensors file: row-major values with their shape.</summary>
-public sealed record SafetensorsTensor(string Name, int[] Shape, float[] Data);
+internal sealed record SafetensorsTensor(string Name, int[] Shape, float[] Data);

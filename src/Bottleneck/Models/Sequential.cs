@@ -11,6 +11,7 @@ public sealed class Sequential : Model
     private readonly Dictionary<int, Buffers> _buffers = [];
     private Tensor? _input;
 
+    /// <summary>The <paramref name="layers"/> in order, for per-sample inputs of <paramref name="inputShape"/>; a layer that cannot take the shape before it throws here.</summary>
     public Sequential(int[] inputShape, params Layer[] layers)
     {
         _layers = layers;
@@ -19,14 +20,18 @@ public sealed class Sequential : Model
         for (int i = 0; i < layers.Length; i++) _shapes[i + 1] = layers[i].OutputShape(_shapes[i]);
     }
 
+    /// <inheritdoc/>
     public override int[] InputShape => _shapes[0];
+    /// <inheritdoc/>
     public override int[] OutputShape => _shapes[^1];
+    /// <inheritdoc/>
     public override IEnumerable<Layer> Layers => _layers;
 
     /// <summary>Per-sample shape after each layer, for summaries.</summary>
     public IReadOnlyList<int[]> LayerOutputShapes => _shapes[1..];
 
     // x: [B, InputShape...] → y: [B, OutputShape...]
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor x)
     {
         if (x.RowSize != Tensor.ElementCount(InputShape))
@@ -42,6 +47,7 @@ public sealed class Sequential : Model
         return current;
     }
 
+    /// <inheritdoc/>
     public override Tensor? Backward(Tensor dy, bool inputGradient = false)
     {
         var x = _input ?? throw new InvalidOperationException("Backward called before Forward");

@@ -6,13 +6,17 @@ namespace Bottleneck.Optimizers;
 // Adadelta (Zeiler), PyTorch semantics:
 //   g ← g + wd·p ;  v ← ρ·v + (1 − ρ)·g²
 //   Δ ← √(u + ε) / √(v + ε) · g ;  u ← ρ·u + (1 − ρ)·Δ² ;  p ← p − lr·Δ
+/// <summary>Adadelta (Zeiler 2012), as PyTorch's <c>torch.optim.Adadelta</c>.</summary>
 public sealed class Adadelta : Optimizer
 {
     private readonly float[][] _v, _u, _delta;
 
+    /// <summary>ρ, the decay of both running averages.</summary>
     public double Rho { get; }
+    /// <summary>ε inside the square roots.</summary>
     public double Epsilon { get; }
 
+    /// <summary>Adadelta over <paramref name="parameters"/>, with PyTorch's arguments and defaults.</summary>
     public Adadelta(IReadOnlyList<Parameter> parameters, double lr = 1.0, double rho = 0.9, double epsilon = 1e-6,
                     double weightDecay = 0) : base(parameters, lr, weightDecay)
     {
@@ -21,6 +25,7 @@ public sealed class Adadelta : Optimizer
         (_v, _u, _delta) = (NewState(), NewState(), NewState());
     }
 
+    /// <inheritdoc/>
     protected override void Update(int index, Parameter p, int t)
     {
         var g = DecayedGradient(p);

@@ -7,14 +7,19 @@ namespace Bottleneck.Optimizers;
 //   g ← g + wd·p ;  lrₜ = lr / (1 + (t − 1)·lr_decay)
 //   s ← s + g²  (s starts at the initial accumulator value: 0.1 in Keras, 0 in PyTorch)
 //   p ← p − lrₜ · g / (√s + ε)
+/// <summary>Adagrad, as PyTorch's <c>torch.optim.Adagrad</c>.</summary>
 public sealed class Adagrad : Optimizer
 {
     private readonly float[][] _sum;
 
+    /// <summary>ε of the denominator.</summary>
     public double Epsilon { get; }
+    /// <summary>The learning-rate decay: step t uses lr / (1 + (t − 1)·decay).</summary>
     public double LrDecay { get; }
+    /// <summary>The value the squared-gradient sums start from.</summary>
     public double InitialAccumulator { get; }
 
+    /// <summary>Adagrad over <paramref name="parameters"/>, with PyTorch's arguments and defaults.</summary>
     public Adagrad(IReadOnlyList<Parameter> parameters, double lr, double initialAccumulator = 0, double epsilon = 1e-10,
                    double lrDecay = 0, double weightDecay = 0) : base(parameters, lr, weightDecay)
     {
@@ -23,6 +28,7 @@ public sealed class Adagrad : Optimizer
         _sum = NewState((float)initialAccumulator);
     }
 
+    /// <inheritdoc/>
     protected override void Update(int index, Parameter p, int t)
     {
         var g = DecayedGradient(p);

@@ -7,14 +7,19 @@ namespace Bottleneck.Optimizers;
 //   g ← g + wd·p                       (L2; AdamW decays p instead, see AdamW)
 //   m ← β1·m + (1 − β1)·g ;  v ← β2·v + (1 − β2)·g²
 //   p ← p − (lr / (1 − β1ᵗ)) · m / (√v / √(1 − β2ᵗ) + ε)
+/// <summary>Adam (Kingma and Ba), as PyTorch's <c>torch.optim.Adam</c> with L2 weight decay added to the gradient.</summary>
 public class Adam : Optimizer
 {
     private readonly float[][] _m, _v;
 
+    /// <summary>β₁, the decay of the first moment.</summary>
     public double Beta1 { get; }
+    /// <summary>β₂, the decay of the second moment.</summary>
     public double Beta2 { get; }
+    /// <summary>ε of the denominator.</summary>
     public double Epsilon { get; }
 
+    /// <summary>Adam over <paramref name="parameters"/>, with PyTorch's arguments and defaults.</summary>
     public Adam(IReadOnlyList<Parameter> parameters, double lr, double beta1 = 0.9, double beta2 = 0.999,
                 double epsilon = 1e-8, double weightDecay = 0) : base(parameters, lr, weightDecay)
     {
@@ -23,9 +28,10 @@ public class Adam : Optimizer
         (_m, _v) = (NewState(), NewState());
     }
 
+    /// <inheritdoc/>
     protected override void Update(int index, Parameter p, int t) => AdamStep(index, p, t, DecayedGradient(p));
 
-    protected void AdamStep(int index, Parameter p, int t, ReadOnlySpan<float> g)
+    private protected void AdamStep(int index, Parameter p, int t, ReadOnlySpan<float> g)
     {
         Span<float> m = _m[index], v = _v[index], s = Scratch(p);
         TensorPrimitives.Multiply(m, (float)Beta1, m);

@@ -6,14 +6,19 @@ namespace Bottleneck.Optimizers;
 // Adamax (Kingma & Ba, §7.1), PyTorch semantics (ε inside the max, as PyTorch has it):
 //   g ← g + wd·p ;  m ← β1·m + (1 − β1)·g ;  u ← max(β2·u, |g| + ε)
 //   p ← p − (lr / (1 − β1ᵗ)) · m / u
+/// <summary>Adamax (Adam with the infinity norm), as PyTorch's <c>torch.optim.Adamax</c>.</summary>
 public sealed class Adamax : Optimizer
 {
     private readonly float[][] _m, _u;
 
+    /// <summary>β₁, the decay of the first moment.</summary>
     public double Beta1 { get; }
+    /// <summary>β₂, the decay of the infinity norm.</summary>
     public double Beta2 { get; }
+    /// <summary>ε added to the norm.</summary>
     public double Epsilon { get; }
 
+    /// <summary>Adamax over <paramref name="parameters"/>, with PyTorch's arguments and defaults.</summary>
     public Adamax(IReadOnlyList<Parameter> parameters, double lr, double beta1 = 0.9, double beta2 = 0.999,
                   double epsilon = 1e-8, double weightDecay = 0) : base(parameters, lr, weightDecay)
     {
@@ -22,6 +27,7 @@ public sealed class Adamax : Optimizer
         (_m, _u) = (NewState(), NewState());
     }
 
+    /// <inheritdoc/>
     protected override void Update(int index, Parameter p, int t)
     {
         var g = DecayedGradient(p);

@@ -8,16 +8,22 @@ namespace Bottleneck.Optimizers;
 //   Πₜ = Π μ₁…μₜ ;  d = √(v / (1 − β2ᵗ)) + ε
 //   p ← p − lr·(1 − μₜ)/(1 − Πₜ) · g/d − lr·μₜ₊₁/(1 − Πₜ·μₜ₊₁) · m/d
 // This is PyTorch ≥ 2.0 and Keras; torch 1.13's default loop used Πₜ·μₜ·μₜ₊₁, a bug since fixed.
+/// <summary>NAdam (Adam with Nesterov momentum, Dozat 2016), as PyTorch's <c>torch.optim.NAdam</c>.</summary>
 public sealed class NAdam : Optimizer
 {
     private readonly float[][] _m, _v;
     private double _muProduct = 1;
 
+    /// <summary>β₁, the decay of the first moment.</summary>
     public double Beta1 { get; }
+    /// <summary>β₂, the decay of the second moment.</summary>
     public double Beta2 { get; }
+    /// <summary>ε of the denominator.</summary>
     public double Epsilon { get; }
+    /// <summary>ψ, the momentum decay of the μ schedule.</summary>
     public double MomentumDecay { get; }
 
+    /// <summary>NAdam over <paramref name="parameters"/>, with PyTorch's arguments and defaults.</summary>
     public NAdam(IReadOnlyList<Parameter> parameters, double lr, double beta1 = 0.9, double beta2 = 0.999,
                  double epsilon = 1e-8, double momentumDecay = 4e-3, double weightDecay = 0) : base(parameters, lr, weightDecay)
     {
@@ -29,12 +35,14 @@ public sealed class NAdam : Optimizer
     private double Mu(int t) => Beta1 * (1 - 0.5 * Math.Pow(0.96, t * MomentumDecay));
 
     // The product of μ₁…μₜ, multiplied in the order the steps did, so a resumed run carries on bit for bit.
+    /// <inheritdoc/>
     protected override void Restored()
     {
         _muProduct = 1;
         for (int t = 1; t <= StepCount; t++) _muProduct *= Mu(t);
     }
 
+    /// <inheritdoc/>
     protected override void Update(int index, Parameter p, int t)
     {
         // The running product advances once per step, not once per parameter.

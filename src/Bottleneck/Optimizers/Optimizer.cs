@@ -14,7 +14,7 @@ public abstract class Optimizer
     private readonly float[] _scratch;
     private readonly List<float[]> _state = [];
 
-    protected Optimizer(IReadOnlyList<Parameter> parameters, double learningRate, double weightDecay)
+    private protected Optimizer(IReadOnlyList<Parameter> parameters, double learningRate, double weightDecay)
     {
         if (!(learningRate >= 0) || double.IsInfinity(learningRate)) throw new ArgumentException($"learning rate must be a finite number ≥ 0, got {learningRate}");
         if (!(weightDecay >= 0) || double.IsInfinity(weightDecay)) throw new ArgumentException($"weight decay must be a finite number ≥ 0, got {weightDecay}");
@@ -24,22 +24,26 @@ public abstract class Optimizer
         _scratch = new float[parameters.Count == 0 ? 0 : parameters.Max(p => p.Value.Length)];
     }
 
+    /// <summary>The parameters updated, in order.</summary>
     public IReadOnlyList<Parameter> Parameters { get; }
 
     /// <summary>Current learning rate; schedules change it between steps.</summary>
     public double LearningRate { get; set; }
 
+    /// <summary>The L2 penalty (PyTorch's weight_decay), decoupled for AdamW.</summary>
     public double WeightDecay { get; }
 
     /// <summary>Number of steps taken so far (PyTorch's state['step']).</summary>
     public int StepCount { get; private set; }
 
+    /// <summary>One update of every parameter from its accumulated gradient.</summary>
     public void Step()
     {
         StepCount++;
         for (int i = 0; i < Parameters.Count; i++) Update(i, Parameters[i], StepCount);
     }
 
+    /// <summary>Zeroes every parameter's gradient (PyTorch's <c>optimizer.zero_grad(set_to_none=False)</c>).</summary>
     public void ZeroGrad()
     {
         // Indexed, because foreach over an IReadOnlyList boxes its enumerator on every step.

@@ -7,16 +7,22 @@ namespace Bottleneck.Optimizers;
 //   g ← g + wd·p ;  v ← α·v + (1 − α)·g²
 //   centered: ḡ ← α·ḡ + (1 − α)·g and the denominator is √(v − ḡ²) + ε, else √v + ε
 //   momentum μ > 0: buf ← μ·buf + g/denominator ; p ← p − lr·buf,  else p ← p − lr·g/denominator
+/// <summary>RMSprop, as PyTorch's <c>torch.optim.RMSprop</c>.</summary>
 public sealed class RMSprop : Optimizer
 {
     private readonly float[][] _v;
     private readonly float[][]? _gAvg, _buffer;
 
+    /// <summary>α, the decay of the squared-gradient average.</summary>
     public double Alpha { get; }
+    /// <summary>ε added to the root.</summary>
     public double Epsilon { get; }
+    /// <summary>The momentum of the update.</summary>
     public double Momentum { get; }
+    /// <summary>Whether the denominator is the centred (variance) estimate.</summary>
     public bool Centered { get; }
 
+    /// <summary>RMSprop over <paramref name="parameters"/>, with PyTorch's arguments and defaults.</summary>
     public RMSprop(IReadOnlyList<Parameter> parameters, double lr, double alpha = 0.99, double epsilon = 1e-8,
                    double momentum = 0, bool centered = false, double weightDecay = 0) : base(parameters, lr, weightDecay)
     {
@@ -28,6 +34,7 @@ public sealed class RMSprop : Optimizer
         if (momentum > 0) _buffer = NewState();
     }
 
+    /// <inheritdoc/>
     protected override void Update(int index, Parameter p, int t)
     {
         var g = DecayedGradient(p);

@@ -8,14 +8,19 @@ namespace Bottleneck.Optimizers;
 //   buf ← g on the first step, else μ·buf + (1 − dampening)·g
 //   d ← g + μ·buf (Nesterov) or buf (momentum) or g (plain)
 //   p ← p − lr·d
+/// <summary>Stochastic gradient descent with optional momentum, as PyTorch's <c>torch.optim.SGD</c>.</summary>
 public sealed class SGD : Optimizer
 {
     private readonly float[][]? _buffer;
 
+    /// <summary>The momentum factor (0: none).</summary>
     public double Momentum { get; }
+    /// <summary>The dampening of the momentum.</summary>
     public double Dampening { get; }
+    /// <summary>Whether the momentum is Nesterov's.</summary>
     public bool Nesterov { get; }
 
+    /// <summary>SGD over <paramref name="parameters"/>, with PyTorch's arguments and defaults.</summary>
     public SGD(IReadOnlyList<Parameter> parameters, double lr, double momentum = 0, double dampening = 0,
                bool nesterov = false, double weightDecay = 0) : base(parameters, lr, weightDecay)
     {
@@ -25,6 +30,7 @@ public sealed class SGD : Optimizer
         if (momentum != 0) _buffer = NewState();
     }
 
+    /// <inheritdoc/>
     protected override void Update(int index, Parameter p, int t)
     {
         var g = DecayedGradient(p);

@@ -30,14 +30,14 @@ internal sealed class Axis
     public double Max => Ticks[^1];
 
     /// <summary>A linear axis covering [<paramref name="dataMin"/>, <paramref name="dataMax"/>]; with <paramref name="integer"/>, ticks at whole numbers only.</summary>
-    public static Axis Linear(double dataMin, double dataMax, bool integer = false)
+    internal static Axis Linear(double dataMin, double dataMax, bool integer = false)
     {
         double[] ticks = NiceScale.Linear(dataMin, dataMax, integer);
         return new Axis(ticks, NumberText.LinearTicks(ticks), isLog: false);
     }
 
     /// <summary>A log10 axis covering [<paramref name="dataMin"/>, <paramref name="dataMax"/>]; both must be positive.</summary>
-    public static Axis Log(double dataMin, double dataMax)
+    internal static Axis Log(double dataMin, double dataMax)
     {
         double[] ticks = NiceScale.Log10(dataMin, dataMax);
         // Over less than a decade the ticks are evenly spaced values (0.06, 0.08, 0.10, …), which need the linear labels' digits.

@@ -5,7 +5,7 @@ namespace Bottleneck.Reports;
 /// SVG 1.1 document (no scripts, fonts or external resources), with value labels and optional
 /// error bars.
 /// </summary>
-public static class BarChart
+internal static class BarChart
 {
     private const string Diverged = "diverged";
     private const double MaxBarWidth = 72;
@@ -21,7 +21,7 @@ public static class BarChart
     /// <param name="yLabel">Value axis title; empty for none.</param>
     /// <param name="bars">Categories to draw. A non-finite value is shown as a "diverged" slot.</param>
     /// <returns>The SVG document as a string.</returns>
-    public static string Render(string title, string yLabel, IReadOnlyList<Bar> bars)
+    internal static string Render(string title, string yLabel, IReadOnlyList<Bar> bars)
     {
         ArgumentNullException.ThrowIfNull(title);
         ArgumentNullException.ThrowIfNull(yLabel);

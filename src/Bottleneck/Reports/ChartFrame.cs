@@ -31,7 +31,7 @@ internal static class ChartFrame
     /// Where tilted category labels reach: how far below the plot (the widest label's drop), and the
     /// left margin that keeps the first label, which reaches left of its slot, on the canvas.
     /// </summary>
-    public static (double Depth, double Left) TiltedCategories(string first, double widest, double band, double left, double fontSize)
+    internal static (double Depth, double Left) TiltedCategories(string first, double widest, double band, double left, double fontSize)
     {
         double radians = LabelTilt * Math.PI / 180;
         double overhang = Svg.TextWidth(first, fontSize) * Math.Cos(radians) - band / 2;
@@ -39,7 +39,7 @@ internal static class ChartFrame
     }
 
     /// <summary>One category's label under the plot at x, tilted when the labels are crowded.</summary>
-    public static void CategoryLabel(Svg svg, PlotArea plot, double x, string text, bool tilt)
+    internal static void CategoryLabel(Svg svg, PlotArea plot, double x, string text, bool tilt)
     {
         double y = plot.Bottom + (tilt ? 12 : 16);
         if (tilt) svg.Text(x, y, text, ("transform", $"rotate({Svg.Num(-LabelTilt)} {Svg.Num(x)} {Svg.Num(y)})"));
@@ -47,7 +47,7 @@ internal static class ChartFrame
     }
 
     /// <summary>A white canvas with the title; <paramref name="height"/> for charts that need more room than the default.</summary>
-    public static Svg Begin(string title, double height = Height)
+    internal static Svg Begin(string title, double height = Height)
     {
         var svg = new Svg(Width, height, title);
         // An explicit background keeps the chart readable in dark-themed viewers and reports.
@@ -59,24 +59,24 @@ internal static class ChartFrame
     }
 
     /// <summary>Plot rectangle under the title band, inset by the given margins from a canvas <paramref name="height"/> tall.</summary>
-    public static PlotArea Plot(double left, double right, double bottom, double height = Height) =>
+    internal static PlotArea Plot(double left, double right, double bottom, double height = Height) =>
         new(left, PlotTop, Width - left - right, height - PlotTop - bottom);
 
     /// <summary>Space below the plot for one row of tick labels plus, if present, the x axis title.</summary>
-    public static double BottomMargin(string xLabel) => xLabel.Length > 0 ? 50 : 30;
+    internal static double BottomMargin(string xLabel) => xLabel.Length > 0 ? 50 : 30;
 
     /// <summary>Space left of the plot for y tick labels plus, if present, the rotated y axis title.</summary>
-    public static double LeftMargin(Axis y, string yLabel) => LeftMargin(TickLabelWidth(y), yLabel);
+    internal static double LeftMargin(Axis y, string yLabel) => LeftMargin(TickLabelWidth(y), yLabel);
 
     /// <summary>Space left of the plot for labels up to <paramref name="labelWidth"/> wide plus, if present, the rotated y axis title.</summary>
-    public static double LeftMargin(double labelWidth, string yLabel)
+    internal static double LeftMargin(double labelWidth, string yLabel)
     {
         double title = yLabel.Length > 0 ? YLabelCenter + LabelFontSize / 2 + YLabelGap : 8;
         return Math.Max(MinimumMargin, title + labelWidth + TickGap);
     }
 
     /// <summary>Horizontal grid lines with tick labels at the left, and the rotated axis title.</summary>
-    public static void YAxis(Svg svg, PlotArea plot, Axis axis, string label)
+    internal static void YAxis(Svg svg, PlotArea plot, Axis axis, string label)
     {
         svg.OpenGroup(("class", "y-axis"));
         svg.OpenGroup(("class", "grid"), ("stroke", GridInk), ("shape-rendering", "crispEdges"));
@@ -102,7 +102,7 @@ internal static class ChartFrame
     /// The rotated y axis title left of labels up to <paramref name="labelWidth"/> wide that end
     /// <see cref="TickGap"/> left of the plot; nothing when <paramref name="label"/> is empty.
     /// </summary>
-    public static void YTitle(Svg svg, PlotArea plot, double labelWidth, string label)
+    internal static void YTitle(Svg svg, PlotArea plot, double labelWidth, string label)
     {
         if (label.Length > 0)
         {
@@ -116,7 +116,7 @@ internal static class ChartFrame
     }
 
     /// <summary>Vertical grid lines with tick labels underneath, and the axis title below them.</summary>
-    public static void XAxis(Svg svg, PlotArea plot, Axis axis, string label)
+    internal static void XAxis(Svg svg, PlotArea plot, Axis axis, string label)
     {
         svg.OpenGroup(("class", "x-axis"));
         svg.OpenGroup(("class", "grid"), ("stroke", GridInk), ("shape-rendering", "crispEdges"));
@@ -137,7 +137,7 @@ internal static class ChartFrame
     }
 
     /// <summary>The x axis title centred under the plot with its baseline at <paramref name="y"/>; nothing when empty.</summary>
-    public static void XTitle(Svg svg, PlotArea plot, double y, string label)
+    internal static void XTitle(Svg svg, PlotArea plot, double y, string label)
     {
         if (label.Length > 0)
         {
@@ -152,7 +152,7 @@ internal static class ChartFrame
     /// the plot that no mark covers (<paramref name="marks"/> gives the marks' screen points for a plot), or else beside
     /// the plot, which narrows to make room. No legend, no place for one.
     /// </summary>
-    public static (PlotArea Plot, (double X, double Y)? Legend) LayOut(Axis x, Axis y, string xLabel, string yLabel, Legend? legend,
+    internal static (PlotArea Plot, (double X, double Y)? Legend) LayOut(Axis x, Axis y, string xLabel, string yLabel, Legend? legend,
                                                                       Func<PlotArea, IEnumerable<IReadOnlyList<(double X, double Y)>>> marks)
     {
         double left = LeftMargin(y, yLabel);
@@ -168,20 +168,20 @@ internal static class ChartFrame
     }
 
     /// <summary>Both axes with their grid, tick labels and titles, and the baseline along the bottom.</summary>
-    public static void Axes(Svg svg, PlotArea plot, Axis x, Axis y, string xLabel, string yLabel)
+    internal static void Axes(Svg svg, PlotArea plot, Axis x, Axis y, string xLabel, string yLabel)
     {
         YAxis(svg, plot, y, yLabel);
         XAxis(svg, plot, x, xLabel);
         Baseline(svg, plot, plot.Bottom);
     }
 
-    public static void Baseline(Svg svg, PlotArea plot, double y) =>
+    internal static void Baseline(Svg svg, PlotArea plot, double y) =>
         svg.Line(plot.Left, y, plot.Right, y, ("class", "baseline"), ("stroke", AxisInk), ("shape-rendering", "crispEdges"));
 
     private static double TickLabelWidth(Axis axis) => axis.Labels.Max(label => Svg.TextWidth(label, TickFontSize));
 
     /// <summary>An outlined empty plot with a note, so a chart without data still says why it is blank.</summary>
-    public static void NoData(Svg svg, PlotArea plot)
+    internal static void NoData(Svg svg, PlotArea plot)
     {
         svg.Rect(plot.Left, plot.Top, plot.Width, plot.Height,
             ("class", "frame"), ("fill", "none"), ("stroke", GridInk), ("shape-rendering", "crispEdges"));

@@ -28,7 +28,7 @@ internal static class ColourRamp
     private const string White = "#FFFFFF";
 
     /// <summary>"#RRGGBB" at <paramref name="position"/>: 0 is the dark end, 1 the light end; clamped.</summary>
-    public static string At(double position)
+    internal static string At(double position)
     {
         double scaled = Math.Clamp(position, 0, 1) * (Stops.Length - 1);
         int lower = Math.Min((int)scaled, Stops.Length - 2);
@@ -38,7 +38,7 @@ internal static class ColourRamp
     }
 
     /// <summary>Black or white, whichever contrasts more with the "#RRGGBB" <paramref name="background"/>.</summary>
-    public static string TextOn(string background)
+    internal static string TextOn(string background)
     {
         // WCAG contrast ratio (L1 + 0.05) / (L2 + 0.05) against black (L = 0) and white (L = 1).
         double luminance = Luminance(background);

@@ -38,7 +38,7 @@ internal sealed class ColourScale
     /// The scale for the finite entries of <paramref name="values"/>, or null if there are none.
     /// A log scale is used only when asked for and every finite value is positive; otherwise linear.
     /// </summary>
-    public static ColourScale? For(IEnumerable<double> values, bool lowerIsBetter, bool log)
+    internal static ColourScale? For(IEnumerable<double> values, bool lowerIsBetter, bool log)
     {
         var finite = values.Where(double.IsFinite).ToArray();
         if (finite.Length == 0)

@@ -8,10 +8,10 @@ internal static class Crc32
 {
     private static readonly uint[] Table = BuildTable();
 
-    public static uint Compute(ReadOnlySpan<byte> data) => Append(0, data);
+    internal static uint Compute(ReadOnlySpan<byte> data) => Append(0, data);
 
     /// <summary>Continues a CRC over more bytes: Append(Compute(a), b) = Compute(a + b).</summary>
-    public static uint Append(uint crc, ReadOnlySpan<byte> data)
+    internal static uint Append(uint crc, ReadOnlySpan<byte> data)
     {
         uint c = ~crc;
         foreach (byte b in data) c = Table[(c ^ b) & 0xFF] ^ (c >> 8);

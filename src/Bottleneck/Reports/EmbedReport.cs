@@ -11,16 +11,25 @@ namespace Bottleneck.Reports;
 /// </summary>
 public sealed class EmbedReport() : ReportKind<EmbedReport.Results>(SchemaName)
 {
+    /// <summary>The schema name results.json of an embedding run carries.</summary>
     public const string SchemaName = "bottleneck/embed/v1";
 
     /// <summary>results.json of an embedding run.</summary>
     public sealed record Results(string Schema, Provenance Provenance, Settings Settings, string Method, int Samples,
                                  double? KlDivergence, double? KnnAccuracy, double? Trustworthiness, double Seconds)
     {
+        /// <summary>t-SNE's own figures (learning rate, iterations, KL per checked iteration); absent for PCA.</summary>
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public TsneInfo? Tsne { get; init; }
+        /// <summary>PCA's share of the variance each of the two components explains; absent for t-SNE.</summary>
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<double>? ExplainedVarianceRatio { get; init; }
     }
 
+    /// <summary>How the map was made, as results.json records it.</summary>
+    /// <param name="Method">"tsne" or "pca".</param>
+    /// <param name="Perplexity">t-SNE's perplexity; null for PCA.</param>
+    /// <param name="Seed">The seed of the initial map and of the sample drawn.</param>
+    /// <param name="Neighbours">k of the kNN accuracy and of trustworthiness.</param>
+    /// <param name="Source">What was embedded.</param>
     public sealed record Settings(string Method, double? Perplexity, uint Seed, int Neighbours, Source Source);
 
     /// <summary>What was embedded: the codes of a checkpoint's test images, or the points of a CSV file.</summary>
@@ -32,14 +41,22 @@ public sealed class EmbedReport() : ReportKind<EmbedReport.Results>(SchemaName)
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Classes,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Points)
     {
-        public static Source OfPoints(string path) => new(null, null, null, null, null, path);
+        internal static Source OfPoints(string path) => new(null, null, null, null, null, path);
     }
 
+    /// <summary>What t-SNE did.</summary>
+    /// <param name="Algorithm">"exact" or "barnes-hut".</param>
+    /// <param name="LearningRate">The gradient step used (given, or "auto": n / early exaggeration / 4).</param>
+    /// <param name="Iterations">Gradient steps taken.</param>
+    /// <param name="KlHistory">KL(P ‖ Q) at the iterations it was evaluated.</param>
     public sealed record TsneInfo(string Algorithm, double LearningRate, int Iterations, IReadOnlyList<KlPoint> KlHistory);
 
+    /// <summary>KL(P ‖ Q) at one iteration of t-SNE.</summary>
+    /// <param name="Iteration">The iteration, from 1.</param>
+    /// <param name="KlDivergence">The objective there, in nats.</param>
     public sealed record KlPoint(int Iteration, double KlDivergence);
 
-    public static Results Write(RunDirectory dir, EmbedSettings settings, Source source, int[]? labels, EmbedOutcome outcome, Provenance provenance)
+    internal static Results Write(RunDirectory dir, EmbedSettings settings, Source source, int[]? labels, EmbedOutcome outcome, Provenance provenance)
     {
         var map = outcome.Map;
         int n = map.GetLength(0);

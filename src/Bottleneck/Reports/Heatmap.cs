@@ -7,7 +7,7 @@ namespace Bottleneck.Reports;
 /// decay) as a standalone SVG 1.1 document (no scripts, fonts or external resources): one coloured,
 /// labelled cell per value, the best cell outlined, and a colour bar as key.
 /// </summary>
-public static class Heatmap
+internal static class Heatmap
 {
     private const double CanvasHeight = 480;
     private const double CategoryFontSize = 11;
@@ -36,7 +36,7 @@ public static class Heatmap
     /// </param>
     /// <returns>The SVG document as a string.</returns>
     /// <exception cref="ArgumentException"><paramref name="values"/> does not have one row per y value and one column per x value.</exception>
-    public static string Render(string title, string xLabel, IReadOnlyList<string> xValues, string yLabel,
+    internal static string Render(string title, string xLabel, IReadOnlyList<string> xValues, string yLabel,
         IReadOnlyList<string> yValues, double[,] values, string valueLabel, bool lowerIsBetter = true, bool logColor = false)
     {
         ArgumentNullException.ThrowIfNull(title);

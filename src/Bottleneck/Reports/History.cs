@@ -7,9 +7,9 @@ namespace Bottleneck.Reports;
 /// <summary>Per-epoch history as CSV tables write it, the same in every report (results.json holds <see cref="EpochRecord"/>s as they are).</summary>
 public static class History
 {
-    public static readonly string[] CsvHeader = ["epoch", "train_loss", "val_loss", "seconds", "train_seconds", "lr"];
+    internal static readonly string[] CsvHeader = ["epoch", "train_loss", "val_loss", "seconds", "train_seconds", "lr"];
 
-    public static void WriteCsvFields(CsvWriter csv, EpochRecord e)
+    internal static void WriteCsvFields(CsvWriter csv, EpochRecord e)
     {
         csv.WriteField(e.Epoch);
         csv.WriteField(Number(e.TrainLoss));
@@ -20,5 +20,5 @@ public static class History
     }
 
     /// <summary>Round-trip format, empty for non-finite values so spreadsheets read them as missing.</summary>
-    public static string Number(double v) => double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "";
+    internal static string Number(double v) => double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "";
 }

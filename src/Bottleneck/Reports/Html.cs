@@ -12,7 +12,7 @@ internal sealed class Html
     private readonly StringBuilder _out = new();
 
     /// <summary>Text safe in element content and in double-quoted attribute values.</summary>
-    public static string Escape(string text)
+    internal static string Escape(string text)
     {
         var sb = new StringBuilder(text.Length);
         foreach (char c in text)

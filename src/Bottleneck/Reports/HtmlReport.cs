@@ -17,11 +17,13 @@ namespace Bottleneck.Reports;
 /// </remarks>
 public static class HtmlReport
 {
+    /// <summary>The report's file name in a run directory.</summary>
     public const string FileName = "report.html";
+    /// <summary>The results file every run directory ends with; the report is built from it.</summary>
     public const string ResultsFile = "results.json";
 
     /// <summary>Writes report.html into a run directory whose results.json is written.</summary>
-    public static void Write(RunDirectory dir) => dir.WriteText(FileName, Build(dir.Path));
+    internal static void Write(RunDirectory dir) => dir.WriteText(FileName, Build(dir.Path));
 
     /// <summary>Rebuilds <paramref name="directory"/>/report.html; <see cref="ReportSourceException"/> when results.json is missing or invalid.</summary>
     public static string Write(string directory)
@@ -33,7 +35,7 @@ public static class HtmlReport
     }
 
     /// <summary>The page for <paramref name="directory"/>, from its files.</summary>
-    public static string Build(string directory)
+    internal static string Build(string directory)
     {
         var results = ReadResults(directory);
         var envelope = Envelope.Of(results);
@@ -101,7 +103,7 @@ public static class HtmlReport
     // What every results file has, whatever its kind: read leniently, for the page's frame.
     private sealed record Envelope(string? Schema, string? Status, string? Message, string Command, string? Started)
     {
-        public static Envelope Of(JsonObject r)
+        internal static Envelope Of(JsonObject r)
         {
             var provenance = r["provenance"] as JsonObject;
             return new(Text(r["schema"]), Text(r["status"]), Text(r["message"]), Text(provenance?["command"]) ?? "", Text(provenance?["started"]));

@@ -6,7 +6,7 @@ namespace Bottleneck.Reports;
 /// with a 2-px gap around and between images. Values are clamped to [0, 1]; NaN is mid grey,
 /// so a diverged model shows as flat grey rather than as a plausible black or white image.
 /// </summary>
-public static class ImageGrid
+internal static class ImageGrid
 {
     public const int Gap = 2;
 
@@ -17,7 +17,7 @@ public static class ImageGrid
     private const byte NaNGrey = 128;
 
     /// <summary>The images in reading order, <paramref name="columns"/> to a row.</summary>
-    public static byte[] Render(IReadOnlyList<float[]> images, int imageHeight, int imageWidth, int columns, int scale = 2, int channels = 1)
+    internal static byte[] Render(IReadOnlyList<float[]> images, int imageHeight, int imageWidth, int columns, int scale = 2, int channels = 1)
     {
         if (columns < 1) throw new ArgumentException($"an image grid needs at least 1 column, not {columns}");
         var rows = images.Chunk(columns).Select(IReadOnlyList<float[]> (row) => row).ToList();
@@ -29,7 +29,7 @@ public static class ImageGrid
     /// row and their reconstructions in the row below. With <paramref name="rowsPerGroup"/> &gt; 1,
     /// every that many rows are set apart by a wider gap, so pairs or triples read as units.
     /// </summary>
-    public static byte[] RenderRows(IReadOnlyList<IReadOnlyList<float[]>> rows, int imageHeight, int imageWidth, int scale = 2, int rowsPerGroup = 1, int channels = 1)
+    internal static byte[] RenderRows(IReadOnlyList<IReadOnlyList<float[]>> rows, int imageHeight, int imageWidth, int scale = 2, int rowsPerGroup = 1, int channels = 1)
     {
         if (channels is not (1 or 3)) throw new ArgumentException($"an image grid shows 1 (gray) or 3 (RGB) channels, not {channels}");
         if (imageHeight < 1 || imageWidth < 1) throw new ArgumentException($"images must be at least 1×1 pixels, not {imageHeight}×{imageWidth}");

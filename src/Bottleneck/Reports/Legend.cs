@@ -22,6 +22,7 @@ internal sealed class Legend
     private readonly bool _markers;
 
     /// <param name="markers">Swatches are dots, as a scatter chart draws its points, instead of line strokes.</param>
+    /// <param name="entries">Each series' name, colour and dash pattern (null: solid), in drawing order.</param>
     public Legend(IReadOnlyList<(string Name, string Colour, string? Dash)> entries, bool markers = false)
     {
         _markers = markers;
@@ -99,7 +100,7 @@ internal sealed class Legend
     }
 
     /// <summary>Stroke attributes shared by a series' line and its legend swatch, so the two always match.</summary>
-    public static (string Name, string Value)[] SeriesStroke(string colour, string? dash) =>
+    internal static (string Name, string Value)[] SeriesStroke(string colour, string? dash) =>
         dash is null
             ? [("stroke", colour), ("stroke-width", "2")]
             : [("stroke", colour), ("stroke-width", "2"), ("stroke-dasharray", dash)];

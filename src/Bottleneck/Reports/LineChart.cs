@@ -4,7 +4,7 @@ namespace Bottleneck.Reports;
 /// Renders curves such as training and validation loss against epoch as a standalone SVG 1.1
 /// document (no scripts, fonts or external resources), with a legend, optional error bars and an optional log y axis.
 /// </summary>
-public static class LineChart
+internal static class LineChart
 {
     // When no curve has more points than this, all get dots, so sparse evaluations read as measurements.
     private const int MarkerThreshold = 20;
@@ -18,7 +18,7 @@ public static class LineChart
     /// <param name="logY">Use a log10 y axis. Points with y ≤ 0 cannot be shown on it and are skipped.</param>
     /// <returns>The SVG document as a string.</returns>
     /// <exception cref="ArgumentException">A series has different numbers of x and y values.</exception>
-    public static string Render(string title, string xLabel, string yLabel, IReadOnlyList<Series> series, bool logY = false)
+    internal static string Render(string title, string xLabel, string yLabel, IReadOnlyList<Series> series, bool logY = false)
     {
         ArgumentNullException.ThrowIfNull(title);
         ArgumentNullException.ThrowIfNull(xLabel);

@@ -16,7 +16,7 @@ internal static class NiceScale
     /// gaps apart as far as 1-2-5 steps allow; with <paramref name="integer"/>, whole-number steps only
     /// (epochs: a 3-epoch run gets ticks 1, 2, 3, not 1, 1.5, 2).
     /// </summary>
-    public static double[] Linear(double min, double max, bool integer = false)
+    internal static double[] Linear(double min, double max, bool integer = false)
     {
         if (!(max - min > 1e-9 * Math.Max(Math.Abs(min), Math.Abs(max))))
         {
@@ -59,7 +59,7 @@ internal static class NiceScale
     /// Spans of up to two decades also get 2 and 5 between the powers of ten so the axis is not
     /// left with only two labels; very wide spans label every n-th power to stay legible.
     /// </summary>
-    public static double[] Log10(double min, double max)
+    internal static double[] Log10(double min, double max)
     {
         if (!(max > min * (1 + 1e-6)))
         {

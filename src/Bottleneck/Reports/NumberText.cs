@@ -17,7 +17,7 @@ internal static class NumberText
     /// <paramref name="value"/> with about <paramref name="digits"/> significant digits and no
     /// trailing zeros; integers keep all their digits rather than turning into exponents.
     /// </summary>
-    public static string Significant(double value, int digits)
+    internal static string Significant(double value, int digits)
     {
         if (value == 0)
         {
@@ -36,7 +36,7 @@ internal static class NumberText
     /// <see cref="Significant"/>, or the exponent form when that is shorter ("1.33e-4" rather than
     /// "0.000133"), for labels that must fit a small space.
     /// </summary>
-    public static string Compact(double value, int digits)
+    internal static string Compact(double value, int digits)
     {
         string plain = Significant(value, digits);
         if (value == 0)
@@ -51,7 +51,7 @@ internal static class NumberText
     /// Labels for evenly spaced ticks. One style for the whole axis: every label gets the decimals
     /// the step needs ("0.0", "0.5", "1.0"), or all switch to exponent form together.
     /// </summary>
-    public static string[] LinearTicks(IReadOnlyList<double> ticks)
+    internal static string[] LinearTicks(IReadOnlyList<double> ticks)
     {
         int stepExponent = Exponent(ticks[1] - ticks[0]);
         bool scientific = stepExponent < SmallestPlainExponent || ticks.Max(t => Exponent(t)) > LargestPlainExponent;
@@ -65,7 +65,7 @@ internal static class NumberText
     }
 
     /// <summary>Labels for 1-2-5 × 10^k ticks of a log axis, all plain or all in exponent form.</summary>
-    public static string[] LogTicks(IReadOnlyList<double> ticks)
+    internal static string[] LogTicks(IReadOnlyList<double> ticks)
     {
         bool scientific = ticks.Any(t => Exponent(t) is < SmallestPlainExponent or > LargestPlainExponent);
         return ticks

@@ -21,18 +21,18 @@ internal static class Palette
     // Once colours repeat, a dash pattern keeps the n-th and (n+8)-th series apart.
     private static readonly string?[] Dashes = [null, "6 3", "2 2", "8 3 2 3"];
 
-    public static string Colour(int index) => Colours[index % Colours.Length];
+    internal static string Colour(int index) => Colours[index % Colours.Length];
 
     // Markers cannot be dashed, so categories past the eighth get further colours before any repeats.
     private static readonly string[] ExtraMarkerColours = ["#8C564B", "#7F7F7F", "#17BECF", "#882255"];
 
     /// <summary>Fill for the n-th category of a scatter plot: the line colours, then four more, then again.</summary>
-    public static string MarkerColour(int index)
+    internal static string MarkerColour(int index)
     {
         int i = index % (Colours.Length + ExtraMarkerColours.Length);
         return i < Colours.Length ? Colours[i] : ExtraMarkerColours[i - Colours.Length];
     }
 
     /// <summary>stroke-dasharray for the series, or null for a solid line.</summary>
-    public static string? Dash(int index) => Dashes[index / Colours.Length % Dashes.Length];
+    internal static string? Dash(int index) => Dashes[index / Colours.Length % Dashes.Length];
 }

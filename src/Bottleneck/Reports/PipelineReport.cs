@@ -11,6 +11,7 @@ namespace Bottleneck.Reports;
 /// </summary>
 public sealed class PipelineReport() : ReportKind<PipelineReport.Results>(SchemaName)
 {
+    /// <summary>The schema name a pipeline's results.json carries.</summary>
     public const string SchemaName = "bottleneck/pipeline/v1";
 
     /// <summary>results.json of a pipeline.</summary>
@@ -19,6 +20,12 @@ public sealed class PipelineReport() : ReportKind<PipelineReport.Results>(Schema
     /// <summary>One phase: its folder, and what the phases after it take from it.</summary>
     /// <param name="Best">A tune's or sweep's best parameters (null when it has no completed trial).</param>
     /// <param name="ModelOf">The train phase whose model a robustness or embed phase studied.</param>
+    /// <param name="Name">The phase's name in the pipeline file.</param>
+    /// <param name="Kind">The phase's kind (train, tune, sweep, robustness, embed).</param>
+    /// <param name="Directory">The phase's folder, relative to the pipeline's directory.</param>
+    /// <param name="Settings">The phase's settings as it ran, with the best parameters it took from earlier phases.</param>
+    /// <param name="Score">A tune's or sweep's best score (mean held-out MSE over folds).</param>
+    /// <param name="TestMse">A train phase's test MSE.</param>
     public sealed record Phase(
         string Name,
         string Kind,
@@ -34,13 +41,17 @@ public sealed class PipelineReport() : ReportKind<PipelineReport.Results>(Schema
 
         /// <summary>An embed phase's key numbers, copied from its results so that this file holds the whole study's.</summary>
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Method { get; init; }
+        /// <summary>An embed phase's number of points.</summary>
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? Samples { get; init; }
+        /// <summary>An embed phase's trustworthiness of the map.</summary>
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? Trustworthiness { get; init; }
+        /// <summary>An embed phase's kNN accuracy in the map.</summary>
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? KnnAccuracy { get; init; }
+        /// <summary>A t-SNE phase's final KL divergence.</summary>
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? KlDivergence { get; init; }
     }
 
-    public static void Write(RunDirectory dir, Results results)
+    internal static void Write(RunDirectory dir, Results results)
     {
         dir.WriteText(HtmlReport.ResultsFile, Json.Serialize(results));
         // The pipeline's page links each phase's own report.html (written by the phase's report writer).

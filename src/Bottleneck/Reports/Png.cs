@@ -9,7 +9,7 @@ namespace Bottleneck.Reports;
 /// interlaced, every scanline with filter type 0 (none), all image data in one zlib-compressed
 /// IDAT chunk. Enough for image grids, which are mostly flat areas that deflate well unfiltered.
 /// </summary>
-public static class Png
+internal static class Png
 {
     private static ReadOnlySpan<byte> Signature => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
@@ -17,7 +17,7 @@ public static class Png
     /// Encodes row-major pixels, top row first: one byte per pixel (grayscale), or three
     /// (R, G, B) when <paramref name="rgb"/> is set.
     /// </summary>
-    public static byte[] Encode(int width, int height, ReadOnlySpan<byte> pixels, bool rgb = false)
+    internal static byte[] Encode(int width, int height, ReadOnlySpan<byte> pixels, bool rgb = false)
     {
         if (width < 1 || height < 1) throw new ArgumentException($"a PNG image is at least 1×1 pixels, not {width}×{height}");
         int channels = rgb ? 3 : 1;

@@ -3,7 +3,7 @@ namespace Bottleneck.Reports;
 /// <summary>Every kind of run directory Bottleneck writes; a new command's report is one line here.</summary>
 public static class ReportKinds
 {
-    public static IReadOnlyList<ReportKind> All { get; } =
+    internal static IReadOnlyList<ReportKind> All { get; } =
     [
         new OptimizerStudyReport(),
         new TrainReport(),
@@ -14,5 +14,5 @@ public static class ReportKinds
     ];
 
     /// <summary>The kind whose schema this is; null for a schema Bottleneck does not know (the page then shows what it can).</summary>
-    public static ReportKind? Find(string? schema) => All.FirstOrDefault(k => k.Schema == schema);
+    internal static ReportKind? Find(string? schema) => All.FirstOrDefault(k => k.Schema == schema);
 }

@@ -74,25 +74,25 @@ internal sealed class ReportPage(Html html)
     }
 
     /// <summary>A number to <paramref name="digits"/> significant digits, or null when it is NaN or absent.</summary>
-    public static string? Number(double? value, int digits) => value is { } v && double.IsFinite(v) ? NumberText.Significant(v, digits) : null;
+    internal static string? Number(double? value, int digits) => value is { } v && double.IsFinite(v) ? NumberText.Significant(v, digits) : null;
 
     /// <summary>"mean ± std" (four and two digits); just the mean when there is no spread to show; "—" for no value.</summary>
     /// <summary>"0.0123 ± 0.0004"; the mean alone when it is of one value (<paramref name="count"/> 1), which has no spread to show.</summary>
-    public static string PlusMinus(double mean, double? std, int count = 2) =>
+    internal static string PlusMinus(double mean, double? std, int count = 2) =>
         Number(mean, 4) is not { } m ? "—" : count > 1 && Number(std, 2) is { } s ? $"{m} ± {s}" : m;
 
-    public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+    internal static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     /// <summary>Searched settings as the command line writes them: lr=0.01, weight-decay=1e-5.</summary>
-    public static string Params(JsonObject? parameters) => parameters is null ? "" : Params(TrialParams.FromJson(parameters));
+    internal static string Params(JsonObject? parameters) => parameters is null ? "" : Params(TrialParams.FromJson(parameters));
 
-    public static string Params(TrialParams parameters) => string.Join(", ", parameters.Values.Select(kv => $"{kv.Key}={kv.Value}"));
+    internal static string Params(TrialParams parameters) => string.Join(", ", parameters.Values.Select(kv => $"{kv.Key}={kv.Value}"));
 
     /// <summary>A recorded time to the second, with its UTC offset: fractions of a second only make the page harder to read.</summary>
-    public static string? When(string? text) =>
+    internal static string? When(string? text) =>
         text is null ? null
         : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) ? time.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture)
         : text;
 
-    public static string Invariant(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);
+    internal static string Invariant(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);
 }

@@ -13,26 +13,46 @@ namespace Bottleneck.Reports;
 /// </summary>
 public sealed class RobustnessReport() : ReportKind<RobustnessReport.Results>(SchemaName)
 {
+    /// <summary>The schema name results.json of a robustness run carries.</summary>
     public const string SchemaName = "bottleneck/robustness/v1";
-    public static readonly string[] CsvHeader = ["corruption", "level", "mse_mean", "mse_std", "input_mse_mean"];
+    internal static readonly string[] CsvHeader = ["corruption", "level", "mse_mean", "mse_std", "input_mse_mean"];
 
     /// <summary>results.json of a robustness run.</summary>
     public sealed record Results(string Schema, Provenance Provenance, Settings Settings, ModelInfo Model, IReadOnlyList<Row> Rows);
 
+    /// <summary>What was corrupted how, as results.json records it.</summary>
+    /// <param name="Checkpoint">The model studied.</param>
+    /// <param name="Dataset">The dataset its test images came from (null: the one it was trained on).</param>
+    /// <param name="Samples">Test images corrupted at each level.</param>
+    /// <param name="NoiseLevels">Standard deviations of the Gaussian noise.</param>
+    /// <param name="OcclusionLevels">Fractions of each image hidden.</param>
+    /// <param name="Occlusion">How pixels are hidden: "pixels" or "block".</param>
+    /// <param name="Clip">Whether noisy inputs were clipped to [0, 1].</param>
+    /// <param name="Seed">The seed of the corruptions.</param>
+    /// <param name="SplitSeed">The seed of the train/test split the test images come from.</param>
+    /// <param name="BatchSize">Images per forward pass.</param>
     public sealed record Settings(string Checkpoint, string? Dataset, int Samples, IReadOnlyList<double> NoiseLevels, IReadOnlyList<double> OcclusionLevels,
                                   string Occlusion, bool Clip, uint Seed, uint SplitSeed, int BatchSize)
     {
-        public static Settings Of(RobustnessSettings s) =>
+        internal static Settings Of(RobustnessSettings s) =>
             new(s.Checkpoint, s.Dataset, s.Samples, s.NoiseLevels, s.OcclusionLevels, s.Occlusion.Name, s.Clip, s.Seed, s.SplitSeed, s.BatchSize);
     }
 
+    /// <summary>The model studied.</summary>
+    /// <param name="Parameters">Its trainable parameters.</param>
+    /// <param name="CodeSize">The width of its code.</param>
+    /// <param name="Input">Its input shape, without the batch.</param>
     public sealed record ModelInfo(long Parameters, int CodeSize, int[] Input);
 
     /// <param name="Corruption">"noise" or "occlusion": the curve, as the CSV and file names say.</param>
     /// <param name="Kind">"noise", "pixels" or "block".</param>
+    /// <param name="Level">The noise σ or the occluded fraction.</param>
+    /// <param name="MseMean">Mean reconstruction MSE against the clean image.</param>
+    /// <param name="MseStd">Its standard deviation over the images.</param>
+    /// <param name="InputMseMean">Mean MSE of the corrupted input against the clean image: the baseline of doing nothing.</param>
     public sealed record Row(string Corruption, string Kind, double Level, double MseMean, double MseStd, double InputMseMean);
 
-    public static Results Write(RunDirectory dir, RobustnessSettings settings, Autoencoder model, int[]? imageShape, RobustnessResult run, Provenance provenance)
+    internal static Results Write(RunDirectory dir, RobustnessSettings settings, Autoencoder model, int[]? imageShape, RobustnessResult run, Provenance provenance)
     {
         dir.WriteText("robustness.csv", Csv(run.Curves));
         foreach (var curve in run.Curves)

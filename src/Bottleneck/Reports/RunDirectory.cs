@@ -7,7 +7,7 @@ namespace Bottleneck.Reports;
 /// and renamed into place, so a crash, Ctrl-C or full disk never leaves a half-written
 /// file under a real name, and files written earlier stay valid.
 /// </summary>
-public sealed class RunDirectory
+internal sealed class RunDirectory
 {
     public string Path { get; }
 
@@ -18,7 +18,7 @@ public sealed class RunDirectory
     /// <paramref name="path"/> (it is a file, or its nearest existing folder cannot be written),
     /// without creating anything: for commands that load (or download) data before making the folder.
     /// </summary>
-    public static void CheckCreatable(string path)
+    internal static void CheckCreatable(string path)
     {
         string full = System.IO.Path.GetFullPath(path);
         if (System.IO.File.Exists(full)) throw new IOException($"{path} is a file, not a directory");
@@ -42,7 +42,7 @@ public sealed class RunDirectory
     }
 
     /// <summary>Creates the folder and proves it writable before any work starts.</summary>
-    public static RunDirectory Create(string path)
+    internal static RunDirectory Create(string path)
     {
         string full = System.IO.Path.GetFullPath(path);
         if (System.IO.File.Exists(full)) throw new IOException($"{path} is a file, not a directory");
@@ -64,11 +64,11 @@ public sealed class RunDirectory
     /// Whether <paramref name="name"/> can name a folder inside a run directory (a pipeline phase's): letters, digits,
     /// '.', '_' and '-', starting with a letter or digit, at most 64 characters. No separators, no "..", nothing absolute.
     /// </summary>
-    public static bool IsPlainName(string name) =>
+    internal static bool IsPlainName(string name) =>
         name.Length is >= 1 and <= 64 && char.IsAsciiLetterOrDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
 
     /// <summary>Default location: runs/&lt;command&gt;-&lt;yyyyMMdd-HHmmss&gt;.</summary>
-    public static string DefaultPath(string command, DateTimeOffset now) =>
+    internal static string DefaultPath(string command, DateTimeOffset now) =>
         System.IO.Path.Combine("runs", $"{command}-{now:yyyyMMdd-HHmmss}");
 
     public string File(string name) => System.IO.Path.Combine(Path, name);

@@ -8,12 +8,12 @@ internal static class RunFiles
 {
     private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
-    public static bool IsSvg(string file) => file.EndsWith(".svg", StringComparison.OrdinalIgnoreCase);
+    internal static bool IsSvg(string file) => file.EndsWith(".svg", StringComparison.OrdinalIgnoreCase);
 
-    public static bool IsPng(string file) => file.EndsWith(".png", StringComparison.OrdinalIgnoreCase);
+    internal static bool IsPng(string file) => file.EndsWith(".png", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Files that describe the run, in ordinal order: not the report itself, temporary or hidden files, or database side files.</summary>
-    public static List<string> Listed(string directory) =>
+    internal static List<string> Listed(string directory) =>
     [
         .. Directory.EnumerateFiles(directory).Select(f => Path.GetFileName(f)!)
             .Where(f => f != HtmlReport.FileName && !f.StartsWith('.') && !f.Contains(".partial", StringComparison.Ordinal)
@@ -29,7 +29,7 @@ internal static class RunFiles
     /// Each SVG file inlined as a figure captioned with a link to the file (<paramref name="link"/> is the folder prefix
     /// from the page); a file that is not plain drawing (see <see cref="SvgSafety"/>) is named, not inlined.
     /// </summary>
-    public static void SvgFigures(Html h, string directory, IEnumerable<string> names, string link)
+    internal static void SvgFigures(Html h, string directory, IEnumerable<string> names, string link)
     {
         foreach (var name in names)
         {
@@ -46,7 +46,7 @@ internal static class RunFiles
     }
 
     /// <summary>Each PNG file inlined as a data: URI, captioned with a link to the file and what its rows and columns are.</summary>
-    public static void PngFigures(Html h, string directory, IEnumerable<string> names, string link, Func<string, string?> caption)
+    internal static void PngFigures(Html h, string directory, IEnumerable<string> names, string link, Func<string, string?> caption)
     {
         foreach (var name in names)
         {

@@ -4,13 +4,13 @@ namespace Bottleneck.Reports;
 /// Renders groups of points (e.g. a 2-D embedding coloured by label) as a standalone SVG 1.1
 /// scatter plot: one dot per point, one colour per group, and a legend naming the groups.
 /// </summary>
-public static class ScatterChart
+internal static class ScatterChart
 {
     private const double DotRadius = 2.2;
 
     /// <summary>Renders each of <paramref name="groups"/> as dots in its palette colour, in legend order.</summary>
     /// <exception cref="ArgumentException">A group has different numbers of x and y values.</exception>
-    public static string Render(string title, string xLabel, string yLabel, IReadOnlyList<Series> groups)
+    internal static string Render(string title, string xLabel, string yLabel, IReadOnlyList<Series> groups)
     {
         ArgumentNullException.ThrowIfNull(title);
         ArgumentNullException.ThrowIfNull(groups);

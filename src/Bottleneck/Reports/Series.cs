@@ -10,5 +10,5 @@ namespace Bottleneck.Reports;
 /// <param name="Group">Series of one group share a colour (a fold's train and validation curves); null gives each its own.</param>
 /// <param name="Dashed">Drawn dashed, to tell the series of a group apart (train dashed, validation solid).</param>
 /// <param name="Error">Half the height of an error bar at each point (a standard deviation); null or non-finite for none.</param>
-public sealed record Series(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y, int? Group = null, bool Dashed = false,
+internal sealed record Series(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y, int? Group = null, bool Dashed = false,
                             IReadOnlyList<double>? Error = null);

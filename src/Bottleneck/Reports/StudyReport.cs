@@ -13,6 +13,7 @@ namespace Bottleneck.Reports;
 /// </summary>
 public sealed class StudyReport() : ReportKind<StudyReport.Results>(SchemaName)
 {
+    /// <summary>The schema name results.json of a tune or sweep carries.</summary>
     public const string SchemaName = "bottleneck/study/v1";
 
     /// <summary>Trials shown in a tune or sweep summary; the rest are in trials.csv.</summary>
@@ -22,15 +23,19 @@ public sealed class StudyReport() : ReportKind<StudyReport.Results>(SchemaName)
     public sealed record Results(string Schema, string Status, Provenance Provenance, JsonObject Settings, Best? Best, int UnfinishedTrials,
                                  long EpochsTrained, long FullGridEpochs, Verification? Verification, IReadOnlyList<TrialResult> Trials, double Seconds)
     {
+        /// <summary>Whether the study was a tune (a grid over several settings) rather than a sweep.</summary>
         public bool IsTune => Settings["kind"]?.GetValue<string>() == "tune";
     }
 
+    /// <summary>The best finished trial.</summary>
+    /// <param name="Params">Its settings.</param>
+    /// <param name="Score">Its score: mean held-out MSE over the folds.</param>
     public sealed record Best(TrialParams Params, double Score);
 
     /// <summary>With halving and verification: the full grid's winner, and whether the pruned search found it.</summary>
     public sealed record Verification(TrialParams FullGridBest, double FullGridBestScore, bool PrunedSearchFoundIt);
 
-    public static Results Write(RunDirectory dir, StudyResult result, IReadOnlyList<TrialParams> space, Provenance provenance)
+    internal static Results Write(RunDirectory dir, StudyResult result, IReadOnlyList<TrialParams> space, Provenance provenance)
     {
         var names = space.Count > 0 ? space[0].Values.Select(v => v.Key).ToList() : [];
         dir.WriteText("trials.csv", TrialsCsv(result, names));
@@ -44,7 +49,7 @@ public sealed class StudyReport() : ReportKind<StudyReport.Results>(SchemaName)
         return results;
     }
 
-    public static Results ResultsOf(StudyResult result, Provenance provenance) => new(
+    internal static Results ResultsOf(StudyResult result, Provenance provenance) => new(
         SchemaName,
         result.Cancelled ? "cancelled" : result.Unfinished > 0 ? "incomplete" : "completed",
         provenance,

@@ -114,7 +114,7 @@ internal sealed class Svg
     }
 
     /// <summary>Formats a coordinate or length: invariant culture, at most two decimals, never "-0".</summary>
-    public static string Num(double value)
+    internal static string Num(double value)
     {
         // A NaN or infinity here means a chart failed to filter its data; writing it would produce
         // an SVG that browsers silently refuse to draw, so fail loudly instead.
@@ -131,7 +131,7 @@ internal sealed class Svg
     /// cannot carry at all (control characters, unpaired surrogates) become U+FFFD rather than
     /// producing a document no parser will accept.
     /// </summary>
-    public static string Escape(string text)
+    internal static string Escape(string text)
     {
         var escaped = new StringBuilder(text.Length);
         for (int i = 0; i < text.Length; i++)
@@ -164,14 +164,14 @@ internal sealed class Svg
     private static readonly char[] WordBreaks = [' ', ',', ';', '=', '-', '_', '/'];
 
     /// <summary>Estimated rendered width of <paramref name="text"/>, for layout decisions.</summary>
-    public static double TextWidth(string text, double fontSize) => text.Length * fontSize * AverageGlyphWidth;
+    internal static double TextWidth(string text, double fontSize) => text.Length * fontSize * AverageGlyphWidth;
 
     /// <summary>
     /// Shortens <paramref name="text"/> with an ellipsis so its estimated width fits. With
     /// <paramref name="keepEnd"/> the ellipsis goes in the middle, for labels like "run-2024-01-07-a"
     /// and "run-2024-01-07-b" that differ only at the end.
     /// </summary>
-    public static string Fit(string text, double maxWidth, double fontSize, bool keepEnd = false)
+    internal static string Fit(string text, double maxWidth, double fontSize, bool keepEnd = false)
     {
         int maxChars = Math.Max(1, (int)(maxWidth / (fontSize * AverageGlyphWidth)));
         if (text.Length <= maxChars)

@@ -14,7 +14,7 @@ internal static partial class SvgSafety
         ["svg", "g", "rect", "line", "polyline", "polygon", "circle", "ellipse", "path", "text", "tspan", "title", "desc"];
 
     /// <summary>Null when the markup is safe to inline; otherwise what is wrong with it, for the page to say.</summary>
-    public static string? Problem(string markup)
+    internal static string? Problem(string markup)
     {
         var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreComments = true };
         try

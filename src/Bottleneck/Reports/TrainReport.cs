@@ -16,33 +16,65 @@ namespace Bottleneck.Reports;
 /// </summary>
 public sealed class TrainReport() : ReportKind<TrainReport.Results>(SchemaName)
 {
+    /// <summary>The schema name results.json of a training run carries.</summary>
     public const string SchemaName = "bottleneck/train/v1";
-    public const int ExampleImages = 10;
+    internal const int ExampleImages = 10;
 
     /// <summary>results.json of a training run.</summary>
     /// <param name="Baselines">The test MSE of predicting the mean training sample and of predicting zeros, to read <paramref name="TestMse"/> against
     /// (absent from files of earlier versions).</param>
     /// <param name="Warnings">What deserves a word: a model no better than the mean sample.</param>
+    /// <param name="Schema">Always <see cref="SchemaName"/>.</param>
+    /// <param name="Status">How the run ended.</param>
+    /// <param name="Message">Why it ended early, when it did.</param>
+    /// <param name="Provenance">Who ran it, when, with which version and command lines.</param>
+    /// <param name="Settings">What was trained on what.</param>
+    /// <param name="Model">The model's size and layers.</param>
+    /// <param name="TestMse">Reconstruction MSE on the test split after the last epoch.</param>
+    /// <param name="ImagesPerSecond">Training throughput over the whole run.</param>
+    /// <param name="Seconds">Wall time of the run.</param>
+    /// <param name="Epochs">Every epoch's record.</param>
     public sealed record Results(string Schema, RunStatus Status, string? Message, Provenance Provenance, Settings Settings, ModelInfo Model,
                                  double TestMse, MseBaselines? Baselines, double ImagesPerSecond, double Seconds, IReadOnlyList<string>? Warnings,
                                  IReadOnlyList<EpochRecord> Epochs);
 
     /// <summary>What was trained on what, as results.json and the checkpoint's metadata record it.</summary>
     /// <param name="Source">The dataset as it can be named again (<c>csv:</c> with the file's full path), for commands that study the model.</param>
+    /// <param name="Dataset">The dataset's name.</param>
+    /// <param name="TrainSamples">Training samples.</param>
+    /// <param name="TestSamples">Test samples.</param>
+    /// <param name="Model">The model's preset name, or the model file's.</param>
+    /// <param name="Architecture">The full architecture, as <see cref="ModelSpec.ToJson"/> writes it.</param>
+    /// <param name="Optimizer">The optimizer and its hyperparameters.</param>
+    /// <param name="Loss">The reconstruction loss.</param>
+    /// <param name="Epochs">Epochs planned.</param>
+    /// <param name="BatchSize">Minibatch size.</param>
+    /// <param name="Seed">The run's seed.</param>
     public sealed record Settings(string Dataset, int TrainSamples, int TestSamples, string Model, JsonObject Architecture,
                                   OptimizerSettings Optimizer, LossFunction Loss, int Epochs, int BatchSize, uint Seed, string Source)
     {
-        public static Settings Of(TrainSettings s, ModelSpec architecture, Dataset train, Dataset test, string source) =>
+        internal static Settings Of(TrainSettings s, ModelSpec architecture, Dataset train, Dataset test, string source) =>
             new(train.Name, train.Count, test.Count, s.Model.Name, architecture.ToJson(), s.Optimizer, s.Loss, s.Epochs, s.BatchSize, s.Seed, source);
     }
 
+    /// <summary>The model trained.</summary>
+    /// <param name="Parameters">Its trainable parameters.</param>
+    /// <param name="CodeSize">The width of its code.</param>
+    /// <param name="Summary">One line per layer with its output shape and parameters.</param>
     public sealed record ModelInfo(long Parameters, int CodeSize, string Summary)
     {
-        public static ModelInfo Of(Autoencoder model) => new(model.ParameterCount, model.CodeSize, ModelSummary.Format(model));
+        internal static ModelInfo Of(Autoencoder model) => new(model.ParameterCount, model.CodeSize, ModelSummary.Format(model));
     }
 
     /// <param name="examples">The first test images and their reconstructions, or null when the model diverged.</param>
-    public static Results Write(RunDirectory dir, TrainSettings settings, Dataset train, Dataset test, string source, TrainResult result, Provenance provenance,
+    /// <param name="dir">The run directory written into.</param>
+    /// <param name="settings">The run's settings.</param>
+    /// <param name="train">The training split.</param>
+    /// <param name="test">The test split.</param>
+    /// <param name="source">The dataset as it can be named again.</param>
+    /// <param name="result">What training gave.</param>
+    /// <param name="provenance">Who ran it and how.</param>
+    internal static Results Write(RunDirectory dir, TrainSettings settings, Dataset train, Dataset test, string source, TrainResult result, Provenance provenance,
                                 (IReadOnlyList<float[]> Originals, IReadOnlyList<float[]> Reconstructed)? examples)
     {
         if (examples is { } e && test.ImageShape is { Length: 3 } shape && shape[0] is 1 or 3)

@@ -11,7 +11,7 @@ namespace Bottleneck.Runs;
 /// checkpoint's metadata says which; fashion-mnist when it does not), digits and CSV data split with its training
 /// seed, so the images are ones the model never saw.
 /// </summary>
-public sealed record CheckpointData(Autoencoder Model, Dataset Test, string Dataset, uint SplitSeed)
+internal sealed record CheckpointData(Autoencoder Model, Dataset Test, string Dataset, uint SplitSeed)
 {
     /// <summary>The model and the first <paramref name="samples"/> test images; a <see cref="SettingException"/> ("checkpoint") when they do not fit.</summary>
     public static CheckpointData Load(string checkpoint, string? dataset, string? dataDir, int samples, uint fallbackSeed, Action<string>? log)

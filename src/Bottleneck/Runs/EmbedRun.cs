@@ -17,6 +17,7 @@ public sealed record EmbedRunResult(string Directory, EmbedOutcome Outcome, Embe
 /// <summary>A 2-D map of a code space (or of any points) with its quality, in a run directory (<see cref="EmbedReport"/>).</summary>
 public static class EmbedRun
 {
+    /// <summary>What <c>bottleneck embed</c> does: loads the points, maps them and writes the run directory.</summary>
     public static EmbedRunResult Execute(EmbedRunSettings settings, RunContext context)
     {
         var points = Prepare(settings, context.Observer);
@@ -29,6 +30,7 @@ public static class EmbedRun
     /// <summary>What is embedded: vectors, their labels (if any) and where they came from; checked against the method before anything is written.</summary>
     public sealed record Points(Tensor Vectors, int[]? Labels, EmbedReport.Source Source);
 
+    /// <summary>The points <paramref name="settings"/> name: a checkpoint's codes of test images, or a CSV file's rows.</summary>
     public static Points Prepare(EmbedRunSettings settings, IRunObserver observer)
     {
         settings.Embed.Validate();
@@ -58,7 +60,7 @@ public static class EmbedRun
         return points;
     }
 
-    public static EmbedRunResult Run(EmbedSettings settings, Points points, RunDirectory dir, Provenance provenance, IRunObserver observer, CancellationToken cancel)
+    internal static EmbedRunResult Run(EmbedSettings settings, Points points, RunDirectory dir, Provenance provenance, IRunObserver observer, CancellationToken cancel)
     {
         observer.EmbedStarted(new EmbedPlan(points.Vectors.Rows, points.Vectors.RowSize, settings.Method, settings.Threads));
         var outcome = CodeSpaceEmbedding.Run(points.Vectors, points.Labels, settings, cancel: cancel);

@@ -27,6 +27,7 @@ public interface IRunObserver
     /// <summary>A study of <see cref="StudyPlan.Trials"/> trials starts (or resumes).</summary>
     void StudyStarted(StudyPlan plan) { }
 
+    /// <summary>A trial's fold or epoch of the study is done.</summary>
     void Study(StudyProgress progress) { }
 
     /// <summary>A study is done (or stopped), its report written.</summary>
@@ -51,5 +52,6 @@ public interface IRunObserver
 /// <summary>An observer that shows nothing.</summary>
 public sealed class SilentObserver : IRunObserver
 {
+    /// <summary>The one instance.</summary>
     public static SilentObserver Instance { get; } = new();
 }

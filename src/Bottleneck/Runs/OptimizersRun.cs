@@ -12,6 +12,7 @@ namespace Bottleneck.Runs;
 /// <summary>What <c>bottleneck optimizers</c> does: study A's protocol (or any variant of it) on a dataset, pooled and split by the study itself.</summary>
 public sealed record OptimizersRunSettings(string Dataset, string? DataDir, OptimizerStudySettings Study)
 {
+    /// <summary>Throws a <see cref="SettingException"/> naming the first setting that cannot work.</summary>
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(Dataset)) throw new SettingException("dataset", "is empty");
@@ -36,12 +37,14 @@ public sealed record OptimizersRunResult(string Directory, OptimizerStudyResult 
 /// </summary>
 public static class OptimizersRun
 {
+    /// <summary>The file in the run directory that records what a resume needs.</summary>
     public const string SettingsFile = "optimizers-run.json";
     private const string StatesFolder = "states";
 
     // What the study was started with, and by whom: enough to go on with nothing else.
     private sealed record Recorded(string Dataset, string DataSha256, OptimizerStudySettings Study, IReadOnlyList<Invocation> Invocations);
 
+    /// <summary>What <c>bottleneck optimizers</c> does: loads the data, runs the study and writes the run directory.</summary>
     public static OptimizersRunResult Execute(OptimizersRunSettings settings, RunContext context)
     {
         settings.Validate();

@@ -18,10 +18,13 @@ public enum PhaseKind
 /// <summary>Names of <see cref="PhaseKind"/> values, as pipeline files and results write them.</summary>
 public static class PhaseKinds
 {
+    /// <summary>Every kind, in declaration order.</summary>
     public static IReadOnlyList<PhaseKind> All { get; } = Enum.GetValues<PhaseKind>();
 
+    /// <summary>The kind's name in pipeline files.</summary>
     public static string Name(this PhaseKind kind) => kind.ToString().ToLowerInvariant();
 
+    /// <summary>The kind named <paramref name="name"/>, or null.</summary>
     public static PhaseKind? Find(string name) => All.Cast<PhaseKind?>().FirstOrDefault(k => k!.Value.Name() == name);
 
     /// <summary>The kinds that study the model of an earlier train phase.</summary>

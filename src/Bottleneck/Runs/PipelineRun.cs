@@ -33,11 +33,13 @@ public sealed record PipelineRunResult(string Directory, PipelineReport.Results 
 /// </summary>
 public static class PipelineRun
 {
+    /// <summary>The file a finished phase records its settings in, so a rerun can keep it.</summary>
     public const string FinishedWithFile = "finished-with.json";
 
     /// <summary>The copy of the pipeline file a run directory keeps; <c>run --resume DIR</c> runs it again.</summary>
     public const string PipelineFile = "pipeline.yaml";
 
+    /// <summary>What <c>bottleneck run</c> does: runs (or continues) every phase of the pipeline file.</summary>
     public static PipelineRunResult Execute(PipelineRunSettings settings, RunContext context)
     {
         var pipeline = PipelineSpec.Load(settings.File);

@@ -43,6 +43,7 @@ public sealed record PhaseSpec(string Name, PhaseKind Kind, IReadOnlyDictionary<
 /// </summary>
 public sealed record PipelineSpec(IReadOnlyDictionary<string, string> Shared, IReadOnlyList<PhaseSpec> Phases)
 {
+    /// <summary>The top-level keys a pipeline file may have.</summary>
     public static IReadOnlyList<string> Keys { get; } =
     [
         "dataset", "limit", "test-limit", "model", "code-size", "hidden", "optimizer", "defaults", "lr", "weight-decay", "loss", "epochs",
@@ -54,6 +55,7 @@ public sealed record PipelineSpec(IReadOnlyDictionary<string, string> Shared, IR
     /// <summary>A pipeline file is a page of text; more than this is not one.</summary>
     public const long MaxFileBytes = 1 << 20;
 
+    /// <summary>Reads and checks the pipeline file at <paramref name="path"/>; a <see cref="SettingException"/> naming the first problem.</summary>
     public static PipelineSpec Load(string path)
     {
         string source = Path.GetFileName(path);

@@ -12,6 +12,7 @@ public sealed record RobustnessRunResult(string Directory, RobustnessResult Curv
 /// <summary>A trained model's reconstruction error under damage, level by level, in a run directory (<see cref="RobustnessReport"/>).</summary>
 public static class RobustnessRun
 {
+    /// <summary>What <c>bottleneck robustness</c> does: loads the checkpoint and its test images, corrupts, reconstructs and writes the run directory.</summary>
     public static RobustnessRunResult Execute(RobustnessRunSettings settings, RunContext context)
     {
         var (robustness, data) = Prepare(settings, context.Observer);
@@ -22,7 +23,7 @@ public static class RobustnessRun
     }
 
     /// <summary>Checks the settings and loads the model and the test images (what a pipeline's robustness phase does before touching its folder).</summary>
-    public static (RobustnessSettings Settings, CheckpointData Data) Prepare(RobustnessRunSettings settings, IRunObserver observer)
+    internal static (RobustnessSettings Settings, CheckpointData Data) Prepare(RobustnessRunSettings settings, IRunObserver observer)
     {
         var s = settings.Robustness;
         s.Validate();
@@ -30,7 +31,7 @@ public static class RobustnessRun
         return (s with { Dataset = data.Dataset, SplitSeed = data.SplitSeed }, data);
     }
 
-    public static RobustnessRunResult Run(RobustnessSettings settings, CheckpointData data, RunDirectory dir, Provenance provenance, IRunObserver observer)
+    internal static RobustnessRunResult Run(RobustnessSettings settings, CheckpointData data, RunDirectory dir, Provenance provenance, IRunObserver observer)
     {
         observer.ModelStudyStarted(new ModelStudyPlan(data.Test.Name, data.Test.Count, data.Model.ParameterCount, data.Model.CodeSize, settings.Threads));
         var curves = RobustnessResult.Compute(settings, data.Model, data.Test, observer.Robustness);

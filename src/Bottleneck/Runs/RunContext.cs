@@ -9,7 +9,9 @@ namespace Bottleneck.Runs;
 /// </summary>
 public sealed record RunContext(string? Out, string CommandLine)
 {
+    /// <summary>Told of the run's progress; silent by default.</summary>
     public IRunObserver Observer { get; init; } = SilentObserver.Instance;
+    /// <summary>Stops the run at the next batch, with what is finished saved.</summary>
     public CancellationToken Cancel { get; init; }
 
     /// <summary>Refuses a run directory that cannot be made, before data is looked for or downloaded; creates nothing.</summary>
@@ -31,7 +33,7 @@ public sealed record RunContext(string? Out, string CommandLine)
     /// <paramref name="schema"/> that the command continues (<paramref name="continues"/>: a study in its study.db, a
     /// pipeline with its pipeline.yaml) may be there already.
     /// </summary>
-    public RunDirectory CreateDirectory(string command, DateTimeOffset started, string schema, string? continues = null)
+    internal RunDirectory CreateDirectory(string command, DateTimeOffset started, string schema, string? continues = null)
     {
         string path = Out ?? RunDirectory.DefaultPath(command, started);
         RefuseOtherRun(path, schema, continues);
@@ -64,7 +66,7 @@ public sealed record RunContext(string? Out, string CommandLine)
     }
 
     /// <summary>A folder inside the run, such as a pipeline phase's.</summary>
-    public static RunDirectory CreateDirectory(string path)
+    internal static RunDirectory CreateDirectory(string path)
     {
         try
         {
@@ -76,5 +78,6 @@ public sealed record RunContext(string? Out, string CommandLine)
         }
     }
 
+    /// <summary>The provenance of a run started at <paramref name="started"/> on <paramref name="threads"/> threads with this context's command line.</summary>
     public Provenance Provenance(DateTimeOffset started, int threads) => new(CommandLine, started, threads);
 }

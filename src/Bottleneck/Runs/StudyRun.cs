@@ -8,8 +8,11 @@ namespace Bottleneck.Runs;
 /// <param name="DataDir">A folder to look for the dataset in first.</param>
 /// <param name="TestLimit">Only the first test samples (quick runs).</param>
 /// <param name="Verify">With the halving pruner: also run the full grid and say whether its winner is the same.</param>
+/// <param name="Study">The study's settings.</param>
+/// <param name="Trials">The points of the search space to try.</param>
 public sealed record StudyRunSettings(StudySettings Study, IReadOnlyList<TrialParams> Trials, string? DataDir = null, int? TestLimit = null, bool Verify = false)
 {
+    /// <summary>Throws a <see cref="SettingException"/> naming the first setting that cannot work.</summary>
     public void Validate()
     {
         Study.Validate();
@@ -34,8 +37,10 @@ public sealed record StudyRunResult(string Directory, StudyResult Study, IReadOn
 /// </summary>
 public static class StudyRun
 {
+    /// <summary>The study store's file in the run directory.</summary>
     public const string StoreFile = "study.db";
 
+    /// <summary>What <c>bottleneck tune</c> and <c>sweep</c> do: loads the data, runs the study and writes the run directory.</summary>
     public static StudyRunResult Execute(StudyRunSettings settings, RunContext context)
     {
         settings.Validate();
@@ -49,6 +54,7 @@ public static class StudyRun
                    settings.Verify, context.Observer, context.Cancel, settings.TestLimit);
     }
 
+    /// <summary>Goes on with the interrupted study in <see cref="StudyResumeSettings"/>' directory; finished folds are not trained again.</summary>
     public static StudyRunResult Resume(StudyResumeSettings settings, RunContext context)
     {
         string store = Path.Combine(settings.Directory, StoreFile);
@@ -112,7 +118,17 @@ public static class StudyRun
 
     /// <summary>Runs (or resumes) a study in <paramref name="dir"/> and writes its report; disposes the store.</summary>
     /// <param name="testLimit">The test-sample limit the data was loaded with, recorded with the invocation.</param>
-    public static StudyRunResult Run(StudySettings settings, IReadOnlyList<TrialParams> trials, Dataset train, Dataset test, IStudyStore store,
+    /// <param name="settings">The study.</param>
+    /// <param name="trials">The trials to run.</param>
+    /// <param name="train">The training set.</param>
+    /// <param name="test">The test set.</param>
+    /// <param name="store">The study store (disposed).</param>
+    /// <param name="dir">The run directory.</param>
+    /// <param name="provenance">Who runs it and how.</param>
+    /// <param name="verify">Also run the full grid after halving.</param>
+    /// <param name="observer">Told of progress.</param>
+    /// <param name="cancel">Stops the study after the folds in progress.</param>
+    internal static StudyRunResult Run(StudySettings settings, IReadOnlyList<TrialParams> trials, Dataset train, Dataset test, IStudyStore store,
                                      RunDirectory dir, Provenance provenance, bool verify, IRunObserver observer, CancellationToken cancel, int? testLimit = null)
     {
         using (store)

@@ -15,6 +15,7 @@ namespace Bottleneck.Runs;
 /// <summary>What <c>bottleneck train</c> does: one model, trained on a dataset's training split and tested on its test split.</summary>
 public sealed record TrainRunSettings(DataSource Data, TrainSettings Training)
 {
+    /// <summary>Throws a <see cref="SettingException"/> naming the first setting that cannot work.</summary>
     public void Validate()
     {
         Data.Validate();
@@ -40,8 +41,11 @@ public sealed record TrainRunResult(string Directory, TrainResult Training, Trai
 /// </summary>
 public static class TrainRun
 {
+    /// <summary>The model's file in the run directory.</summary>
     public const string CheckpointFile = "model.safetensors";
+    /// <summary>The training state's file, for resuming.</summary>
     public const string StateFile = "training-state.safetensors";
+    /// <summary>How often the training state is saved at most (always after the last epoch).</summary>
     public static readonly TimeSpan StateSaveInterval = TimeSpan.FromSeconds(10);
     private const string RunKey = "run";
 
@@ -56,6 +60,7 @@ public static class TrainRun
         };
     }
 
+    /// <summary>What <c>bottleneck train</c> does: loads the data, trains and writes the run directory.</summary>
     public static TrainRunResult Execute(TrainRunSettings settings, RunContext context)
     {
         settings.Validate();
@@ -104,7 +109,15 @@ public static class TrainRun
     /// <summary>Trains and writes <paramref name="dir"/>: what <see cref="Execute"/>, <see cref="Resume"/> and a pipeline's train phase do once their data is loaded.</summary>
     /// <param name="source">The dataset as it can be named again (<see cref="DataSource.Recorded"/>).</param>
     /// <param name="resume">The state to go on from; null trains a fresh model.</param>
-    public static TrainRunResult Train(TrainSettings settings, Dataset train, Dataset test, string source, RunDirectory dir, Provenance provenance, string label,
+    /// <param name="settings">The run's settings.</param>
+    /// <param name="train">The training set.</param>
+    /// <param name="test">The test set.</param>
+    /// <param name="dir">The run directory.</param>
+    /// <param name="provenance">Who runs it and how.</param>
+    /// <param name="label">The model's name in progress messages.</param>
+    /// <param name="observer">Told of progress.</param>
+    /// <param name="cancel">Stops training after the batch in progress.</param>
+    internal static TrainRunResult Train(TrainSettings settings, Dataset train, Dataset test, string source, RunDirectory dir, Provenance provenance, string label,
                                        IRunObserver observer, CancellationToken cancel, TrainingState? resume = null)
     {
         void Built(Autoencoder model) => observer.TrainingStarted(new TrainingPlan([label], settings.Epochs, train.Count, test.Count, train.Name,
@@ -141,7 +154,7 @@ public static class TrainRun
     /// The state in <paramref name="dir"/> that a run of exactly these settings on exactly this data can go on from (a
     /// pipeline's train phase that was interrupted); null when there is none, it is damaged, or it is another run's.
     /// </summary>
-    public static TrainingState? ResumableState(RunDirectory dir, TrainSettings settings, Dataset train, Dataset test, string source)
+    internal static TrainingState? ResumableState(RunDirectory dir, TrainSettings settings, Dataset train, Dataset test, string source)
     {
         string path = dir.File(StateFile);
         if (!File.Exists(path)) return null;

@@ -13,17 +13,22 @@ namespace Bottleneck.Schedules;
 // and keeps oscillating with period 2·T_max; it does not stay at η_min.
 // The recursion and the closed form agree to a few 1e-15 relative, but not bit for bit;
 // we use the recursion, in PyTorch's order of operations, so the values are PyTorch's.
+/// <summary>Cosine annealing from the initial rate down to <see cref="EtaMin"/> over <see cref="TMax"/> epochs, as PyTorch's <c>CosineAnnealingLR</c>.</summary>
 public sealed class CosineAnnealingLR : LRScheduler
 {
+    /// <summary>Epochs of one half-period.</summary>
     public int TMax { get; }
+    /// <summary>The lowest learning rate.</summary>
     public double EtaMin { get; }
 
+    /// <summary>Anneals <paramref name="optimizer"/>'s rate over <paramref name="tMax"/> epochs down to <paramref name="etaMin"/>.</summary>
     public CosineAnnealingLR(Optimizer optimizer, int tMax, double etaMin = 0) : base(optimizer)
     {
         Check(tMax, etaMin);
         (TMax, EtaMin) = (tMax, etaMin);
     }
 
+    /// <inheritdoc/>
     public override void Step(double metric)
     {
         int t = NextEpoch();

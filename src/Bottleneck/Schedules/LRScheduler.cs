@@ -18,13 +18,14 @@ namespace Bottleneck.Schedules;
 /// </remarks>
 public abstract class LRScheduler
 {
-    protected LRScheduler(Optimizer optimizer)
+    private protected LRScheduler(Optimizer optimizer)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         Optimizer = optimizer;
         InitialLearningRate = optimizer.LearningRate;
     }
 
+    /// <summary>The optimizer whose learning rate is changed.</summary>
     public Optimizer Optimizer { get; }
 
     /// <summary>The optimizer's learning rate when the schedule was made (PyTorch's base_lr / initial_lr).</summary>

@@ -16,15 +16,24 @@ namespace Bottleneck.Schedules;
 // So the learning rate drops on the (patience + 1)-th bad epoch in a row. A NaN metric is
 // never better. In rel mode the threshold scales with best, and for a negative best it
 // moves the bar the wrong way: in mode min a slightly worse value still counts as better.
+/// <summary>Lowers the learning rate when the watched loss stops improving, as PyTorch's <c>ReduceLROnPlateau</c>.</summary>
 public sealed class ReduceLROnPlateau : LRScheduler
 {
+    /// <summary>"min" (lower is better) or "max".</summary>
     public string Mode { get; }
+    /// <summary>The factor the rate is multiplied by on a plateau.</summary>
     public double Factor { get; }
+    /// <summary>Epochs without improvement before the rate is lowered.</summary>
     public int Patience { get; }
+    /// <summary>How much better a value must be to count as an improvement.</summary>
     public double Threshold { get; }
+    /// <summary>"rel" (the threshold is a fraction of the best) or "abs".</summary>
     public string ThresholdMode { get; }
+    /// <summary>Epochs to wait after a reduction before counting again.</summary>
     public int Cooldown { get; }
+    /// <summary>The lowest learning rate.</summary>
     public double MinLr { get; }
+    /// <summary>Reductions smaller than this are skipped.</summary>
     public double Eps { get; }
 
     /// <summary>The best metric so far (±∞ before the first step).</summary>
@@ -36,6 +45,7 @@ public sealed class ReduceLROnPlateau : LRScheduler
     /// <summary>Epochs of cooldown still to come (PyTorch's cooldown_counter).</summary>
     public int CooldownLeft { get; private set; }
 
+    /// <summary>A plateau schedule on <paramref name="optimizer"/>, with PyTorch's arguments and defaults.</summary>
     public ReduceLROnPlateau(Optimizer optimizer, string mode = "min", double factor = 0.1, int patience = 10,
                              double threshold = 1e-4, string thresholdMode = "rel", int cooldown = 0,
                              double minLr = 0, double eps = 1e-8) : base(optimizer)
@@ -46,6 +56,7 @@ public sealed class ReduceLROnPlateau : LRScheduler
         Best = mode == "min" ? double.PositiveInfinity : double.NegativeInfinity;
     }
 
+    /// <inheritdoc/>
     public override void Step(double metric)
     {
         NextEpoch();

@@ -126,16 +126,20 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
         };
     }
 
+    /// <inheritdoc/>
     public override string ToString()
     {
         var given = Known[Kind].Where(s => _values.ContainsKey(s.Key)).Select(s => $"{s.Key}={Format(_values[s.Key])}").ToList();
         return given.Count == 0 ? Kind : $"{Kind}:{string.Join(",", given)}";
     }
 
+    /// <summary>Equal when both describe the same schedule with the same values.</summary>
     public bool Equals(ScheduleSpec? other) => other is not null && ToString() == other.ToString();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => Equals(obj as ScheduleSpec);
 
+    /// <inheritdoc/>
     public override int GetHashCode() => ToString().GetHashCode(StringComparison.Ordinal);
 
     // The schedulers' own argument checks, so the command line refuses what the constructors would.

@@ -22,6 +22,7 @@ public sealed record FoldResult(RunStatus Status, IReadOnlyList<EpochRecord> Epo
         }
     }
 
+    /// <summary>The training loss of the last epoch (NaN before the first).</summary>
     [JsonIgnore] public double TrainLoss => Epochs.Count > 0 ? Epochs[^1].TrainLoss : double.NaN;
 
     /// <summary>The final epoch's held-out loss (validation fold in a tune, test split in a sweep); NaN unless completed.</summary>

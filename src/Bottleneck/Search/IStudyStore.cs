@@ -10,7 +10,7 @@ namespace Bottleneck.Search;
 /// else run it and <see cref="SaveStage"/>; then <see cref="Complete"/> (or <see cref="Release"/> on
 /// failure). Meanwhile <see cref="Heartbeat"/> every few seconds from a timer.
 /// </remarks>
-public interface IStudyStore : IDisposable
+internal interface IStudyStore : IDisposable
 {
     /// <summary>
     /// First use: records the study's definition (a JSON string). Later uses: throws

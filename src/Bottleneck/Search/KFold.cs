@@ -10,6 +10,7 @@ namespace Bottleneck.Search;
 /// </summary>
 public static class KFold
 {
+    /// <summary>Splits samples 0…<paramref name="n"/>−1 into <paramref name="folds"/> folds after a shuffle seeded by <paramref name="seed"/>; one (train, validation) pair of index arrays per fold.</summary>
     public static IReadOnlyList<(int[] Train, int[] Validation)> Split(int n, int folds, uint seed)
     {
         if (folds < 2) throw new ArgumentException($"k-fold cross-validation needs at least 2 folds, got {folds}");

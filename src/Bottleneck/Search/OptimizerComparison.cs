@@ -19,6 +19,10 @@ public static class OptimizerComparison
     /// <param name="resume">The saved state a run (optimizer, repeat) goes on from, or null to train it afresh; a run saved
     /// when it had finished is restored without training, so an interrupted study resumes with the numbers it would have had.</param>
     /// <param name="epochEnded">Called with a run's state at the end of each of its epochs (from the thread training it), to save it.</param>
+    /// <param name="settings">The study's protocol.</param>
+    /// <param name="data">The whole dataset, split and scaled by the study.</param>
+    /// <param name="progress">Called after each epoch of each run (from the thread training it).</param>
+    /// <param name="cancel">Stops the study after the epochs in progress; the result is marked cancelled.</param>
     public static OptimizerStudyResult Run(OptimizerStudySettings settings, Dataset data,
                                            Action<OptimizerRunProgress>? progress = null, CancellationToken cancel = default,
                                            Func<string, int, TrainingState?>? resume = null, Action<string, int, TrainingState>? epochEnded = null)

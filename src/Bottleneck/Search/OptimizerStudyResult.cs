@@ -2,6 +2,13 @@ using Bottleneck.Data;
 
 namespace Bottleneck.Search;
 
+/// <summary>An optimizer study's outcome: every run, and the optimizers ranked by mean test MSE.</summary>
+/// <param name="Settings">The protocol the study ran.</param>
+/// <param name="Data">What it trained on.</param>
+/// <param name="Runs">Every run, in planned order.</param>
+/// <param name="Ranking">One summary per optimizer, best first.</param>
+/// <param name="Cancelled">Whether the study was stopped before every run finished.</param>
+/// <param name="Seconds">Wall time of the study.</param>
 public sealed record OptimizerStudyResult(
     OptimizerStudySettings Settings,
     DataSummary Data,
@@ -26,6 +33,11 @@ public sealed record OptimizerStudyResult(
 /// <param name="OutOfRangeFraction">The share of test values outside [0, 1] (0 when the output is unbounded).</param>
 /// <param name="Baselines">The test MSE of predicting the mean training sample, and zeros: what every optimizer's score is read against.</param>
 /// <param name="NegativeLosses">The loss is BCE and some targets lie outside [0, 1], where BCE is no longer a likelihood and can go below 0.</param>
+/// <param name="Name">The dataset's name.</param>
+/// <param name="Features">Values per sample.</param>
+/// <param name="Train">Training samples.</param>
+/// <param name="Test">Test samples.</param>
+/// <param name="Scaler">The feature scaling applied.</param>
 public sealed record DataSummary(string Name, int Features, int Train, int Test, ScalerKind Scaler, double MseFloor, double OutOfRangeFraction,
                                  MseBaselines Baselines, bool NegativeLosses)
 {

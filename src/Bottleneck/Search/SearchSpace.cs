@@ -12,8 +12,10 @@ namespace Bottleneck.Search;
 /// </summary>
 public static class SearchSpace
 {
+    /// <summary>The settings a search space may vary.</summary>
     public static IReadOnlyList<string> Settings { get; } = ["lr", "weight-decay", "optimizer", "batch-size", "code-size", "epochs", "model"];
 
+    /// <summary>Every combination of the values in <paramref name="spec"/> (<c>lr=1e-3,1e-2;batch-size=64,256</c>), in declaration order.</summary>
     public static IReadOnlyList<TrialParams> Grid(string spec)
     {
         var axes = Parse(spec).Select(p => (p.Name, Values: Values(p.Name, p.Body))).ToList();
@@ -23,6 +25,7 @@ public static class SearchSpace
         return [.. combos.Select(c => new TrialParams(c))];
     }
 
+    /// <summary><paramref name="trials"/> points drawn from the distributions in <paramref name="spec"/>, seeded by <paramref name="seed"/>.</summary>
     public static IReadOnlyList<TrialParams> Random(string spec, int trials, uint seed)
     {
         Require.AtLeast(trials, 1, "trials");

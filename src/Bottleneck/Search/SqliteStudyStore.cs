@@ -23,7 +23,7 @@ namespace Bottleneck.Search;
 /// Times are Unix milliseconds (UTC). A claim is free when its worker ran on this host and its PID is
 /// gone, or when its heartbeat is older than the stale timeout.
 /// </remarks>
-public sealed class SqliteStudyStore : IStudyStore
+internal sealed class SqliteStudyStore : IStudyStore
 {
     public const int SchemaVersion = 1;
 

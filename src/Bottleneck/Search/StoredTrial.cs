@@ -4,4 +4,4 @@ namespace Bottleneck.Search;
 /// One trial as a store holds it: its key (canonical JSON of its parameters), its final result
 /// (null while unfinished) and the worker that claims it (null when unclaimed; the claim may be stale).
 /// </summary>
-public sealed record StoredTrial(string Key, string? ResultJson, string? ClaimedBy);
+internal sealed record StoredTrial(string Key, string? ResultJson, string? ClaimedBy);

@@ -28,7 +28,7 @@ public readonly record struct StudyStage(int Rung, int Rungs, int Trials, bool V
 /// </summary>
 public static class Study
 {
-    public static StudyResult Run(StudySettings settings, IReadOnlyList<TrialParams> trials, Dataset train, Dataset test,
+    internal static StudyResult Run(StudySettings settings, IReadOnlyList<TrialParams> trials, Dataset train, Dataset test,
                                   IStudyStore store, bool verify = false, Action<StudyProgress>? progress = null, CancellationToken cancel = default)
     {
         settings.Validate();
@@ -157,7 +157,7 @@ public static class Study
     }
 
     /// <summary>Epochs the store's committed folds trained, in all: a resumed study's work so far.</summary>
-    public static long EpochsTrained(IStudyStore store) =>
+    internal static long EpochsTrained(IStudyStore store) =>
         store.Trials().Sum(t => store.Stages(t.Key).Values.Sum(s => (long)FoldResult.Read(s, store.Name, t.Key).Epochs.Count));
 
     private static TrialParams ParamsOf(string key, IStudyStore store)

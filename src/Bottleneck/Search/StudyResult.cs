@@ -15,8 +15,10 @@ public sealed record StudyResult(
     bool Cancelled,
     double Seconds)
 {
+    /// <summary>The best completed trial, or null when none completed.</summary>
     public TrialResult? Best => Ranked.Count > 0 && Ranked[0].Status == TrialStatus.Completed ? Ranked[0] : null;
 
+    /// <summary>Orders <paramref name="trials"/> by score (diverged last), numbering them from 1.</summary>
     public static IReadOnlyList<TrialResult> Rank(IEnumerable<TrialResult> trials) =>
         [.. trials.OrderBy(t => t.Status switch { TrialStatus.Completed => 0, TrialStatus.Pruned => 1, _ => 2 })
                   .ThenByDescending(t => t.Status == TrialStatus.Pruned ? t.Budget : 0)   // pruned later ranks above pruned sooner

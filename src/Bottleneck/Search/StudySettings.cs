@@ -11,39 +11,64 @@ namespace Bottleneck.Search;
 /// validation loss. Sweep: each trial trains on the whole training set, is tested after every
 /// epoch, and is scored by the mean test loss of its last epochs (or its best).
 /// </summary>
-public enum StudyKind { Tune, Sweep }
+public enum StudyKind
+{
+    /// <summary>k-fold cross-validation on the training set, scored by the mean validation loss.</summary>
+    Tune,
+    /// <summary>Train on the whole training set, scored by the test loss of the last (or best) epochs.</summary>
+    Sweep,
+}
 
 /// <summary>A study: the base training settings every trial starts from, and how trials are run and scored.</summary>
 public sealed record StudySettings
 {
+    /// <summary>Tune (k-fold cross-validation) or sweep (train and test).</summary>
     public StudyKind Kind { get; init; } = StudyKind.Tune;
+    /// <summary>The dataset, as a dataset argument names it.</summary>
     public required string Dataset { get; init; }
+    /// <summary>Use only the first N training samples; null uses all.</summary>
     public int? Limit { get; init; }
+    /// <summary>The model preset (<c>dense</c>, <c>lab</c>, <c>lab-rgb</c>) or a model file.</summary>
     public string Model { get; init; } = "lab";
+    /// <summary>Width of the code layer.</summary>
     public int CodeSize { get; init; } = 20;
+    /// <summary>Widths of the dense preset's hidden layers.</summary>
     public IReadOnlyList<int> Hidden { get; init; } = [];
+    /// <summary>The optimizer, by PyTorch name.</summary>
     public string Optimizer { get; init; } = "adam";
+    /// <summary>Whose default hyperparameters the optimizer starts from.</summary>
     public OptimizerConvention Convention { get; init; } = OptimizerConvention.PyTorch;
+    /// <summary>The learning rate.</summary>
     public double LearningRate { get; init; } = 1e-3;
+    /// <summary>The L2 penalty (decoupled for AdamW).</summary>
     public double WeightDecay { get; init; }
+    /// <summary>The reconstruction loss.</summary>
     public LossFunction Loss { get; init; } = LossFunction.Mse;
+    /// <summary>Epochs per trial (the full budget with halving).</summary>
     public int Epochs { get; init; } = 20;
+    /// <summary>Minibatch size.</summary>
     public int BatchSize { get; init; } = 256;
     /// <summary>A learning-rate schedule (<c>plateau:patience=5</c>); null for a constant rate.</summary>
     public ScheduleSpec? Schedule { get; init; }
     /// <summary>Stop a run after this many epochs without improvement of its validation loss; null never stops early.</summary>
     public int? EarlyStopping { get; init; }
+    /// <summary>k of the k-fold cross-validation (tune).</summary>
     public int Folds { get; init; } = 3;
     /// <summary>Sweeps: the score is the mean test loss of the last <see cref="LastEpochs"/> epochs, or the best epoch's.</summary>
     public int LastEpochs { get; init; } = 5;
+    /// <summary>Sweeps: score by the best epoch's test loss instead of the last epochs' mean.</summary>
     public bool ScoreBest { get; init; }
+    /// <summary>The study's seed: the folds, and each trial's weights and shuffles (from its parameters).</summary>
     public uint Seed { get; init; }
+    /// <summary>Prune trials by synchronous successive halving.</summary>
     public bool Halving { get; init; }
+    /// <summary>The halving factor η: a third of the trials (η = 3) go on at each rung.</summary>
     public int Eta { get; init; } = 3;
     /// <summary>Epochs of the first halving rung; 0 picks epochs / η².</summary>
     public int MinEpochs { get; init; }
     /// <summary>Trials in parallel, and threads in all; neither changes any result.</summary>
     public int Jobs { get; init; } = 1;
+    /// <summary>Threads to train on; the numbers do not depend on it.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 
     /// <summary>Throws a <see cref="SettingException"/> naming the first setting that cannot work.</summary>

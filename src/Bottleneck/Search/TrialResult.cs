@@ -4,7 +4,15 @@ using System.Text.Json.Serialization;
 namespace Bottleneck.Search;
 
 /// <summary>How a trial ended: completed at the full budget, diverged in some fold, or pruned at a rung.</summary>
-public enum TrialStatus { Completed, Diverged, Pruned }
+public enum TrialStatus
+{
+    /// <summary>Every fold trained the full budget.</summary>
+    Completed,
+    /// <summary>The loss of some fold became NaN or infinite.</summary>
+    Diverged,
+    /// <summary>Stopped at a halving rung: not among the best there.</summary>
+    Pruned,
+}
 
 /// <summary>
 /// One trial's outcome at the last budget it reached, as the study store and results.json hold it: per-fold
@@ -18,12 +26,19 @@ public sealed record TrialResult(
     [property: JsonPropertyOrder(11)] IReadOnlyList<FoldResult> Folds,
     [property: JsonPropertyOrder(9), JsonConverter(typeof(NullAsInfinity))] double Score)
 {
+    /// <summary>The held-out loss of each fold at the last epoch.</summary>
     [JsonPropertyOrder(3), JsonPropertyName("fold_val_losses")] public IReadOnlyList<double> FoldEvalLosses => [.. Folds.Select(f => f.EvalLoss)];
+    /// <summary>Their mean.</summary>
     [JsonPropertyOrder(4), JsonPropertyName("mean_val_loss")] public double MeanEvalLoss => Mean(FoldEvalLosses);
+    /// <summary>Their sample standard deviation.</summary>
     [JsonPropertyOrder(5), JsonPropertyName("std_val_loss")] public double StdEvalLoss => Std(FoldEvalLosses);
+    /// <summary>The training loss of each fold at the last epoch.</summary>
     [JsonPropertyOrder(6)] public IReadOnlyList<double> FoldTrainLosses => [.. Folds.Select(f => f.TrainLoss)];
+    /// <summary>Their mean.</summary>
     [JsonPropertyOrder(7)] public double MeanTrainLoss => Mean(FoldTrainLosses);
+    /// <summary>Their sample standard deviation.</summary>
     [JsonPropertyOrder(8)] public double StdTrainLoss => Std(FoldTrainLosses);
+    /// <summary>Epochs trained over all folds.</summary>
     [JsonPropertyOrder(10)] public int EpochsTrained => Folds.Sum(f => f.Epochs.Count);
 
     /// <summary>1 for the best trial of a ranked list; absent in the store, which keeps trials unranked.</summary>

@@ -13,7 +13,7 @@ namespace Bottleneck.Search;
 /// the next starts, and folds already there are read back instead of retrained, which is how an
 /// interrupted study resumes. A trial's seed comes from the study seed and its parameters only.
 /// </summary>
-public sealed class TrialRunner
+internal sealed class TrialRunner
 {
     private readonly StudySettings _study;
     private readonly Dataset _train, _test;
@@ -21,6 +21,9 @@ public sealed class TrialRunner
     private readonly Lazy<IReadOnlyList<(Dataset Train, Dataset Validation)>> _folds;
 
     /// <param name="store">Where folds are saved and found again; null when only <see cref="SettingsFor"/> is needed.</param>
+    /// <param name="study">The study's settings.</param>
+    /// <param name="train">The training set (folded for a tune).</param>
+    /// <param name="test">The test set (a sweep's evaluation).</param>
     public TrialRunner(StudySettings study, Dataset train, Dataset test, IStudyStore? store)
     {
         (_study, _train, _test, _store) = (study, train, test, store);

@@ -10,7 +10,7 @@ namespace Bottleneck.Search;
 /// ("box@4026531836"): two containers that share a host name never read each other's PIDs as their own.
 /// The tag tells apart two processes that were given the same PID at different times.
 /// </summary>
-public static class WorkerId
+internal static class WorkerId
 {
     /// <summary>The host part of the worker ids of processes on this machine (and PID namespace).</summary>
     public static string ThisHost { get; } = HostName();

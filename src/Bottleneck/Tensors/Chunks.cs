@@ -6,7 +6,7 @@ namespace Bottleneck.Tensors;
 /// fixed number of near-equal pieces (<see cref="Into"/>). Threads share out whole pieces, and sums over pieces
 /// are added in piece order, so results are the same bits on any number of threads.
 /// </summary>
-public readonly record struct Chunks
+internal readonly record struct Chunks
 {
     /// <summary>The pieces work over points (distances, neighbours, t-SNE's forces) is cut into: enough for 16 threads, and fixed.</summary>
     public const int Pieces = 16;

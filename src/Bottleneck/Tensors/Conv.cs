@@ -11,7 +11,7 @@ namespace Bottleneck.Tensors;
 /// Work is shared out in runs of <see cref="SamplesPerChunk"/> samples; weight gradients are summed run by run,
 /// in run order, so they are the same bits on any number of threads.
 /// </summary>
-public static class Conv
+internal static class Conv
 {
     /// <summary>Samples per run: neighbouring samples, whose columns share cache lines, stay on one core.</summary>
     public const int SamplesPerChunk = 16;

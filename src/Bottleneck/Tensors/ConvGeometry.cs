@@ -5,7 +5,7 @@ namespace Bottleneck.Tensors;
 /// Conv2d reads its input through it; ConvTranspose2d is the same map run backwards, with
 /// its output image as the H×W side.
 /// </summary>
-public readonly record struct ConvGeometry(int Channels, int Height, int Width, int Kernel, int Stride, int Padding, int OutHeight, int OutWidth)
+internal readonly record struct ConvGeometry(int Channels, int Height, int Width, int Kernel, int Stride, int Padding, int OutHeight, int OutWidth)
 {
     /// <summary>Rows of the unfolded matrix: one per (channel, kernel row, kernel column).</summary>
     public int PatchSize => Channels * Kernel * Kernel;

@@ -10,7 +10,7 @@ namespace Bottleneck.Tensors;
 /// once for each vector width and once for a single value, with the same arithmetic in all three, so any
 /// length on any CPU gives the same result per element. A one-input operation ignores <c>b</c>.
 /// </summary>
-public interface IElementwiseOp
+internal interface IElementwiseOp
 {
     Vector512<float> Apply(Vector512<float> a, Vector512<float> b);
     Vector256<float> Apply(Vector256<float> a, Vector256<float> b);
@@ -22,7 +22,7 @@ public interface IElementwiseOp
 /// <see cref="Sum"/> run any <see cref="IElementwiseOp"/> (an activation's derivative, a loss and its gradient) over
 /// Vector512, then Vector256, then a scalar tail; the rest are sums and broadcasts over rows and channels.
 /// </summary>
-public static class Elementwise
+internal static class Elementwise
 {
     /// <summary>y[i] = op(a[i], b[i]).</summary>
     public static void Map<TOp>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y, TOp op) where TOp : struct, IElementwiseOp

@@ -3,7 +3,7 @@ using System.Runtime.Intrinsics;
 namespace Bottleneck.Tensors;
 
 /// <summary>Which microkernel <see cref="Gemm"/> uses; chosen once from the hardware.</summary>
-public enum SimdPath { Vector512, Vector256, Scalar }
+internal enum SimdPath { Vector512, Vector256, Scalar }
 
 /// <summary>
 /// Single-precision matrix multiply of <see cref="Matrix"/> views: C = op(A)·op(B) (<see cref="Multiply"/>) or
@@ -21,7 +21,7 @@ public enum SimdPath { Vector512, Vector256, Scalar }
 /// Work is split over output tiles only, never over k, so every element of C is summed
 /// in the same order whatever the thread count: results are bit-identical for 1 or N threads.
 /// </summary>
-public static unsafe class Gemm
+internal static unsafe class Gemm
 {
     private const int KC = 256;
     private const int TileRows = 64;

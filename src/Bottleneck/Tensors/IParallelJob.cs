@@ -5,7 +5,7 @@ namespace Bottleneck.Tensors;
 /// struct holding the buffers it reads and writes, and <see cref="Run"/> must touch only what belongs
 /// to its index, so the order in which threads take indices changes no result.
 /// </summary>
-public interface IParallelJob
+internal interface IParallelJob
 {
     void Run(int index);
 }

@@ -5,7 +5,7 @@ namespace Bottleneck.Tensors;
 /// values stored row by row, <see cref="Stride"/> apart (more than <see cref="Cols"/> for a block of columns of a wider
 /// matrix). <see cref="T"/> is the same storage read as its transpose: <c>Gemm.Multiply(x, w.T, y)</c> is y = x·Wᵀ.
 /// </summary>
-public readonly ref struct Matrix
+internal readonly ref struct Matrix
 {
     public Matrix(Span<float> data, int rows, int cols, int stride = 0) : this(data, rows, cols, stride == 0 ? cols : stride, transposed: false)
     {

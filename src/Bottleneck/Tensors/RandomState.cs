@@ -14,6 +14,7 @@ public sealed class RandomState
     private bool _hasGauss;
     private double _gauss;
 
+    /// <summary>A stream seeded by <paramref name="seed"/>.</summary>
     public RandomState(uint seed) => Reseed(seed);
 
     /// <summary>init_genrand: numpy's legacy seeding for an integer seed.</summary>
@@ -26,6 +27,7 @@ public sealed class RandomState
         _hasGauss = false;
     }
 
+    /// <summary>The next 32 random bits.</summary>
     public uint NextUInt32()
     {
         if (_index >= N) Twist();
@@ -55,6 +57,7 @@ public sealed class RandomState
         return (a * 67108864.0 + b) / 9007199254740992.0;
     }
 
+    /// <summary>A draw from U[<paramref name="low"/>, <paramref name="high"/>).</summary>
     public double Uniform(double low, double high) => low + (high - low) * NextDouble();
 
     /// <summary>Standard normal by the polar method, as numpy's legacy <c>standard_normal</c>.</summary>
@@ -114,6 +117,7 @@ public sealed class RandomState
         return (uint)(z ^ (z >> 31));
     }
 
+    /// <summary>A random permutation of 0…<paramref name="n"/>−1 (Fisher–Yates).</summary>
     public int[] Permutation(int n)
     {
         var p = new int[n];

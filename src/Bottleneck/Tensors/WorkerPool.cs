@@ -25,8 +25,10 @@ public sealed class WorkerPool : IDisposable
     private Exception? _error;
     private volatile bool _disposed;
 
+    /// <summary>Threads the pool computes on (1: the caller's only).</summary>
     public int Threads { get; }
 
+    /// <summary>A pool of <paramref name="threads"/> threads (the caller's counts as one).</summary>
     public WorkerPool(int threads)
     {
         if (threads < 1 || threads > Require.MaxThreads)
@@ -44,7 +46,7 @@ public sealed class WorkerPool : IDisposable
     }
 
     /// <summary>Runs <c>job.Run(i)</c> for every i in [0, count), spread over the pool's threads.</summary>
-    public void For<TJob>(int count, in TJob job) where TJob : struct, IParallelJob
+    internal void For<TJob>(int count, in TJob job) where TJob : struct, IParallelJob
     {
         if (count <= 0) return;
         if (!TryEnter(count))
@@ -87,7 +89,7 @@ public sealed class WorkerPool : IDisposable
     }
 
     /// <summary>Runs <paramref name="body"/>(chunk, start, end) once per piece of <paramref name="chunks"/>: for work over rows, or per-piece partial sums added in piece order afterwards.</summary>
-    public void For(Chunks chunks, Action<int, int, int> body) => For(chunks.Count, c =>
+    internal void For(Chunks chunks, Action<int, int, int> body) => For(chunks.Count, c =>
     {
         var (start, count) = chunks[c];
         body(c, start, start + count);
@@ -146,6 +148,7 @@ public sealed class WorkerPool : IDisposable
         }
     }
 
+    /// <summary>Stops the pool's threads.</summary>
     public void Dispose()
     {
         if (_disposed || Threads == 1) return;

@@ -9,9 +9,12 @@ namespace Bottleneck.Training;
 // an epoch within min_delta of the best counts as not improving and does not move best.
 // This is Keras's EarlyStopping(mode="min", min_delta, patience) rule (Keras writes the
 // test as m + min_delta < best, which can differ from ours in the last bit).
+/// <summary>Stops training when the watched loss has not improved for <see cref="Patience"/> epochs, as Keras's EarlyStopping callback.</summary>
 public sealed class EarlyStopping
 {
+    /// <summary>Epochs without improvement before stopping.</summary>
     public int Patience { get; }
+    /// <summary>How much lower a loss must be to count as an improvement.</summary>
     public double MinDelta { get; }
 
     /// <summary>The lowest loss that counted as an improvement (+∞ before the first epoch).</summary>
@@ -26,6 +29,7 @@ public sealed class EarlyStopping
     /// <summary>Number of <see cref="Step"/> calls so far.</summary>
     public int Epoch { get; private set; }
 
+    /// <summary>Stops after <paramref name="patience"/> epochs without an improvement of more than <paramref name="minDelta"/>.</summary>
     public EarlyStopping(int patience, double minDelta = 0)
     {
         if (patience < 1) throw new ArgumentException($"early-stopping patience must be at least 1 epoch, got {patience}");

@@ -3,6 +3,7 @@ namespace Bottleneck.Training;
 /// <summary>How a training run ended.</summary>
 public enum RunStatus
 {
+    /// <summary>Every planned epoch trained (or early stopping ended it).</summary>
     Completed,
     /// <summary>A loss became NaN or infinite; training stopped instead of producing garbage.</summary>
     Diverged,

@@ -12,6 +12,8 @@ public sealed record TrainResult(Autoencoder Model, ModelSpec Spec, RunStatus St
     /// <summary>The run as it stood at the end of its last finished epoch: what <c>train --resume</c> goes on from.</summary>
     public TrainingState? State { get; init; }
 
+    /// <summary>The training loss of the last epoch (NaN before the first).</summary>
     public double FinalTrainLoss => Epochs.Count > 0 ? Epochs[^1].TrainLoss : double.NaN;
+    /// <summary>The test loss of the last epoch (NaN before the first).</summary>
     public double FinalEvalLoss => Epochs.Count > 0 ? Epochs[^1].EvalLoss : double.NaN;
 }

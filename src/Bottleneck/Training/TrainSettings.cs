@@ -10,9 +10,13 @@ public sealed record TrainSettings
 {
     /// <summary>The model: a preset sized to the data when training starts, or a model file.</summary>
     public required ModelChoice Model { get; init; }
+    /// <summary>The optimizer and its hyperparameters.</summary>
     public required OptimizerSettings Optimizer { get; init; }
+    /// <summary>The reconstruction loss.</summary>
     public LossFunction Loss { get; init; } = LossFunction.Mse;
+    /// <summary>Epochs to train.</summary>
     public int Epochs { get; init; } = 10;
+    /// <summary>Minibatch size.</summary>
     public int BatchSize { get; init; } = 256;
     /// <summary>Reshuffle the training set at the start of every epoch.</summary>
     public bool Shuffle { get; init; } = true;
@@ -20,6 +24,7 @@ public sealed record TrainSettings
     public ScheduleSpec? Schedule { get; init; }
     /// <summary>Stop after this many epochs without improvement of the evaluation loss; null never stops early.</summary>
     public int? EarlyStopping { get; init; }
+    /// <summary>The run's seed: initial weights, shuffles and dropout masks.</summary>
     public uint Seed { get; init; }
     /// <summary>Threads for every layer's kernels; the numbers do not depend on it.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;

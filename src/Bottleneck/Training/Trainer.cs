@@ -36,6 +36,12 @@ public sealed class Trainer
     /// </summary>
     /// <param name="built">Called with the freshly built model before training starts (to describe it).</param>
     /// <param name="epochEnded">Called with the run's state at the end of every epoch it trains, to save it.</param>
+    /// <param name="settings">What to train and how.</param>
+    /// <param name="train">The training set.</param>
+    /// <param name="test">The test set, evaluated after every epoch.</param>
+    /// <param name="progress">Called after every batch and epoch.</param>
+    /// <param name="cancel">Stops after the batch in progress; the result is marked cancelled.</param>
+    /// <param name="resume">The state to go on from; null trains a fresh model.</param>
     public static TrainResult Run(TrainSettings settings, Dataset train, Dataset test, Action<TrainingProgress>? progress = null,
                                   CancellationToken cancel = default, Action<Autoencoder>? built = null, TrainingState? resume = null,
                                   Action<TrainingState>? epochEnded = null)

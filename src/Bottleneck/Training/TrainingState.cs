@@ -28,6 +28,7 @@ public sealed class TrainingState
         (Spec, PlannedEpochs, Model, Optimizer, LayerStreams) = (spec, plannedEpochs, model, optimizer, streams);
     }
 
+    /// <summary>The architecture trained.</summary>
     public ModelSpec Spec { get; }
 
     /// <summary>The epochs the run was started with: the horizon of a schedule that depends on it (cosine's default t_max), kept when a resume trains longer.</summary>
@@ -43,13 +44,13 @@ public sealed class TrainingState
     public double LearningRate { get; internal set; }
 
     /// <summary>Every parameter and buffer under its state_dict name, in <see cref="Checkpoint.StateDict"/> order.</summary>
-    public IReadOnlyList<SafetensorsTensor> Model { get; }
+    internal IReadOnlyList<SafetensorsTensor> Model { get; }
 
     /// <summary>The optimizer's state tensors, in <see cref="Optimizers.Optimizer.State"/> order.</summary>
-    public IReadOnlyList<float[]> Optimizer { get; }
+    internal IReadOnlyList<float[]> Optimizer { get; }
 
     /// <summary>Each layer's own random stream, in layer order (layers without one skipped).</summary>
-    public IReadOnlyList<RandomState> LayerStreams { get; }
+    internal IReadOnlyList<RandomState> LayerStreams { get; }
 
     /// <summary>The finished epochs, in order.</summary>
     public IReadOnlyList<EpochRecord> History => _history;

@@ -13,12 +13,14 @@ namespace Bottleneck.Training;
 /// </summary>
 public static class TrainingStateFile
 {
+    /// <summary>The format name in a state file's header.</summary>
     public const string Format = "bottleneck/training-state/v1";
     private const string StateKey = "state";
 
     private sealed record Counters(int PlannedEpochs, int Epoch, int Steps, double LearningRate, IReadOnlyList<RandomStateData> Streams,
                                    IReadOnlyList<EpochRecord> History);
 
+    /// <summary>Writes <paramref name="state"/> to <paramref name="path"/> as safetensors, atomically, with <paramref name="metadata"/> in the header.</summary>
     public static void Save(string path, TrainingState state, IReadOnlyDictionary<string, string> metadata)
     {
         var tensors = state.Model.Select(t => t with { Name = "model." + t.Name }).ToList();

@@ -12,6 +12,7 @@ var root = new Command("bottleneck", "Bottleneck: train, tune and study autoenco
     new VersionOption(),
     OptimizersCommand.Create(),
     TrainCommand.Create(),
+    EncodeCommand.Create(),
     EmbedCommand.Create(),
     DatasetsCommand.Create(),
     TuneCommand.Create(),

@@ -5,12 +5,16 @@ using Bottleneck.Runs;
 
 namespace Bottleneck.Cli.Commands;
 
-/// <summary><c>bottleneck robustness</c>: noise and occlusion curves of a checkpoint on the test images.</summary>
+/// <summary><c>bottleneck robustness</c>: noise and occlusion curves of one checkpoint, or of several on one chart, on the test images.</summary>
 public static class RobustnessCommand
 {
     public static Command Create()
     {
-        var checkpoint = new Option<string>("--checkpoint") { Description = "The model to test (a model.safetensors written by train)", Required = true };
+        var checkpoint = new Option<string[]>("--checkpoint")
+        {
+            Description = "The model to test (a model.safetensors written by train); repeat it to compare models on one chart", Required = true,
+        };
+        var label = new Option<string[]>("--label") { Description = "A name for each --checkpoint, in order (default: its run directory's name)" };
         var dataset = DataOptions.CheckpointDataset();
         var dataDir = DataOptions.DataDir();
         var samples = new Option<int>("--samples") { Description = "Use the first N test images", DefaultValueFactory = _ => 1000 };
@@ -24,13 +28,15 @@ public static class RobustnessCommand
 
         var command = new Command("robustness", "Reconstruction error of a checkpoint under Gaussian noise and occlusion (CSV, charts, example images)")
         {
-            checkpoint, dataset, dataDir, samples, noise, occlusion, block, clip, seed, threads, outDir,
+            checkpoint, label, dataset, dataDir, samples, noise, occlusion, block, clip, seed, threads, outDir,
         };
         command.SetAction(parsed =>
         {
             var settings = new RobustnessSettings
             {
-                Checkpoint = parsed.GetValue(checkpoint)!,
+                Checkpoint = parsed.GetValue(checkpoint)![0],
+                Compare = parsed.GetValue(checkpoint)![1..],
+                Labels = parsed.GetValue(label) ?? [],
                 Dataset = parsed.GetValue(dataset),
                 Samples = parsed.GetValue(samples),
                 NoiseLevels = Levels.Parse(parsed.GetValue(noise)!, "noise"),

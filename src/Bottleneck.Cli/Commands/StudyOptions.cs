@@ -76,6 +76,8 @@ public sealed class StudyOptions(StudyKind kind)
         BatchSize = _training.BatchSize(p),
         Schedule = _training.Schedule(p),
         EarlyStopping = _training.EarlyStopping(p),
+        Denoise = _training.Denoise(p),
+        CodeL1 = _training.CodeL1(p),
         Seed = p.GetValue(_seed),
         Halving = p.GetValue(_pruner) == "halving",
         Eta = p.GetValue(_eta),

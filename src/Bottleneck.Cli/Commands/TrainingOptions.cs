@@ -22,6 +22,8 @@ public sealed class TrainingOptions(int epochs)
     private readonly Option<int> _batch = new("--batch-size") { Description = "Samples per batch", DefaultValueFactory = _ => 256 };
     private readonly Option<string?> _scheduler = Scheduler();
     private readonly Option<int?> _earlyStopping = EarlyStoppingOption();
+    private readonly Option<string?> _denoise = new("--denoise") { Description = "Train a denoising autoencoder: corrupt each batch afresh, e.g. noise:0.3, occlusion:0.25, block:0.25 (several joined by +)" };
+    private readonly Option<double> _codeL1 = new("--code-l1") { Description = "Sparse autoencoder: add λ·mean|z| (an L1 penalty on the code) to the loss", DefaultValueFactory = _ => 0 };
 
     /// <summary>--scheduler, as every command that trains takes it.</summary>
     public static Option<string?> Scheduler() =>
@@ -37,7 +39,7 @@ public sealed class TrainingOptions(int epochs)
     {
         _convention.AcceptOnlyFromAmong("pytorch", "keras");
         _loss.AcceptOnlyFromAmong(LossFunctions.Names.ToArray());
-        foreach (var option in new Option[] { _model, _code, _hidden, _optimizer, _lr, _weightDecay, _convention, _loss, _epochs, _batch, _scheduler, _earlyStopping })
+        foreach (var option in new Option[] { _model, _code, _hidden, _optimizer, _lr, _weightDecay, _convention, _loss, _epochs, _batch, _scheduler, _earlyStopping, _denoise, _codeL1 })
             command.Options.Add(option);
     }
 
@@ -60,6 +62,8 @@ public sealed class TrainingOptions(int epochs)
     public int? EarlyStopping(ParseResult p) => p.GetValue(_earlyStopping);
 
     public ScheduleSpec? Schedule(ParseResult p) => ScheduleOf(p.GetValue(_scheduler));
+    public Denoising? Denoise(ParseResult p) => p.GetValue(_denoise) is { } text ? Denoising.Parse(text) : null;
+    public double CodeL1(ParseResult p) => p.GetValue(_codeL1);
 
     /// <summary>A model file sets the architecture itself: the preset sizes given beside it are ignored, which deserves a word.</summary>
     public IEnumerable<string> IgnoredWithModelFile(ParseResult p) =>
@@ -76,6 +80,8 @@ public sealed class TrainingOptions(int epochs)
         BatchSize = BatchSize(p),
         Schedule = Schedule(p),
         EarlyStopping = EarlyStopping(p),
+        Denoise = Denoise(p),
+        CodeL1 = CodeL1(p),
         Seed = seed,
         Threads = threads,
     };

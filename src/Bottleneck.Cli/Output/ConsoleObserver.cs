@@ -197,7 +197,7 @@ public sealed class ConsoleObserver : IRunObserver
     }
 
     public void ModelStudyStarted(ModelStudyPlan plan) =>
-        WriteLine($"{plan.Dataset}: {plan.Samples:N0} test images; {plan.Parameters:N0} parameters, code size {plan.CodeSize}; {Plural.Count(plan.Threads, "thread")}");
+        WriteLine($"{(plan.Label is { } label ? label + ", " : "")}{plan.Dataset}: {plan.Samples:N0} test images; {plan.Parameters:N0} parameters, code size {plan.CodeSize}; {Plural.Count(plan.Threads, "thread")}");
 
     public void EmbedStarted(EmbedPlan plan) =>
         WriteLine($"{(plan.Method == EmbedMethod.Pca ? "pca" : "tsne")} of {plan.Points:N0} points × {plan.Values} values; {Plural.Count(plan.Threads, "thread")}");

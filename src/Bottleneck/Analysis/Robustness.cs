@@ -37,8 +37,8 @@ public static class Robustness
             var rng = new RandomState(RandomState.Derive(seed, $"{corruption.Name}/{level:R}"));
             var corrupted = corruption.Apply(data.Features, data.ImageShape, level, rng);
             var inputErrors = new double[data.Count];
-            for (int i = 0; i < data.Count; i++) inputErrors[i] = Mse(corrupted.Row(i), data.Features.Row(i));
-            var (errors, reconstructed) = Reconstruct(model, corrupted, data.Features, batchSize, Math.Min(examples, data.Count));
+            for (int i = 0; i < data.Count; i++) inputErrors[i] = Reconstructions.Mse(corrupted.Row(i), data.Features.Row(i));
+            var (errors, reconstructed) = Reconstructions.Score(model, corrupted, data.Features, batchSize, Math.Min(examples, data.Count));
             var (mean, std) = MeanStd(errors);
             var row = new RobustnessLevel(level, mean, std, MeanStd(inputErrors).Mean,
                 [.. Enumerable.Range(0, reconstructed.Count).Select(i => corrupted.Row(i).ToArray())], reconstructed);
@@ -57,40 +57,6 @@ public static class Robustness
                                         $"{data.Name} has [{string.Join(", ", data.SampleShape)}] ({data.FeatureCount} values)");
         if (Tensor.ElementCount(model.OutputShape) != inputs)
             throw new ArgumentException($"the model gives [{string.Join(", ", model.OutputShape)}] outputs for [{string.Join(", ", model.InputShape)}] inputs; it is not an autoencoder of its input");
-    }
-
-    // Per-image MSE of the reconstructions of `inputs` against `clean`, in eval mode and in batches.
-    private static (double[] Errors, List<float[]> Examples) Reconstruct(Autoencoder model, Tensor inputs, Tensor clean, int batchSize, int examples)
-    {
-        int count = inputs.Rows, features = inputs.RowSize;
-        var errors = new double[count];
-        var kept = new List<float[]>(examples);
-        model.Eval();
-        Tensor? x = null;
-        for (int start = 0; start < count; start += batchSize)
-        {
-            int size = Math.Min(batchSize, count - start);
-            if (x is null || x.Rows != size) x = new Tensor([size, .. model.InputShape]);
-            inputs.Data.AsSpan(start * features, size * features).CopyTo(x.Data);
-            var y = model.Forward(x);
-            for (int i = 0; i < size; i++)
-            {
-                errors[start + i] = Mse(y.Data.AsSpan(i * features, features), clean.Row(start + i));
-                if (start + i < examples) kept.Add(y.Data.AsSpan(i * features, features).ToArray());
-            }
-        }
-        return (errors, kept);
-    }
-
-    private static double Mse(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        double sum = 0;
-        for (int j = 0; j < a.Length; j++)
-        {
-            double d = (double)a[j] - b[j];
-            sum += d * d;
-        }
-        return sum / a.Length;
     }
 
     private static (double Mean, double Std) MeanStd(double[] values)

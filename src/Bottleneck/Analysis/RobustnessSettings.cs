@@ -1,3 +1,5 @@
+using Bottleneck.Data;
+
 namespace Bottleneck.Analysis;
 
 /// <summary>What one robustness run was asked to do, for its run directory.</summary>
@@ -5,6 +7,10 @@ public sealed record RobustnessSettings
 {
     /// <summary>The model file studied.</summary>
     public required string Checkpoint { get; init; }
+    /// <summary>More models studied on the same corrupted images, so their curves share one chart (a plain against a denoising one).</summary>
+    public IReadOnlyList<string> Compare { get; init; } = [];
+    /// <summary>A name for each model, <see cref="Checkpoint"/> first; empty names each by its run directory.</summary>
+    public IReadOnlyList<string> Labels { get; init; } = [];
     /// <summary>The dataset whose test images are corrupted; null until resolved to the one the checkpoint was trained on.</summary>
     public required string? Dataset { get; init; }
     /// <summary>Test images corrupted at each level.</summary>
@@ -31,9 +37,26 @@ public sealed record RobustnessSettings
     /// <summary>The occlusion corruption these settings ask for.</summary>
     public Corruption Occlusion => Block ? Corruption.Block() : Corruption.Pixels();
 
+    /// <summary>Every model studied, <see cref="Checkpoint"/> first.</summary>
+    public IReadOnlyList<string> Checkpoints => [Checkpoint, .. Compare];
+
+    /// <summary>The names of <see cref="Checkpoints"/>: <see cref="Labels"/>, or each file's folder name (made unique by its position).</summary>
+    public IReadOnlyList<string> ModelLabels
+    {
+        get
+        {
+            if (Labels.Count > 0) return Labels;
+            var names = Checkpoints.Select(c => Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(c))) is { Length: > 0 } folder ? folder : Path.GetFileName(c)).ToList();
+            return [.. names.Select((n, i) => names.Count(m => m == n) > 1 ? $"{n} ({i + 1})" : n)];
+        }
+    }
+
     /// <summary>Throws a <see cref="SettingException"/> naming the first setting that cannot work.</summary>
     public void Validate()
     {
+        if (Labels.Count > 0 && Labels.Count != Checkpoints.Count)
+            throw new SettingException("label", $"names {Labels.Count} models but {Checkpoints.Count} checkpoints are given (one label per checkpoint, in order)");
+        if (Labels.Distinct().Count() != Labels.Count) throw new SettingException("label", "names two models alike");
         Require.AtLeast(Samples, 1, "samples");
         Require.Threads(Threads);
         Require.AtLeast(BatchSize, 1, "batch-size");

@@ -11,6 +11,7 @@ public static class ReportKinds
         new PipelineReport(),
         new RobustnessReport(),
         new EmbedReport(),
+        new EncodeReport(),
     ];
 
     /// <summary>The kind whose schema this is; null for a schema Bottleneck does not know (the page then shows what it can).</summary>

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using Bottleneck.Analysis;
+using Bottleneck.Data;
 using Bottleneck.Models;
 using CsvHelper;
 
@@ -18,7 +20,18 @@ public sealed class RobustnessReport() : ReportKind<RobustnessReport.Results>(Sc
     internal static readonly string[] CsvHeader = ["corruption", "level", "mse_mean", "mse_std", "input_mse_mean"];
 
     /// <summary>results.json of a robustness run.</summary>
-    public sealed record Results(string Schema, Provenance Provenance, Settings Settings, ModelInfo Model, IReadOnlyList<Row> Rows);
+    public sealed record Results(string Schema, Provenance Provenance, Settings Settings, ModelInfo Model, IReadOnlyList<Row> Rows)
+    {
+        /// <summary>Every model compared, the first being <see cref="Model"/>; absent when one model was studied.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<ComparedModel>? Models { get; init; }
+    }
+
+    /// <summary>One of the models compared on the same corrupted images.</summary>
+    /// <param name="Label">Its name on the charts and in the rows.</param>
+    /// <param name="Checkpoint">Its model file.</param>
+    /// <param name="Parameters">Its trainable parameters.</param>
+    /// <param name="CodeSize">The width of its code.</param>
+    public sealed record ComparedModel(string Label, string Checkpoint, long Parameters, int CodeSize);
 
     /// <summary>What was corrupted how, as results.json records it.</summary>
     /// <param name="Checkpoint">The model studied.</param>
@@ -50,25 +63,40 @@ public sealed class RobustnessReport() : ReportKind<RobustnessReport.Results>(Sc
     /// <param name="MseMean">Mean reconstruction MSE against the clean image.</param>
     /// <param name="MseStd">Its standard deviation over the images.</param>
     /// <param name="InputMseMean">Mean MSE of the corrupted input against the clean image: the baseline of doing nothing.</param>
-    public sealed record Row(string Corruption, string Kind, double Level, double MseMean, double MseStd, double InputMseMean);
+    /// <param name="Model">The model's label when several are compared; absent for one.</param>
+    public sealed record Row(string Corruption, string Kind, double Level, double MseMean, double MseStd, double InputMseMean,
+                             [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Model = null);
 
-    internal static Results Write(RunDirectory dir, RobustnessSettings settings, Autoencoder model, int[]? imageShape, RobustnessResult run, Provenance provenance)
+    /// <summary>
+    /// Writes the files of one model's robustness, or of several models' (<paramref name="runs"/> in the order of
+    /// <paramref name="models"/>) on one set of charts: a curve per model, the corrupted input once (it is the same for all).
+    /// </summary>
+    internal static Results Write(RunDirectory dir, RobustnessSettings settings, IReadOnlyList<Autoencoder> models, int[]? imageShape,
+                                  IReadOnlyList<RobustnessResult> runs, Provenance provenance)
     {
-        dir.WriteText("robustness.csv", Csv(run.Curves));
-        foreach (var curve in run.Curves)
+        bool compared = runs.Count > 1;
+        var labels = settings.ModelLabels;
+        dir.WriteText("robustness.csv", Csv(runs, compared ? labels : null));
+        for (int c = 0; c < runs[0].Curves.Count; c++)
         {
-            string file = FileStem(curve.Corruption);
-            dir.WriteText($"{file}.svg", LineChart.Render($"Reconstruction MSE under {Describe(curve.Corruption)}", XLabel(curve.Corruption), "MSE against the clean image",
-            [
-                new Series("reconstruction ± std", [.. curve.Levels.Select(l => l.Level)], [.. curve.Levels.Select(l => l.MseMean)],
-                           Error: [.. curve.Levels.Select(l => l.MseStd)]),
-                new Series("corrupted input", [.. curve.Levels.Select(l => l.Level)], [.. curve.Levels.Select(l => l.InputMseMean)]),
-            ]));
-            if (imageShape is { Length: 3 } shape && shape[0] is 1 or 3 && run.CleanExamples.Count > 0)
-                dir.WriteBytes($"{file}-examples.png", Examples(curve, run.CleanExamples, shape));
+            var first = runs[0].Curves[c];
+            string file = FileStem(first.Corruption);
+            var series = runs.Select((run, m) => new Series(compared ? $"{labels[m]} ± std" : "reconstruction ± std",
+                                                            [.. run.Curves[c].Levels.Select(l => l.Level)], [.. run.Curves[c].Levels.Select(l => l.MseMean)],
+                                                            Error: [.. run.Curves[c].Levels.Select(l => l.MseStd)])).ToList();
+            series.Add(new Series("corrupted input", [.. first.Levels.Select(l => l.Level)], [.. first.Levels.Select(l => l.InputMseMean)]));
+            // Models compared sit close together beneath the corrupted input's curve: a log axis keeps their gap visible.
+            dir.WriteText($"{file}.svg", LineChart.Render($"Reconstruction MSE under {Describe(first.Corruption)}", XLabel(first.Corruption),
+                                                          compared ? "MSE against the clean image (log scale)" : "MSE against the clean image", series, logY: compared));
+            if (imageShape is { Length: 3 } shape && shape[0] is 1 or 3 && runs[0].CleanExamples.Count > 0)
+                dir.WriteBytes($"{file}-examples.png", Examples([.. runs.Select(r => r.Curves[c])], runs[0].CleanExamples, shape));
         }
-        var results = new Results(SchemaName, provenance, Settings.Of(settings), new ModelInfo(model.ParameterCount, model.CodeSize, model.InputShape),
-            [.. run.Curves.SelectMany(c => c.Levels.Select(l => new Row(FileStem(c.Corruption), c.Corruption.Name, l.Level, l.MseMean, l.MseStd, l.InputMseMean)))]);
+        var rows = runs.SelectMany((run, m) => run.Curves.SelectMany(c => c.Levels.Select(l =>
+            new Row(FileStem(c.Corruption), c.Corruption.Name, l.Level, l.MseMean, l.MseStd, l.InputMseMean, compared ? labels[m] : null))));
+        var results = new Results(SchemaName, provenance, Settings.Of(settings), new ModelInfo(models[0].ParameterCount, models[0].CodeSize, models[0].InputShape), [.. rows])
+        {
+            Models = compared ? [.. models.Select((model, m) => new ComparedModel(labels[m], settings.Checkpoints[m], model.ParameterCount, model.CodeSize))] : null,
+        };
         dir.WriteText(HtmlReport.ResultsFile, Json.Serialize(results));
         HtmlReport.Write(dir);
         return results;
@@ -86,9 +114,11 @@ public sealed class RobustnessReport() : ReportKind<RobustnessReport.Results>(Sc
         page.Headline(Headline(r));
         page.KeyValues(
         [
-            ("checkpoint", r.Settings.Checkpoint),
+            ("checkpoint", r.Models is null ? r.Settings.Checkpoint : null),
+            ("models", r.Models is { } models
+                ? string.Join("; ", models.Select(m => $"{m.Label}: {m.Checkpoint}, {ReportPage.Count(m.Parameters)} parameters, code size {m.CodeSize}")) : null),
             ("dataset", r.Settings.Dataset is { } d ? $"{d}, the first {ReportPage.Count(r.Settings.Samples)} test images" : null),
-            ("model", $"{ReportPage.Count(r.Model.Parameters)} parameters, code size {r.Model.CodeSize}"),
+            ("model", r.Models is null ? $"{ReportPage.Count(r.Model.Parameters)} parameters, code size {r.Model.CodeSize}" : null),
             ("noise", r.Settings.Clip ? "x + α·N(0, 1), clipped to [0, 1]" : "x + α·N(0, 1)"),
             ("occlusion", r.Settings.Occlusion == "block" ? "one square block of the given area set to 0" : "the given fraction of pixels set to 0"),
             ("seed", ReportPage.Invariant(r.Settings.Seed)),
@@ -98,19 +128,21 @@ public sealed class RobustnessReport() : ReportKind<RobustnessReport.Results>(Sc
 
     internal override void Digest(ReportPage page, Results r, string directory)
     {
-        var rows = r.Rows.Select(row => new[]
-        {
+        bool compared = r.Models is not null;
+        var rows = r.Rows.Select(row => (string[])[
+            .. compared ? [row.Model ?? ""] : Array.Empty<string>(),
             row.Corruption, ReportPage.Number(row.Level, 4) ?? "", ReportPage.PlusMinus(row.MseMean, row.MseStd), ReportPage.Number(row.InputMseMean, 4) ?? "—",
-        }).ToList();
+        ]).ToList();
         if (rows.Count == 0) return;
         page.Heading("h3", "Reconstruction error by level");
-        page.Table(["corruption", "level", "reconstruction MSE (mean ± std over images)", "corrupted input MSE"], rows, numeric: [1, 2, 3]);
+        string[] header = ["corruption", "level", "reconstruction MSE (mean ± std over images)", "corrupted input MSE"];
+        page.Table(compared ? ["model", .. header] : header, rows, numeric: compared ? [2, 3, 4] : [1, 2, 3]);
     }
 
     // The key figure: how far each curve's reconstruction error rises from its lowest level to its highest.
     private static string? Headline(Results r)
     {
-        var parts = r.Rows.GroupBy(row => row.Corruption).Select(g =>
+        var parts = r.Rows.GroupBy(row => row.Model is null ? row.Corruption : $"{row.Model}, {row.Corruption}").Select(g =>
         {
             var (first, last) = (g.MinBy(x => x.Level)!, g.MaxBy(x => x.Level)!);
             if (first == last) return $"{g.Key} {ReportPage.Number(first.Level, 4)}: {ReportPage.Number(first.MseMean, 4)}";
@@ -127,7 +159,8 @@ public sealed class RobustnessReport() : ReportKind<RobustnessReport.Results>(Sc
         string corruption = file[..^"-examples.png".Length];
         var levels = corruption == "noise" ? r.Settings.NoiseLevels : corruption == "occlusion" ? r.Settings.OcclusionLevels : [];
         if (levels.Count == 0) return null;
-        return $"for each example image, rows clean, corrupted and reconstructed; columns {corruption} levels {string.Join(", ", levels.Select(l => ReportPage.Number(l, 4) ?? "0"))}";
+        string reconstructed = r.Models is { } models ? "reconstructed by " + string.Join(", then ", models.Select(m => m.Label)) : "reconstructed";
+        return $"for each example image, rows clean, corrupted and {reconstructed}; columns {corruption} levels {string.Join(", ", levels.Select(l => ReportPage.Number(l, 4) ?? "0"))}";
     }
 
     private static string Describe(Corruption c) => c.Kind switch
@@ -144,34 +177,39 @@ public sealed class RobustnessReport() : ReportKind<RobustnessReport.Results>(Sc
         _ => "block area fraction",
     };
 
-    private static string Csv(IReadOnlyList<RobustnessCurve> curves)
+    // One row per model, curve and level; a first column names the model when several are compared.
+    private static string Csv(IReadOnlyList<RobustnessResult> runs, IReadOnlyList<string>? labels)
     {
         using var text = new StringWriter(CultureInfo.InvariantCulture);
         using var csv = new CsvWriter(text, CultureInfo.InvariantCulture);
+        if (labels is not null) csv.WriteField("model");
         foreach (var h in CsvHeader) csv.WriteField(h);
         csv.NextRecord();
-        foreach (var curve in curves)
-            foreach (var l in curve.Levels)
-            {
-                csv.WriteField(FileStem(curve.Corruption));
-                foreach (double v in new[] { l.Level, l.MseMean, l.MseStd, l.InputMseMean })
-                    csv.WriteField(v.ToString("R", CultureInfo.InvariantCulture));
-                csv.NextRecord();
-            }
+        for (int m = 0; m < runs.Count; m++)
+            foreach (var curve in runs[m].Curves)
+                foreach (var l in curve.Levels)
+                {
+                    if (labels is not null) csv.WriteField(labels[m]);
+                    csv.WriteField(FileStem(curve.Corruption));
+                    foreach (double v in new[] { l.Level, l.MseMean, l.MseStd, l.InputMseMean })
+                        csv.WriteField(v.ToString("R", CultureInfo.InvariantCulture));
+                    csv.NextRecord();
+                }
         return text.ToString();
     }
 
-    // Per example image three rows (clean, corrupted, reconstructed); one column per level.
-    private static byte[] Examples(RobustnessCurve curve, IReadOnlyList<float[]> clean, int[] shape)
+    // Per example image: the clean row, the corrupted row, then each model's reconstructions; one column per level.
+    private static byte[] Examples(IReadOnlyList<RobustnessCurve> curves, IReadOnlyList<float[]> clean, int[] shape)
     {
         var rows = new List<IReadOnlyList<float[]>>();
-        int count = Math.Min(clean.Count, curve.Levels.Min(l => l.ReconstructedExamples.Count));
+        var levels = curves[0].Levels;
+        int count = Math.Min(clean.Count, curves.Min(c => c.Levels.Min(l => l.ReconstructedExamples.Count)));
         for (int i = 0; i < count; i++)
         {
-            rows.Add([.. curve.Levels.Select(_ => clean[i])]);
-            rows.Add([.. curve.Levels.Select(l => l.CorruptedExamples[i])]);
-            rows.Add([.. curve.Levels.Select(l => l.ReconstructedExamples[i])]);
+            rows.Add([.. levels.Select(_ => clean[i])]);
+            rows.Add([.. levels.Select(l => l.CorruptedExamples[i])]);
+            foreach (var curve in curves) rows.Add([.. curve.Levels.Select(l => l.ReconstructedExamples[i])]);
         }
-        return ImageGrid.RenderRows(rows, shape[1], shape[2], scale: 2, rowsPerGroup: 3, channels: shape[0]);
+        return ImageGrid.RenderRows(rows, shape[1], shape[2], scale: 2, rowsPerGroup: 2 + curves.Count, channels: shape[0]);
     }
 }

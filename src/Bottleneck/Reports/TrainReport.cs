@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Bottleneck.Data;
 using Bottleneck.Losses;
 using Bottleneck.Models;
@@ -36,7 +37,11 @@ public sealed class TrainReport() : ReportKind<TrainReport.Results>(SchemaName)
     /// <param name="Epochs">Every epoch's record.</param>
     public sealed record Results(string Schema, RunStatus Status, string? Message, Provenance Provenance, Settings Settings, ModelInfo Model,
                                  double TestMse, MseBaselines? Baselines, double ImagesPerSecond, double Seconds, IReadOnlyList<string>? Warnings,
-                                 IReadOnlyList<EpochRecord> Epochs);
+                                 IReadOnlyList<EpochRecord> Epochs)
+    {
+        /// <summary>A sparse autoencoder's share of near-zero code values over the test set; absent without the penalty.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? CodeNearZeroFraction { get; init; }
+    }
 
     /// <summary>What was trained on what, as results.json and the checkpoint's metadata record it.</summary>
     /// <param name="Source">The dataset as it can be named again (<c>csv:</c> with the file's full path), for commands that study the model.</param>
@@ -50,11 +55,16 @@ public sealed class TrainReport() : ReportKind<TrainReport.Results>(SchemaName)
     /// <param name="Epochs">Epochs planned.</param>
     /// <param name="BatchSize">Minibatch size.</param>
     /// <param name="Seed">The run's seed.</param>
+    /// <param name="Denoise">A denoising run's corruptions (<c>noise:0.3</c>); absent for a plain one.</param>
+    /// <param name="CodeL1">A sparse run's L1 penalty λ on the code; absent without one.</param>
     public sealed record Settings(string Dataset, int TrainSamples, int TestSamples, string Model, JsonObject Architecture,
-                                  OptimizerSettings Optimizer, LossFunction Loss, int Epochs, int BatchSize, uint Seed, string Source)
+                                  OptimizerSettings Optimizer, LossFunction Loss, int Epochs, int BatchSize, uint Seed, string Source,
+                                  [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Denoising? Denoise = null,
+                                  [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? CodeL1 = null)
     {
         internal static Settings Of(TrainSettings s, ModelSpec architecture, Dataset train, Dataset test, string source) =>
-            new(train.Name, train.Count, test.Count, s.Model.Name, architecture.ToJson(), s.Optimizer, s.Loss, s.Epochs, s.BatchSize, s.Seed, source);
+            new(train.Name, train.Count, test.Count, s.Model.Name, architecture.ToJson(), s.Optimizer, s.Loss, s.Epochs, s.BatchSize, s.Seed, source,
+                s.Denoise, s.CodeL1 > 0 ? s.CodeL1 : null);
     }
 
     /// <summary>The model trained.</summary>
@@ -88,7 +98,10 @@ public sealed class TrainReport() : ReportKind<TrainReport.Results>(SchemaName)
         var baselines = MseBaselines.Of(train, test);
         string? worse = result.Status == RunStatus.Completed ? baselines.WorseThanMean(result.TestMse, "the model") : null;
         var results = new Results(SchemaName, result.Status, result.Message, provenance, Settings.Of(settings, result.Spec, train, test, source), ModelInfo.Of(result.Model),
-                                  result.TestMse, baselines, result.ImagesPerSecond, result.Seconds, worse is null ? [] : [worse], result.Epochs);
+                                  result.TestMse, baselines, result.ImagesPerSecond, result.Seconds, worse is null ? [] : [worse], result.Epochs)
+        {
+            CodeNearZeroFraction = result.CodeNearZeroFraction,
+        };
         dir.WriteText(HtmlReport.ResultsFile, Json.Serialize(results));
         HtmlReport.Write(dir);
         return results;

@@ -13,8 +13,8 @@ namespace Bottleneck.Runs;
 /// </summary>
 internal sealed record CheckpointData(Autoencoder Model, Dataset Test, string Dataset, uint SplitSeed)
 {
-    /// <summary>The model and the first <paramref name="samples"/> test images; a <see cref="SettingException"/> ("checkpoint") when they do not fit.</summary>
-    public static CheckpointData Load(string checkpoint, string? dataset, string? dataDir, int samples, uint fallbackSeed, Action<string>? log)
+    /// <summary>The model and the first <paramref name="samples"/> test images (all when null); a <see cref="SettingException"/> ("checkpoint") when they do not fit.</summary>
+    public static CheckpointData Load(string checkpoint, string? dataset, string? dataDir, int? samples, uint fallbackSeed, Action<string>? log)
     {
         if (Directory.Exists(checkpoint)) throw new SettingException("checkpoint", $"{checkpoint} is a directory; give its {TrainRun.CheckpointFile}");
         if (!File.Exists(checkpoint)) throw new SettingException("checkpoint", $"{checkpoint} does not exist");
@@ -32,6 +32,23 @@ internal sealed record CheckpointData(Autoencoder Model, Dataset Test, string Da
             throw new SettingException("checkpoint", $"{checkpoint} does not fit {test.Name}: {e.Message}");
         }
         return new CheckpointData(model, test, spec, splitSeed);
+    }
+
+    /// <summary>Another model to study on <paramref name="test"/>; a <see cref="SettingException"/> ("checkpoint") when it is missing or does not fit.</summary>
+    public static Autoencoder LoadModel(string checkpoint, Dataset test)
+    {
+        if (Directory.Exists(checkpoint)) throw new SettingException("checkpoint", $"{checkpoint} is a directory; give its {TrainRun.CheckpointFile}");
+        if (!File.Exists(checkpoint)) throw new SettingException("checkpoint", $"{checkpoint} does not exist");
+        var (model, _, _) = Checkpoint.Load(checkpoint);
+        try
+        {
+            Robustness.CheckFits(model, test);
+        }
+        catch (ArgumentException e)
+        {
+            throw new SettingException("checkpoint", $"{checkpoint} does not fit {test.Name}: {e.Message}");
+        }
+        return model;
     }
 
     // Train's settings as recorded in a checkpoint's metadata; null when absent or unreadable (a checkpoint from elsewhere).

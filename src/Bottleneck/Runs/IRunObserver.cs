@@ -1,4 +1,5 @@
 using Bottleneck.Analysis;
+using Bottleneck.Data;
 using Bottleneck.Reports;
 using Bottleneck.Search;
 using Bottleneck.Training;

@@ -153,10 +153,14 @@ public static class PipelineRun
                                                    Provenance provenance, RunContext context)
     {
         string checkpoint = Path.Combine(dir.File(phase.UseModelOf!), TrainRun.CheckpointFile);
+        var compared = phase.AlsoModelsOf.Select(m => Path.Combine(dir.File(m), TrainRun.CheckpointFile)).ToList();
         string folder = dir.File(phase.Name);
         var phaseSettings = new JsonObject();
         foreach (var (key, value) in values.OrderBy(kv => kv.Key, StringComparer.Ordinal)) phaseSettings[key] = value;
-        string finishedWith = Json.Serialize(new JsonObject { ["settings"] = phaseSettings, ["model_sha256"] = Checksums.Sha256OfFile(checkpoint) });
+        var finished = new JsonObject { ["settings"] = phaseSettings, ["model_sha256"] = Checksums.Sha256OfFile(checkpoint) };
+        if (compared.Count > 0)
+            finished["compared"] = new JsonArray([.. phase.AlsoModelsOf.Zip(compared, (m, c) => (JsonNode)new JsonObject { ["phase"] = m, ["model_sha256"] = Checksums.Sha256OfFile(c) })]);
+        string finishedWith = Json.Serialize(finished);
         if (FinishedPhase(folder, finishedWith) is not null)
         {
             context.Observer.Phase(phase, kept: true);
@@ -168,7 +172,9 @@ public static class PipelineRun
         Action<RunDirectory> run;
         if (phase.Kind == PhaseKind.Robustness)
         {
-            var (robustness, data) = RobustnessRun.Prepare(new RobustnessRunSettings(PipelineSpec.ToRobustnessSettings(values, study, checkpoint), dataDir), context.Observer);
+            var robustnessSettings = PipelineSpec.ToRobustnessSettings(values, study, checkpoint);
+            if (compared.Count > 0) robustnessSettings = robustnessSettings with { Compare = compared, Labels = [phase.UseModelOf!, .. phase.AlsoModelsOf] };
+            var (robustness, data) = RobustnessRun.Prepare(new RobustnessRunSettings(robustnessSettings, dataDir), context.Observer);
             run = d => RobustnessRun.Run(robustness, data, d, provenance, context.Observer);
         }
         else

@@ -5,6 +5,7 @@ using Bottleneck.Losses;
 using Bottleneck.Optimizers;
 using Bottleneck.Schedules;
 using Bottleneck.Search;
+using Bottleneck.Training;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -18,6 +19,9 @@ public sealed record PhaseSpec(string Name, PhaseKind Kind, IReadOnlyDictionary<
 {
     /// <summary>The train phase whose model.safetensors a robustness or embed phase studies; null for the other kinds.</summary>
     public string? UseModelOf { get; init; }
+
+    /// <summary>More train phases whose models a robustness phase compares with <see cref="UseModelOf"/>'s on one chart (<c>use_model_of: [plain, denoising]</c>).</summary>
+    public IReadOnlyList<string> AlsoModelsOf { get; init; } = [];
 }
 
 /// <summary>
@@ -46,7 +50,7 @@ public sealed record PipelineSpec(IReadOnlyDictionary<string, string> Shared, IR
     /// <summary>The top-level keys a pipeline file may have.</summary>
     public static IReadOnlyList<string> Keys { get; } =
     [
-        "dataset", "limit", "test-limit", "model", "code-size", "hidden", "optimizer", "defaults", "lr", "weight-decay", "loss", "epochs",
+        "dataset", "limit", "test-limit", "model", "code-size", "hidden", "optimizer", "defaults", "lr", "weight-decay", "loss", "epochs", "denoise", "code-l1",
         "batch-size", "scheduler", "early-stopping", "folds", "score", "seed", "jobs", "threads", "pruner", "eta", "min-epochs",
         "grid", "random", "trials", "param",
         "noise", "occlusion", "block", "clip", "samples", "method", "perplexity",
@@ -96,15 +100,23 @@ public sealed record PipelineSpec(IReadOnlyDictionary<string, string> Shared, IR
             var settings = new Dictionary<string, string>();
             var useBestOf = new List<string>();
             string? useModelOf = null;
+            var alsoModelsOf = new List<string>();
             var kindOf = body.Value.Kind;
             foreach (var (keyNode, value) in body.Value.Body.Children)
             {
                 if (Name(source, keyNode) == "use_model_of")
                 {
                     if (!kindOf.StudiesModel()) throw Error(source, keyNode, $"use_model_of goes with a robustness or embed phase, not a {kindOf.Name()}");
-                    useModelOf = Scalar(source, value);
-                    if (parsed.All(p => p.Name != useModelOf || p.Kind != PhaseKind.Train))
-                        throw Error(source, value, $"use_model_of names '{useModelOf}', which is not an earlier train phase");
+                    var models = value is YamlSequenceNode list ? list.Select(n => Scalar(source, n)).ToList() : [Scalar(source, value)];
+                    if (models.Count == 0) throw Error(source, value, "use_model_of names no train phase");
+                    if (models.Count > 1 && kindOf != PhaseKind.Robustness)
+                        throw Error(source, value, $"only a robustness phase compares several models; a {kindOf.Name()} phase studies one");
+                    foreach (var model in models)
+                        if (parsed.All(p => p.Name != model || p.Kind != PhaseKind.Train))
+                            throw Error(source, value, $"use_model_of names '{model}', which is not an earlier train phase");
+                    if (models.Distinct().Count() != models.Count) throw Error(source, value, "use_model_of names a train phase twice");
+                    useModelOf = models[0];
+                    alsoModelsOf.AddRange(models.Skip(1));
                 }
                 else if (Name(source, keyNode) == "use_best_of")
                 {
@@ -118,7 +130,7 @@ public sealed record PipelineSpec(IReadOnlyDictionary<string, string> Shared, IR
             if (kindOf.StudiesModel())
                 useModelOf ??= parsed.LastOrDefault(p => p.Kind == PhaseKind.Train)?.Name
                                ?? throw Error(source, phase, $"phase {name} ({kindOf.Name()}) needs an earlier train phase whose model it studies");
-            parsed.Add(new PhaseSpec(name, kindOf, settings, useBestOf) { UseModelOf = useModelOf });
+            parsed.Add(new PhaseSpec(name, kindOf, settings, useBestOf) { UseModelOf = useModelOf, AlsoModelsOf = alsoModelsOf });
         }
         return new PipelineSpec(shared, parsed);
     }
@@ -178,6 +190,8 @@ public sealed record PipelineSpec(IReadOnlyDictionary<string, string> Shared, IR
             Halving = Text("pruner", "none") == "halving",
             Eta = Int("eta", 3),
             MinEpochs = Int("min-epochs", 0),
+            Denoise = s.TryGetValue("denoise", out var denoise) ? Denoising.Parse(denoise) : null,
+            CodeL1 = Double("code-l1", 0),
         };
     }
 

@@ -1,4 +1,5 @@
 using Bottleneck.Analysis;
+using Bottleneck.Models;
 using Bottleneck.Reports;
 
 namespace Bottleneck.Runs;
@@ -7,7 +8,14 @@ namespace Bottleneck.Runs;
 public sealed record RobustnessRunSettings(RobustnessSettings Robustness, string? DataDir = null);
 
 /// <summary>The curves, and where their files are.</summary>
-public sealed record RobustnessRunResult(string Directory, RobustnessResult Curves, RobustnessReport.Results Results);
+/// <param name="Directory">The run directory.</param>
+/// <param name="Curves">The first model's curves.</param>
+/// <param name="Results">What results.json holds: every model's rows.</param>
+public sealed record RobustnessRunResult(string Directory, RobustnessResult Curves, RobustnessReport.Results Results)
+{
+    /// <summary>Every model's curves, in the order of <see cref="RobustnessSettings.Checkpoints"/> (the first is <see cref="Curves"/>).</summary>
+    public IReadOnlyList<RobustnessResult> All { get; init; } = [];
+}
 
 /// <summary>A trained model's reconstruction error under damage, level by level, in a run directory (<see cref="RobustnessReport"/>).</summary>
 public static class RobustnessRun
@@ -33,9 +41,18 @@ public static class RobustnessRun
 
     internal static RobustnessRunResult Run(RobustnessSettings settings, CheckpointData data, RunDirectory dir, Provenance provenance, IRunObserver observer)
     {
-        observer.ModelStudyStarted(new ModelStudyPlan(data.Test.Name, data.Test.Count, data.Model.ParameterCount, data.Model.CodeSize, settings.Threads));
-        var curves = RobustnessResult.Compute(settings, data.Model, data.Test, observer.Robustness);
-        var results = RobustnessReport.Write(dir, settings, data.Model, data.Test.ImageShape, curves, provenance);
-        return new RobustnessRunResult(dir.Path, curves, results);
+        // Every model meets the same images under the same corruptions (one seed), so the curves differ only by the model.
+        var models = new List<Autoencoder> { data.Model };
+        foreach (string checkpoint in settings.Compare) models.Add(CheckpointData.LoadModel(checkpoint, data.Test));
+        var labels = settings.ModelLabels;
+        var all = new List<RobustnessResult>();
+        for (int m = 0; m < models.Count; m++)
+        {
+            observer.ModelStudyStarted(new ModelStudyPlan(data.Test.Name, data.Test.Count, models[m].ParameterCount, models[m].CodeSize, settings.Threads,
+                                                          models.Count > 1 ? labels[m] : null));
+            all.Add(RobustnessResult.Compute(settings, models[m], data.Test, observer.Robustness));
+        }
+        var results = RobustnessReport.Write(dir, settings, models, data.Test.ImageShape, all, provenance);
+        return new RobustnessRunResult(dir.Path, all[0], results) { All = all };
     }
 }

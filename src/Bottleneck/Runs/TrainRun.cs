@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Bottleneck.Analysis;
 using Bottleneck.Data;
 using Bottleneck.Models;
@@ -51,12 +52,14 @@ public static class TrainRun
 
     /// <summary>What a training state records of its run besides the state itself: enough to go on with nothing else.</summary>
     private sealed record Recorded(DataSource Data, string DataSha256, ModelChoice Model, OptimizerSettings Optimizer, LossFunction Loss, int Epochs,
-                                   int BatchSize, bool Shuffle, ScheduleSpec? Schedule, int? EarlyStopping, uint Seed, IReadOnlyList<Invocation> Invocations)
+                                   int BatchSize, bool Shuffle, ScheduleSpec? Schedule, int? EarlyStopping, uint Seed, IReadOnlyList<Invocation> Invocations,
+                                   [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Denoising? Denoise = null,
+                                   [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] double CodeL1 = 0)
     {
         public TrainSettings Settings(int epochs, int threads) => new()
         {
             Model = Model, Optimizer = Optimizer, Loss = Loss, Epochs = epochs, BatchSize = BatchSize, Shuffle = Shuffle,
-            Schedule = Schedule, EarlyStopping = EarlyStopping, Seed = Seed, Threads = threads,
+            Schedule = Schedule, EarlyStopping = EarlyStopping, Seed = Seed, Threads = threads, Denoise = Denoise, CodeL1 = CodeL1,
         };
     }
 
@@ -173,7 +176,7 @@ public static class TrainRun
 
     private static Recorded Record(TrainSettings settings, Dataset train, Dataset test, string source) =>
         new(new DataSource(source, Limit: train.Count, TestLimit: test.Count), Checksums.Sha256(train.Features.Data), settings.Model, settings.Optimizer, settings.Loss,
-            settings.Epochs, settings.BatchSize, settings.Shuffle, settings.Schedule, settings.EarlyStopping, settings.Seed, []);
+            settings.Epochs, settings.BatchSize, settings.Shuffle, settings.Schedule, settings.EarlyStopping, settings.Seed, [], settings.Denoise, settings.CodeL1);
 
     private static Recorded Read(string path, IReadOnlyDictionary<string, string> metadata)
     {

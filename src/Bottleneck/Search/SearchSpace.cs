@@ -1,6 +1,7 @@
 using System.Globalization;
 using Bottleneck.Optimizers;
 using Bottleneck.Tensors;
+using Bottleneck.Training;
 
 namespace Bottleneck.Search;
 
@@ -13,7 +14,7 @@ namespace Bottleneck.Search;
 public static class SearchSpace
 {
     /// <summary>The settings a search space may vary.</summary>
-    public static IReadOnlyList<string> Settings { get; } = ["lr", "weight-decay", "optimizer", "batch-size", "code-size", "epochs", "model"];
+    public static IReadOnlyList<string> Settings { get; } = ["lr", "weight-decay", "optimizer", "batch-size", "code-size", "epochs", "model", "denoise", "code-l1"];
 
     /// <summary>Every combination of the values in <paramref name="spec"/> (<c>lr=1e-3,1e-2;batch-size=64,256</c>), in declaration order.</summary>
     public static IReadOnlyList<TrialParams> Grid(string spec)
@@ -102,6 +103,18 @@ public static class SearchSpace
             case "weight-decay":
                 double wd = Number(name, value);
                 return wd >= 0 ? TrialParams.Format(wd) : throw new ArgumentException($"weight-decay must be ≥ 0, got {value}");
+            case "code-l1":
+                double l1 = Number(name, value);
+                return l1 >= 0 ? TrialParams.Format(l1) : throw new ArgumentException($"code-l1 must be ≥ 0, got {value}");
+            case "denoise":
+                try
+                {
+                    return Denoising.Parse(value)?.ToString() ?? "none";
+                }
+                catch (SettingException e)
+                {
+                    throw new ArgumentException(e.Message);
+                }
             case "batch-size" or "code-size" or "epochs":
                 double whole = Number(name, value);
                 return whole >= 1 && whole == Math.Floor(whole) && whole <= int.MaxValue

@@ -1,8 +1,9 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using Bottleneck.Losses;
 using Bottleneck.Optimizers;
 using Bottleneck.Schedules;
+using Bottleneck.Training;
 
 namespace Bottleneck.Search;
 
@@ -58,6 +59,10 @@ public sealed record StudySettings
     public int LastEpochs { get; init; } = 5;
     /// <summary>Sweeps: score by the best epoch's test loss instead of the last epochs' mean.</summary>
     public bool ScoreBest { get; init; }
+    /// <summary>Denoising training for every trial (a trial's <c>denoise</c> parameter overrides it); null trains plain autoencoders.</summary>
+    public Denoising? Denoise { get; init; }
+    /// <summary>The sparse penalty λ of every trial (a trial's <c>code-l1</c> parameter overrides it).</summary>
+    public double CodeL1 { get; init; }
     /// <summary>The study's seed: the folds, and each trial's weights and shuffles (from its parameters).</summary>
     public uint Seed { get; init; }
     /// <summary>Prune trials by synchronous successive halving.</summary>
@@ -84,6 +89,7 @@ public sealed record StudySettings
         if (MinEpochs < 0 || MinEpochs > Epochs) throw new SettingException("min-epochs", $"must lie in [1, epochs], got {MinEpochs}");
         Require.AtLeast(Limit, 1, "limit");
         Require.AtLeast(CodeSize, 1, "code-size");
+        Require.NonNegative(CodeL1, "code-l1");
         foreach (int size in Hidden) Require.AtLeast(size, 1, "hidden");
         Require.OneOf(Optimizer, OptimizerSettings.Names, "optimizer");
         Require.Positive(LearningRate, "lr");

@@ -52,6 +52,8 @@ internal sealed class TrialRunner
             BatchSize = (int)Number("batch-size", _study.BatchSize),
             Schedule = _study.Schedule,
             EarlyStopping = _study.EarlyStopping,
+            Denoise = trial.Has("denoise") ? Denoising.Parse(trial["denoise"]) : _study.Denoise,
+            CodeL1 = Number("code-l1", _study.CodeL1),
             Seed = RandomState.Derive(_study.Seed, trial.Key),
             Threads = threads,
         };

@@ -12,6 +12,9 @@ public sealed record TrainResult(Autoencoder Model, ModelSpec Spec, RunStatus St
     /// <summary>The run as it stood at the end of its last finished epoch: what <c>train --resume</c> goes on from.</summary>
     public TrainingState? State { get; init; }
 
+    /// <summary>A sparse autoencoder's share of code values near zero (|z| &lt; <see cref="Losses.CodeL1.NearZero"/>) over the test set; null without the penalty.</summary>
+    public double? CodeNearZeroFraction { get; init; }
+
     /// <summary>The training loss of the last epoch (NaN before the first).</summary>
     public double FinalTrainLoss => Epochs.Count > 0 ? Epochs[^1].TrainLoss : double.NaN;
     /// <summary>The test loss of the last epoch (NaN before the first).</summary>

@@ -24,7 +24,11 @@ public sealed record TrainSettings
     public ScheduleSpec? Schedule { get; init; }
     /// <summary>Stop after this many epochs without improvement of the evaluation loss; null never stops early.</summary>
     public int? EarlyStopping { get; init; }
-    /// <summary>The run's seed: initial weights, shuffles and dropout masks.</summary>
+    /// <summary>Train a denoising autoencoder: each batch's input is corrupted afresh, the target stays clean; null trains a plain one.</summary>
+    public Denoising? Denoise { get; init; }
+    /// <summary>λ of a sparse autoencoder's L1 activity penalty λ·mean |z| on the code (0: none).</summary>
+    public double CodeL1 { get; init; }
+    /// <summary>The run's seed: initial weights, shuffles, dropout masks and denoising's corruptions.</summary>
     public uint Seed { get; init; }
     /// <summary>Threads for every layer's kernels; the numbers do not depend on it.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
@@ -36,6 +40,7 @@ public sealed record TrainSettings
         Require.AtLeast(BatchSize, 1, "batch-size");
         Require.AtLeast(EarlyStopping, 1, "early-stopping");
         Require.Threads(Threads);
+        Require.NonNegative(CodeL1, "code-l1");
         Optimizer.Validate();
         Model.Validate();
     }

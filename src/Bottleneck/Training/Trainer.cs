@@ -24,7 +24,8 @@ public sealed class Trainer
     private readonly TrainSettings _settings;
     private readonly RandomState _rng;
     private readonly TrainingState _state;
-    private readonly Dictionary<int, (Tensor Batch, Tensor Grad)> _batches = [];
+    private readonly Dictionary<int, (Tensor Batch, Tensor Grad, Tensor Input)> _batches = [];
+    private readonly RandomState _corruptions = new(0);
 
     private Trainer(Autoencoder model, Optimizer optimizer, TrainSettings settings, RandomState rng, TrainingState state) =>
         (_model, _loss, _optimizer, _settings, _rng, _state) = (model, settings.Loss.Create(), optimizer, settings, rng, state);
@@ -61,11 +62,12 @@ public sealed class Trainer
             var trainer = new Trainer(model, optimizer, settings, rng, state);
             var (status, epochs, message) = trainer.Fit(train, test, progress, cancel, resume, epochEnded);
             double testMse = status == RunStatus.Diverged ? double.NaN : trainer.Evaluate(test, new MSELoss());
+            double? nearZero = settings.CodeL1 > 0 && status != RunStatus.Diverged ? trainer.NearZeroCodes(test) : null;
             // Over the whole history: a resumed run's earlier epochs count with the times they took.
             double trainSeconds = epochs.Sum(e => e.TrainSeconds);
             double imagesPerSecond = trainSeconds > 0 ? epochs.Count * (double)train.Count / trainSeconds : double.NaN;
             double seconds = clock.Elapsed.TotalSeconds + (resume?.History.Sum(e => e.Seconds) ?? 0);
-            return new TrainResult(model, spec, status, epochs, message, testMse, imagesPerSecond, seconds) { State = state };
+            return new TrainResult(model, spec, status, epochs, message, testMse, imagesPerSecond, seconds) { State = state, CodeNearZeroFraction = nearZero };
         }
         finally
         {
@@ -105,25 +107,37 @@ public sealed class Trainer
         _state.Capture(history.Count, _model, _optimizer, history);
         if (stoppedEarly is not null) return (RunStatus.Completed, history, stoppedEarly);
 
+        var scratch = _settings.Denoise?.Scratch(train.ImageShape, train.FeatureCount) ?? [];
         for (int epoch = history.Count + 1; epoch <= epochs; epoch++)
         {
             clock.Restart();
             if (_settings.Shuffle) _rng.Shuffle(order);
+            if (_settings.Denoise is not null) _corruptions.Reseed(RandomState.Derive(_settings.Seed, $"denoise/epoch {epoch}"));
             _model.Train();
             double lossSum = 0;
             for (int b = 0; b < batches; b++)
             {
                 if (cancel.IsCancellationRequested) return (RunStatus.Cancelled, history, $"cancelled in epoch {epoch}");
                 int start = b * batchSize, size = Math.Min(batchSize, train.Count - start);
-                var (x, grad) = BuffersFor(size, train.FeatureCount);
+                var (x, grad, input) = BuffersFor(size, train.FeatureCount);
                 for (int i = 0; i < size; i++) train.Features.Row(order[start + i]).CopyTo(x.Row(i));
+                // A denoising run sees its batch corrupted afresh and is scored against the clean one.
+                if (_settings.Denoise is { } denoise)
+                {
+                    x.Span.CopyTo(input.Span);
+                    denoise.CorruptInPlace(input.Span, size, train.ImageShape, _corruptions, scratch);
+                }
 
                 _optimizer.ZeroGrad();
-                var y = _model.Forward(x);
+                var code = _model.Encoder.Forward(input);                  // z: [B, d]
+                var y = _model.Decoder.Forward(code);                      // x̂: [B, ...]
                 double batchLoss = _loss.Forward(y, x);
+                if (_settings.CodeL1 > 0) batchLoss += CodeL1.Forward(code, _settings.CodeL1);
                 if (!double.IsFinite(batchLoss)) return (RunStatus.Diverged, history, $"loss became {batchLoss} in epoch {epoch}, batch {b + 1}");
                 _loss.Backward(y, x, grad);
-                _model.Backward(grad);
+                var dCode = _model.Decoder.Backward(grad, inputGradient: true)!;
+                if (_settings.CodeL1 > 0) CodeL1.Backward(code, dCode, _settings.CodeL1);
+                _model.Encoder.Backward(dCode);
                 _optimizer.Step();
                 // Weighted by batch size, so the epoch loss is the mean over samples (as Keras reports it).
                 lossSum += batchLoss * size;
@@ -156,7 +170,7 @@ public sealed class Trainer
         for (int start = 0; start < data.Count; start += _settings.BatchSize)
         {
             int size = Math.Min(_settings.BatchSize, data.Count - start);
-            var (x, _) = BuffersFor(size, data.FeatureCount);
+            var (x, _, _) = BuffersFor(size, data.FeatureCount);
             data.Features.Data.AsSpan(start * data.FeatureCount, size * data.FeatureCount).CopyTo(x.Data);
             sum += metric.Forward(_model.Forward(x), x) * size;
         }
@@ -164,14 +178,34 @@ public sealed class Trainer
         return sum / data.Count;
     }
 
-    private (Tensor Batch, Tensor Grad) BuffersFor(int size, int features)
+    // The batch, its loss gradient, and the model's input: the batch itself, or for a denoising run its corrupted copy.
+    // A sparse run's result: the share of near-zero values in the codes of the test set, in eval mode.
+    private double NearZeroCodes(Dataset data)
+    {
+        _model.Eval();
+        long zeros = 0, values = 0;
+        for (int start = 0; start < data.Count; start += _settings.BatchSize)
+        {
+            int size = Math.Min(_settings.BatchSize, data.Count - start);
+            var (x, _, _) = BuffersFor(size, data.FeatureCount);
+            data.Features.Data.AsSpan(start * data.FeatureCount, size * data.FeatureCount).CopyTo(x.Data);
+            var code = _model.Encode(x);
+            zeros += CodeL1.CountNearZero(code.Span);
+            values += code.Length;
+        }
+        _model.Train();
+        return (double)zeros / values;
+    }
+
+    private (Tensor Batch, Tensor Grad, Tensor Input) BuffersFor(int size, int features)
     {
         if (!_batches.TryGetValue(size, out var buffers))
         {
             int[] shape = [size, .. _model.InputShape];
             if (Tensor.ElementCount(_model.InputShape) != features)
                 throw new ArgumentException($"the model takes {Tensor.ElementCount(_model.InputShape)} features per sample, the data has {features}");
-            _batches[size] = buffers = (new Tensor(shape), new Tensor(shape));
+            var batch = new Tensor(shape);
+            _batches[size] = buffers = (batch, new Tensor(shape), _settings.Denoise is null ? batch : new Tensor(shape));
         }
         return buffers;
     }

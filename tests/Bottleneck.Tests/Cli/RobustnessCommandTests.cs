@@ -126,6 +126,57 @@ public sealed class RobustnessCommandTests : IDisposable
 
     // ---- helpers --------------------------------------------------------------------------------
 
+    [Fact]
+    public void Two_checkpoints_share_the_corrupted_images_and_every_chart()
+    {
+        foreach (var (name, extra) in new[] { ("plain", Array.Empty<string>()), ("denoising", new[] { "--denoise", "noise:0.3" }) })
+        {
+            var train = Run(["train", "--dataset", "digits", "--model", "dense", "--epochs", "3", "--seed", "5", "--out", Path.Combine(_dir, name), .. extra]);
+            train.ExitCode.Should().Be(0, train.ToString());
+        }
+        string plain = Path.Combine(_dir, "plain", "model.safetensors"), denoising = Path.Combine(_dir, "denoising", "model.safetensors");
+        string[] levels = ["--samples", "100", "--noise", "0,0.5", "--occlusion", "0.25"];
+        var alone = Run(["robustness", "--checkpoint", plain, .. levels, "--out", OutDir("alone")]);
+        alone.ExitCode.Should().Be(0, alone.ToString());
+        var both = Run(["robustness", "--checkpoint", plain, "--checkpoint", denoising, "--label", "plain", "--label", "denoising", .. levels, "--out", OutDir("both")]);
+        both.ExitCode.Should().Be(0, both.ToString());
+        both.StandardError.Should().BeEmpty();
+
+        var csv = File.ReadAllLines(Path.Combine(OutDir("both"), "robustness.csv")).Where(l => l.Length > 0).ToList();
+        csv[0].Should().Be("model,corruption,level,mse_mean,mse_std,input_mse_mean");
+        var rows = csv.Skip(1).Select(l => l.Split(',')).ToList();
+        rows.Select(r => $"{r[0]} {r[1]} {r[2]}").Should().Equal(
+            "plain noise 0", "plain noise 0.5", "plain occlusion 0.25", "denoising noise 0", "denoising noise 0.5", "denoising occlusion 0.25");
+        // The first model's numbers are those it has alone, and both saw the same corrupted inputs.
+        var aloneRows = File.ReadAllLines(Path.Combine(OutDir("alone"), "robustness.csv")).Skip(1).Where(l => l.Length > 0).ToList();
+        rows.Take(3).Select(r => string.Join(",", r.Skip(1))).Should().Equal(aloneRows);
+        for (int i = 0; i < 3; i++) rows[i][5].Should().Be(rows[i + 3][5], "the corrupted input is the same for every model");
+        rows[1][3].Should().NotBe(rows[4][3], "two different models reconstruct differently");
+
+        var svg = XDocument.Load(Path.Combine(OutDir("both"), "noise.svg"));
+        string text = string.Concat(svg.Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value + "\n"));
+        text.Should().Contain("plain ± std").And.Contain("denoising ± std").And.Contain("corrupted input").And.Contain("log scale");
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(OutDir("both"), "results.json")))!;
+        json["models"]!.AsArray().Select(m => (string)m!["label"]!).Should().Equal("plain", "denoising");
+        json["rows"]!.AsArray().Select(r => (string)r!["model"]!).Distinct().Should().Equal("plain", "denoising");
+        JsonNode.Parse(File.ReadAllText(Path.Combine(OutDir("alone"), "results.json")))!.AsObject().ContainsKey("models").Should().BeFalse();
+        File.ReadAllText(Path.Combine(OutDir("both"), "report.html")).Should().Contain("reconstructed by plain, then denoising");
+    }
+
+    [Fact]
+    public void Labels_that_do_not_match_the_checkpoints_are_refused()
+    {
+        var train = Run("train", "--dataset", "digits", "--model", "dense", "--epochs", "1", "--out", Path.Combine(_dir, "model"));
+        train.ExitCode.Should().Be(0, train.ToString());
+        string model = Path.Combine(_dir, "model", "model.safetensors");
+        Rejected(Run("robustness", "--checkpoint", model, "--checkpoint", model, "--label", "only-one", "--out", OutDir()), 2)
+            .Should().Contain("--label").And.Contain("2 checkpoints");
+        Rejected(Run("robustness", "--checkpoint", model, "--checkpoint", model, "--label", "a", "--label", "a", "--out", OutDir()), 2)
+            .Should().Contain("--label").And.Contain("alike");
+        Rejected(Run("robustness", "--checkpoint", model, "--checkpoint", Path.Combine(_dir, "missing.safetensors"), "--out", OutDir()), 2)
+            .Should().Contain("missing.safetensors").And.Contain("does not exist");
+    }
+
     private ProcessResult Run(params string[] args) => BottleneckProcess.Run(_dir, args);
 
     private string OutDir(string name = "out") => Path.Combine(_dir, name);

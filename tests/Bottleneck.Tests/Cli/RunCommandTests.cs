@@ -80,6 +80,40 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_robustness_phase_compares_a_plain_and_a_denoising_model_on_one_chart()
+    {
+        const string pipeline = """
+            dataset: digits
+            model: dense
+            code-size: 8
+            batch-size: 64
+            epochs: 3
+            seed: 0
+            phases:
+              - name: plain
+                train: {}
+              - name: denoising
+                train: {denoise: "noise:0.3+occlusion:0.1"}
+              - name: robustness
+                robustness: {noise: "0,0.5", occlusion: "0.5", samples: 100, use_model_of: [plain, denoising]}
+            """;
+        string file = Path.Combine(_dir, "pipe.yaml"), run = Path.Combine(_dir, "run");
+        File.WriteAllText(file, pipeline);
+        var result = BottleneckProcess.Run(_dir, TimeSpan.FromSeconds(120), "run", file, "--out", run);
+        result.ExitCode.Should().Be(0, result.ToString());
+        JsonNode.Parse(File.ReadAllText(Path.Combine(run, "denoising", "results.json")))!["settings"]!["denoise"]!.GetValue<string>()
+            .Should().Be("noise:0.3+occlusion:0.1");
+        var robustness = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "robustness", "results.json")))!;
+        robustness["models"]!.AsArray().Select(m => m!["label"]!.GetValue<string>()).Should().Equal("plain", "denoising");
+        robustness["rows"]!.AsArray().Should().HaveCount(6, "3 levels for each of 2 models");
+
+        // A rerun keeps the phase while neither model changed.
+        var again = BottleneckProcess.Run(_dir, TimeSpan.FromSeconds(120), "run", file, "--out", run);
+        again.ExitCode.Should().Be(0, again.ToString());
+        again.StandardOutput.Should().Contain("robustness of this model already done with these settings; kept");
+    }
+
+    [Fact]
     public void A_rerun_keeps_finished_phases_and_redoes_them_when_their_settings_or_model_change()
     {
         string file = Path.Combine(_dir, "pipe.yaml"), run = Path.Combine(_dir, "run");

@@ -3,7 +3,7 @@
 Writes, next to this script:
   optimizers.json     - 6 steps of each torch.optim optimizer on two parameters
   layers.json         - forward/backward of Linear and activation layers
-  losses.json         - MSE and Keras-style binary cross-entropy (value + gradient)
+  losses.json         - MSE, Keras-style binary cross-entropy and the L1 code penalty (value + gradient)
   split.json          - sklearn train_test_split / numpy RandomState / StandardScaler outputs
   study_a_step.json   - one Adam training step of study A's autoencoder
 
@@ -190,6 +190,13 @@ def make_losses():
     target.view(-1)[:4] = torch.tensor([-1.3, 2.1, 0.0, 1.0])
     cases.append(loss_case("bce_keras_clipped_standardized", "bce_keras", bce_keras,
                            pred, target, epsilon=KERAS_EPS))
+
+    # A sparse autoencoder's L1 activity penalty on a code z (target unused); one exact zero, where d|z|/dz = 0.
+    code = torch.randn(4, 6, generator=gen)
+    code.view(-1)[0] = 0.0
+    lam = 0.03
+    cases.append(loss_case("code_l1", "code_l1", lambda z, _: lam * z.abs().mean(), code, torch.zeros(4, 6),
+                           **{"lambda": lam}))
     write("losses.json", {"cases": cases})
 
 

@@ -7,7 +7,9 @@ namespace Bottleneck.Tests.Losses;
 
 public class LossTests
 {
-    public static TheoryData<string> Names() => [.. Fixture.Cases("losses.json").Select(c => c.GetProperty("name").GetString()!)];
+    // The reconstruction losses; the code penalty (loss_fn code_l1) has its own test below.
+    public static TheoryData<string> Names() =>
+        [.. Fixture.Cases("losses.json").Where(c => c.GetProperty("loss_fn").GetString() != "code_l1").Select(c => c.GetProperty("name").GetString()!)];
 
     [Theory]
     [MemberData(nameof(Names))]
@@ -22,6 +24,31 @@ public class LossTests
         loss.Forward(pred, target).Should().BeApproximately(c.GetProperty("loss").GetDouble(), 1e-5 * Math.Max(1, Math.Abs(c.GetProperty("loss").GetDouble())));
         loss.Backward(pred, target, grad);
         Close.Check(grad.Data, Fixture.Tensor(c.GetProperty("grad")).Data, 1e-4, 1e-6, $"{name} grad");
+    }
+
+    [Fact]
+    public void Code_L1_penalty_and_gradient_match_pytorch()
+    {
+        var c = Fixture.Case("losses.json", "code_l1");
+        var code = Fixture.Tensor(c.GetProperty("pred"));
+        double lambda = c.GetProperty("lambda").GetDouble();
+        CodeL1.Forward(code, lambda).Should().BeApproximately(c.GetProperty("loss").GetDouble(), 1e-7);
+        var grad = new Tensor(code.Shape);
+        CodeL1.Backward(code, grad, lambda);
+        Close.Check(grad.Data, Fixture.Tensor(c.GetProperty("grad")).Data, 1e-6, 1e-9, "code_l1 grad");
+        grad[0].Should().Be(0, "the fixture's first code value is exactly 0, where |z| has gradient 0");
+    }
+
+    [Fact]
+    public void Code_L1_gradient_adds_to_the_gradient_already_there_and_matches_finite_differences()
+    {
+        var rng = new RandomState(8);
+        var code = GradientCheck.RandomTensor(rng, [3, 5], 1.0, avoidBelow: 0.05);   // off |z|'s kink
+        var grad = new Tensor(code.Shape);
+        grad.Span.Fill(0.25f);
+        CodeL1.Backward(code, grad, 0.5);
+        var expected = GradientCheck.Numeric(code, () => CodeL1.Forward(code, 0.5)).Select(g => g + 0.25f).ToArray();
+        Close.Check(grad.Data, expected, 1e-3, 1e-5, "code_l1 grad + existing");
     }
 
     [Fact]

@@ -34,6 +34,20 @@ public sealed class PipelineSpecTests : IDisposable
     }
 
     [Fact]
+    public void The_denoising_example_trains_plain_and_denoising_models_and_compares_them()
+    {
+        var spec = PipelineSpec.Load(Example("denoising.yaml"));
+        spec.Phases.Select(p => p.Kind).Should().Equal(PhaseKind.Train, PhaseKind.Train, PhaseKind.Robustness);
+        var none = new Dictionary<string, TrialParams>();
+        PipelineSpec.ToStudySettings(StudyKind.Sweep, spec.SettingsFor(spec.Phases[0], none)).Denoise.Should().BeNull();
+        var denoising = PipelineSpec.ToStudySettings(StudyKind.Sweep, spec.SettingsFor(spec.Phases[1], none));
+        denoising.Denoise!.ToString().Should().Be("noise:0.3");
+        denoising.Epochs.Should().Be(PipelineSpec.ToStudySettings(StudyKind.Sweep, spec.SettingsFor(spec.Phases[0], none)).Epochs, "same epochs for both");
+        spec.Phases[2].UseModelOf.Should().Be("plain");
+        spec.Phases[2].AlsoModelsOf.Should().Equal("denoising");
+    }
+
+    [Fact]
     public void The_full_example_has_the_published_protocol()
     {
         var spec = PipelineSpec.Load(Example("study-b.yaml"));
@@ -89,6 +103,9 @@ public sealed class PipelineSpecTests : IDisposable
     [InlineData("dataset: digits\nphases:\n  - name: t\n    tune: {grid: \"lr=1e-2\"}\n  - name: e\n    embed: {method: pca}\n", "pipe.yaml line 5: phase e (embed) needs an earlier train phase whose model it studies")]
     [InlineData("dataset: digits\nphases:\n  - name: t\n    tune: {grid: \"lr=1e-2\"}\n  - name: e\n    embed: {use_model_of: t}\n", "pipe.yaml line 6: use_model_of names 't', which is not an earlier train phase")]
     [InlineData("dataset: digits\nphases:\n  - name: f\n    train: {epochs: 2, use_model_of: f}\n", "pipe.yaml line 4: use_model_of goes with a robustness or embed phase, not a train")]
+    [InlineData("dataset: digits\nphases:\n  - name: a\n    train: {}\n  - name: b\n    train: {}\n  - name: e\n    embed: {use_model_of: [a, b]}\n", "pipe.yaml line 8: only a robustness phase compares several models; a embed phase studies one")]
+    [InlineData("dataset: digits\nphases:\n  - name: a\n    train: {}\n  - name: r\n    robustness: {use_model_of: [a, a]}\n", "pipe.yaml line 6: use_model_of names a train phase twice")]
+    [InlineData("dataset: digits\nphases:\n  - name: a\n    train: {}\n  - name: r\n    robustness: {use_model_of: [a, z]}\n", "pipe.yaml line 6: use_model_of names 'z', which is not an earlier train phase")]
     public void A_robustness_or_embed_phase_needs_an_earlier_train_phase(string text, string message)
     {
         string path = Path.Combine(_dir, "pipe.yaml");

@@ -1,4 +1,6 @@
+using Bottleneck.Data;
 using Bottleneck.Search;
+using Bottleneck.Training;
 using FluentAssertions;
 
 namespace Bottleneck.Tests.Search;
@@ -21,6 +23,36 @@ public class SearchSpaceTests
     {
         SearchSpace.Grid("lr=1e-2")[0].Key.Should().Be(SearchSpace.Grid("lr=0.010")[0].Key);
         TrialParams.FromJson(SearchSpace.Grid("lr=1e-2;optimizer=adam")[0].Key).Key.Should().Be(SearchSpace.Grid("lr=0.01;optimizer=adam")[0].Key);
+    }
+
+    [Fact]
+    public void Denoising_and_the_code_penalty_are_searchable_and_reach_each_trial()
+    {
+        var grid = SearchSpace.Grid("denoise=none,Noise:0.30+BLOCK:0.25;code-l1=0,1e-2");
+        grid.Select(t => t.ToString()).Should().Equal(
+            "denoise=none code-l1=0", "denoise=none code-l1=0.01",
+            "denoise=noise:0.3+block:0.25 code-l1=0", "denoise=noise:0.3+block:0.25 code-l1=0.01");
+        var digits = Digits.Load();
+        var study = new StudySettings { Dataset = "digits", Model = "dense", Denoise = Denoising.Parse("occlusion:0.5"), CodeL1 = 0.2 };
+        var runner = new TrialRunner(study, digits, digits, store: null);
+        var none = runner.SettingsFor(grid[0], 1, 1);
+        none.Denoise.Should().BeNull("the trial's 'none' overrides the study's denoising");
+        none.CodeL1.Should().Be(0);
+        var both = runner.SettingsFor(grid[3], 1, 1);
+        both.Denoise!.ToString().Should().Be("noise:0.3+block:0.25");
+        both.CodeL1.Should().Be(0.01);
+        var unset = runner.SettingsFor(SearchSpace.Grid("lr=1e-3")[0], 1, 1);
+        unset.Denoise!.ToString().Should().Be("occlusion:0.5", "a trial that does not set it keeps the study's");
+        unset.CodeL1.Should().Be(0.2);
+    }
+
+    [Theory]
+    [InlineData("denoise=salt:0.1", "unknown corruption")]
+    [InlineData("code-l1=-1", "code-l1 must be ≥ 0")]
+    public void A_bad_denoising_or_penalty_value_is_refused(string spec, string message)
+    {
+        var act = () => SearchSpace.Grid(spec);
+        act.Should().Throw<ArgumentException>().WithMessage($"*{message}*");
     }
 
     [Fact]

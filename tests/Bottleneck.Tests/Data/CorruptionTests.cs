@@ -1,9 +1,10 @@
 using Bottleneck.Analysis;
+using Bottleneck.Data;
 using Bottleneck.Tensors;
 using FluentAssertions;
 using Xunit;
 
-namespace Bottleneck.Tests.Analysis;
+namespace Bottleneck.Tests.Data;
 
 public sealed class CorruptionTests
 {

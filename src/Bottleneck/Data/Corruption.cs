@@ -1,6 +1,6 @@
 using Bottleneck.Tensors;
 
-namespace Bottleneck.Analysis;
+namespace Bottleneck.Data;
 
 /// <summary>
 /// Damages images at a level in the way of study B's robustness test:
@@ -42,21 +42,39 @@ public sealed record Corruption(CorruptionKind Kind, bool Clip = false)
     /// <summary>A corrupted copy of <paramref name="images"/> ([N, features]); the clean images are untouched.</summary>
     public Tensor Apply(Tensor images, int[]? imageShape, double level, RandomState rng)
     {
-        ValidateLevel(level);
-        var (height, width) = Plane(imageShape, images.RowSize);
         var corrupted = images.Clone();
-        var order = Kind == CorruptionKind.Pixels ? new int[height * width] : [];
-        for (int i = 0; i < images.Rows; i++)
+        ApplyInPlace(corrupted.Data, images.Rows, imageShape, level, rng, new int[ScratchLength(imageShape, images.RowSize)]);
+        return corrupted;
+    }
+
+    /// <summary>The length of the scratch <see cref="ApplyInPlace"/> needs for images of this shape.</summary>
+    public int ScratchLength(int[]? imageShape, int features)
+    {
+        var (height, width) = Plane(imageShape, features);
+        return Kind == CorruptionKind.Pixels ? height * width : 0;
+    }
+
+    /// <summary>
+    /// Corrupts the first <paramref name="rows"/> images of <paramref name="images"/> ([rows, features], row-major) where they
+    /// lie, drawing from <paramref name="rng"/> image by image exactly as <see cref="Apply"/> does; allocates nothing, so a
+    /// training step can corrupt each batch afresh. <paramref name="scratch"/> holds <see cref="ScratchLength"/> values.
+    /// </summary>
+    public void ApplyInPlace(Span<float> images, int rows, int[]? imageShape, double level, RandomState rng, Span<int> scratch)
+    {
+        ValidateLevel(level);
+        if (rows == 0) return;
+        int features = images.Length / rows;
+        var (height, width) = Plane(imageShape, features);
+        for (int i = 0; i < rows; i++)
         {
-            var image = corrupted.Row(i);
+            var image = images.Slice(i * features, features);
             switch (Kind)
             {
                 case CorruptionKind.Noise: AddNoise(image, level, rng); break;
-                case CorruptionKind.Pixels: DeletePixels(image, height * width, level, rng, order); break;
+                case CorruptionKind.Pixels: DeletePixels(image, height * width, level, rng, scratch); break;
                 case CorruptionKind.Block: DeleteBlock(image, height, width, level, rng); break;
             }
         }
-        return corrupted;
     }
 
     /// <summary>The side of the square block for <paramref name="level"/> on an H×W image.</summary>
@@ -73,7 +91,7 @@ public sealed record Corruption(CorruptionKind Kind, bool Clip = false)
     }
 
     // A partial Fisher–Yates shuffle of the pixel positions: the first `count` are deleted.
-    private static void DeletePixels(Span<float> image, int plane, double fraction, RandomState rng, int[] order)
+    private static void DeletePixels(Span<float> image, int plane, double fraction, RandomState rng, Span<int> order)
     {
         int count = (int)Math.Round(fraction * plane, MidpointRounding.AwayFromZero);
         for (int p = 0; p < plane; p++) order[p] = p;

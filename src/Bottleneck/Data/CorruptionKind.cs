@@ -1,4 +1,4 @@
-namespace Bottleneck.Analysis;
+namespace Bottleneck.Data;
 
 /// <summary>How <see cref="Corruption"/> damages an image; the level means something different for each.</summary>
 public enum CorruptionKind

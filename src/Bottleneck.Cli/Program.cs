@@ -19,6 +19,7 @@ var root = new Command("bottleneck", "Bottleneck: train, tune and study autoenco
     SweepCommand.Create(),
     RunCommand.Create(),
     RobustnessCommand.Create(),
+    AnomalyCommand.Create(),
     ReportCommand.Create(),
     ExportCommand.Create(),
 };

@@ -12,6 +12,7 @@ public static class ReportKinds
         new RobustnessReport(),
         new EmbedReport(),
         new EncodeReport(),
+        new AnomalyReport(),
     ];
 
     /// <summary>The kind whose schema this is; null for a schema Bottleneck does not know (the page then shows what it can).</summary>

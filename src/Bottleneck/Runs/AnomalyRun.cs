@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using Bottleneck.Analysis;
+using Bottleneck.Data;
+using Bottleneck.Reports;
+using Bottleneck.Tensors;
+using Bottleneck.Training;
+
+namespace Bottleneck.Runs;
+
+/// <summary>What <c>bottleneck anomaly</c> does: the one-class protocol on a labelled dataset.</summary>
+/// <param name="Data">The labelled dataset; its published test split (or a seeded one) is scored.</param>
+/// <param name="Training">How each one-class model is trained (its seed is repeat 0's; repeat r trains with seed + r).</param>
+/// <param name="NormalClasses">The classes that take turns as the normal one; null for every class.</param>
+/// <param name="Repeats">Seeds per class, for mean ± std.</param>
+public sealed record AnomalyRunSettings(DataSource Data, TrainSettings Training, IReadOnlyList<int>? NormalClasses = null, int Repeats = 1)
+{
+    /// <summary>Throws a <see cref="SettingException"/> naming the first setting that cannot work.</summary>
+    public void Validate()
+    {
+        Data.Validate();
+        Training.Validate();
+        Require.AtLeast(Repeats, 1, "repeat");
+        if (NormalClasses is { } classes && classes.Distinct().Count() != classes.Count) throw new SettingException("normal-class", "names a class twice");
+    }
+}
+
+/// <summary>The per-class detection figures, and where the files are.</summary>
+/// <param name="Directory">The run directory.</param>
+/// <param name="Results">What results.json holds.</param>
+public sealed record AnomalyRunResult(string Directory, AnomalyReport.Results Results);
+
+/// <summary>
+/// The one-class protocol of autoencoder anomaly detection (Ruff et al. 2018 and the papers after it): for each normal class c,
+/// train on the training images of class c only, score every test image by its reconstruction error, and measure how well the
+/// score tells "not c" from c (ROC AUC, average precision); repeated over seeds, averaged over classes.
+/// </summary>
+public static class AnomalyRun
+{
+    /// <summary>What <c>bottleneck anomaly</c> does: loads the data, trains one model per normal class and repeat, scores, and writes the run directory.</summary>
+    public static AnomalyRunResult Execute(AnomalyRunSettings settings, RunContext context)
+    {
+        settings.Validate();
+        context.CheckOut();
+        var (train, test) = settings.Data.Load(settings.Training.Seed, context.Observer.Data);
+        if (train.Labels is null || test.Labels is null)
+            throw new SettingException("dataset", $"{train.Name} has no labels; the one-class protocol needs classes");
+        var present = train.Labels.Distinct().Order().ToList();
+        var classes = settings.NormalClasses ?? present;
+        foreach (int c in classes)
+            if (!present.Contains(c))
+                throw new SettingException("normal-class", $"{c} is not a class of {train.Name} (classes {string.Join(", ", present)})");
+        var names = ClassNames(train.Name, present);
+        var started = DateTimeOffset.Now;
+        var dir = context.CreateDirectory("anomaly", started, AnomalyReport.SchemaName);
+        var clock = Stopwatch.StartNew();
+        var outcomes = new List<AnomalyReport.ClassOutcome>();
+        foreach (int c in classes)
+        {
+            if (context.Cancel.IsCancellationRequested) break;
+            var normalTrain = train.Subset([.. Enumerable.Range(0, train.Count).Where(i => train.Labels[i] == c)]);
+            var normalTest = test.Subset([.. Enumerable.Range(0, test.Count).Where(i => test.Labels[i] == c)]);
+            bool[] anomalous = [.. test.Labels.Select(l => l != c)];
+            var repeats = new List<AnomalyReport.Repeat>();
+            for (int r = 0; r < settings.Repeats && !context.Cancel.IsCancellationRequested; r++)
+            {
+                string label = $"class {c} ({names[c]})" + (settings.Repeats > 1 ? $", repeat {r + 1}" : "");
+                var training = settings.Training with { Seed = settings.Training.Seed + (uint)r };
+                context.Observer.TrainingStarted(new TrainingPlan([label], training.Epochs, normalTrain.Count, normalTest.Count, train.Name, training.Model.Name, training.Threads));
+                var result = Trainer.Run(training, normalTrain, normalTest, p => context.Observer.Training(label, p), context.Cancel);
+                if (result.Status == RunStatus.Cancelled) break;
+                if (result.Status == RunStatus.Diverged)
+                    throw new SettingException("lr", $"training on class {c} diverged ({result.Message}); try a smaller learning rate");
+                double[] scores = Scores(result, test, training.Threads);
+                repeats.Add(new AnomalyReport.Repeat(r, training.Seed, DetectionMetrics.RocAuc(scores, anomalous), DetectionMetrics.AveragePrecision(scores, anomalous),
+                                                     result.Seconds, scores));
+            }
+            if (repeats.Count == settings.Repeats) outcomes.Add(new AnomalyReport.ClassOutcome(c, names[c], repeats));
+        }
+        var provenance = context.Provenance(started, settings.Training.Threads);
+        var results = AnomalyReport.Write(dir, settings.Training, settings.Repeats, train.Name, test, outcomes, cancelled: outcomes.Count < classes.Count, clock.Elapsed.TotalSeconds, provenance);
+        return new AnomalyRunResult(dir.Path, results);
+    }
+
+    // Every test image's reconstruction MSE under the trained model, on the run's threads.
+    private static double[] Scores(TrainResult result, Dataset test, int threads)
+    {
+        using var pool = new WorkerPool(threads);
+        result.Model.Workers = pool;
+        try
+        {
+            var scores = Reconstructions.Errors(result.Model, test.Features);
+            if (Array.FindIndex(scores, s => !double.IsFinite(s)) is var bad and >= 0)
+                throw new DataFormatException($"the model of the run gives a NaN or infinite reconstruction error for test image {bad + 1}; its weights overflow");
+            return scores;
+        }
+        finally
+        {
+            result.Model.Workers = WorkerPool.Serial;
+        }
+    }
+
+    // The MNIST family's class names; otherwise each class is its number.
+    private static Dictionary<int, string> ClassNames(string dataset, IReadOnlyList<int> classes)
+    {
+        var known = MnistFamily.Find(dataset)?.ClassNames;
+        return classes.ToDictionary(c => c, c => known is not null && c < known.Count ? known[c] : c.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+}

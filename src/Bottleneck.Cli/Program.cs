@@ -20,6 +20,7 @@ var root = new Command("bottleneck", "Bottleneck: train, tune and study autoenco
     RunCommand.Create(),
     RobustnessCommand.Create(),
     AnomalyCommand.Create(),
+    GenerateCommand.Create(),
     ReportCommand.Create(),
     ExportCommand.Create(),
 };

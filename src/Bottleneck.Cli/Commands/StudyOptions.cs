@@ -78,6 +78,8 @@ public sealed class StudyOptions(StudyKind kind)
         EarlyStopping = _training.EarlyStopping(p),
         Denoise = _training.Denoise(p),
         CodeL1 = _training.CodeL1(p),
+        Beta = _training.Beta(p),
+        KlWarmup = _training.KlWarmup(p),
         Seed = p.GetValue(_seed),
         Halving = p.GetValue(_pruner) == "halving",
         Eta = p.GetValue(_eta),

@@ -10,7 +10,7 @@ namespace Bottleneck.Cli.Commands;
 /// <summary>The options that say what model to train and how, the same on every command that trains (train, tune, sweep).</summary>
 public sealed class TrainingOptions(int epochs)
 {
-    private readonly Option<string> _model = new("--model") { Description = "lab (study B's conv autoencoder, 1×28×28), lab-rgb (the same for 3×32×32 colour), dense, or a model file (.yaml/.json)", DefaultValueFactory = _ => "lab" };
+    private readonly Option<string> _model = new("--model") { Description = "lab (study B's conv autoencoder, 1×28×28), lab-rgb (the same for 3×32×32 colour), dense, vae-lab, vae-dense (variational), or a model file (.yaml/.json)", DefaultValueFactory = _ => "lab" };
     private readonly Option<int> _code = new("--code-size") { Description = "Code size for the lab and dense presets", DefaultValueFactory = _ => 20 };
     private readonly Option<string?> _hidden = new("--hidden") { Description = "Hidden layer sizes of the dense preset, e.g. 256,64" };
     private readonly Option<string> _optimizer = new("--optimizer") { Description = string.Join(", ", OptimizerSettings.Names), DefaultValueFactory = _ => "adam" };
@@ -23,6 +23,8 @@ public sealed class TrainingOptions(int epochs)
     private readonly Option<string?> _scheduler = Scheduler();
     private readonly Option<int?> _earlyStopping = EarlyStoppingOption();
     private readonly Option<string?> _denoise = new("--denoise") { Description = "Train a denoising autoencoder: corrupt each batch afresh, e.g. noise:0.3, occlusion:0.25, block:0.25 (several joined by +)" };
+    private readonly Option<double> _beta = new("--beta") { Description = "Variational models: weight β of the KL term (β-VAE)", DefaultValueFactory = _ => 1 };
+    private readonly Option<int> _klWarmup = new("--kl-warmup") { Description = "Variational models: grow β linearly over this many epochs", DefaultValueFactory = _ => 0 };
     private readonly Option<double> _codeL1 = new("--code-l1") { Description = "Sparse autoencoder: add λ·mean|z| (an L1 penalty on the code) to the loss", DefaultValueFactory = _ => 0 };
 
     /// <summary>--scheduler, as every command that trains takes it.</summary>
@@ -39,7 +41,7 @@ public sealed class TrainingOptions(int epochs)
     {
         _convention.AcceptOnlyFromAmong("pytorch", "keras");
         _loss.AcceptOnlyFromAmong(LossFunctions.Names.ToArray());
-        foreach (var option in new Option[] { _model, _code, _hidden, _optimizer, _lr, _weightDecay, _convention, _loss, _epochs, _batch, _scheduler, _earlyStopping, _denoise, _codeL1 })
+        foreach (var option in new Option[] { _model, _code, _hidden, _optimizer, _lr, _weightDecay, _convention, _loss, _epochs, _batch, _scheduler, _earlyStopping, _denoise, _codeL1, _beta, _klWarmup })
             command.Options.Add(option);
     }
 
@@ -64,6 +66,8 @@ public sealed class TrainingOptions(int epochs)
     public ScheduleSpec? Schedule(ParseResult p) => ScheduleOf(p.GetValue(_scheduler));
     public Denoising? Denoise(ParseResult p) => p.GetValue(_denoise) is { } text ? Denoising.Parse(text) : null;
     public double CodeL1(ParseResult p) => p.GetValue(_codeL1);
+    public double Beta(ParseResult p) => p.GetValue(_beta);
+    public int KlWarmup(ParseResult p) => p.GetValue(_klWarmup);
 
     /// <summary>A model file sets the architecture itself: the preset sizes given beside it are ignored, which deserves a word.</summary>
     public IEnumerable<string> IgnoredWithModelFile(ParseResult p) =>
@@ -82,6 +86,8 @@ public sealed class TrainingOptions(int epochs)
         EarlyStopping = EarlyStopping(p),
         Denoise = Denoise(p),
         CodeL1 = CodeL1(p),
+        Beta = Beta(p),
+        KlWarmup = KlWarmup(p),
         Seed = seed,
         Threads = threads,
     };

@@ -3,7 +3,7 @@ using Bottleneck.Layers;
 namespace Bottleneck.Models;
 
 /// <summary>
-/// A model as a user names it: a preset (<c>lab</c>, <c>lab-rgb</c>, <c>dense</c>) with its code size and, for <c>dense</c>, hidden layer
+/// A model as a user names it: a preset (<c>lab</c>, <c>lab-rgb</c>, <c>dense</c>, <c>vae-lab</c>, <c>vae-dense</c>) with its code size and, for <c>dense</c>, hidden layer
 /// sizes, output activation and initialisation; or a model file, which sets the architecture itself. <see cref="For"/>
 /// sizes it to the data.
 /// </summary>
@@ -35,11 +35,13 @@ public sealed record ModelChoice(string Name, int CodeSize = 20, IReadOnlyList<i
             "lab" => Presets.Lab(CodeSize),
             "lab-rgb" => Presets.LabRgb(CodeSize),
             "dense" => Presets.Dense(sampleShape, CodeSize, HiddenSizes, Output, Init),
+            "vae-lab" => Presets.VaeLab(CodeSize),
+            "vae-dense" => Presets.VaeDense(sampleShape, CodeSize, HiddenSizes, Output, Init),
             _ => File(),
         };
         if (Tensors.Tensor.ElementCount(spec.Input) != Tensors.Tensor.ElementCount(sampleShape))
             throw new SettingException("model", $"{Name} takes [{string.Join(", ", spec.Input)}] inputs, but the data's samples are [{string.Join(", ", sampleShape)}]" +
-                                                (Name == "lab" ? " (lab is for 28×28 images: mnist, fashion-mnist, kmnist)"
+                                                (Name is "lab" or "vae-lab" ? " (lab is for 28×28 images: mnist, fashion-mnist, kmnist)"
                                                  : Name == "lab-rgb" ? " (lab-rgb is for 3×32×32 colour images, e.g. images:DIR?channels=3&size=32)" : ""));
         return spec;
     }

@@ -17,17 +17,31 @@ namespace Bottleneck.Models;
 /// init: kaiming            # or glorot
 /// encoder: [conv2d: {out: 8, kernel: 3, stride: 2, padding: 1}, relu, flatten, dense: 20]
 /// decoder: [dense: 1568, unflatten: [8, 14, 14], conv_transpose2d: {out: 1, kernel: 3, stride: 2, padding: 1, output_padding: 1}, sigmoid]
+/// variational: false       # true: the encoder ends in 2·d values, μ and log σ² of a d-dimensional code
 /// </code>
 /// </summary>
+/// <param name="Input">The per-sample input shape.</param>
+/// <param name="Encoder">The encoder's layers.</param>
+/// <param name="Decoder">The decoder's layers.</param>
+/// <param name="Init">The weight initialisation.</param>
+/// <param name="Variational">A variational autoencoder: the encoder's last layer gives μ and log σ² (2·d values), the decoder takes d.</param>
 public sealed record ModelSpec(int[] Input, IReadOnlyList<LayerSpec> Encoder, IReadOnlyList<LayerSpec> Decoder,
-                               InitScheme Init = InitScheme.KaimingUniform)
+                               InitScheme Init = InitScheme.KaimingUniform, bool Variational = false)
 {
     /// <summary>Builds the model with fresh weights drawn from <paramref name="rng"/>, encoder first (as PyTorch creates them).</summary>
     public Autoencoder Build(RandomState rng)
     {
         var encoder = Stack(Input, Encoder, "encoder");
-        var decoder = Stack(encoder.OutputShape, Decoder, "decoder");
-        var model = new Autoencoder(encoder, decoder);
+        int[] code = encoder.OutputShape;
+        if (Variational)
+        {
+            if (code is not [int head] || head % 2 != 0)
+                throw new LayerException("encoder", Encoder.Count - 1,
+                    $"a variational encoder ends in 2·d values (μ and log σ² of a d-dimensional code), not [{string.Join(", ", code)}]");
+            code = [head / 2];
+        }
+        var decoder = Stack(code, Decoder, "decoder");
+        var model = new Autoencoder(encoder, decoder, Variational);
         Layers.Init.Apply(model.Layers, Init, rng);
         return model;
     }
@@ -72,13 +86,19 @@ public sealed record ModelSpec(int[] Input, IReadOnlyList<LayerSpec> Encoder, IR
     }
 
     /// <summary>The architecture as JSON, as model files and checkpoints hold it.</summary>
-    public JsonObject ToJson() => new()
+    public JsonObject ToJson()
     {
-        ["input"] = new JsonArray([.. Input.Select(d => (JsonNode)d)]),
-        ["init"] = Init == InitScheme.GlorotUniform ? "glorot" : "kaiming",
-        ["encoder"] = new JsonArray([.. Encoder.Select(l => l.ToJson())]),
-        ["decoder"] = new JsonArray([.. Decoder.Select(l => l.ToJson())]),
-    };
+        var json = new JsonObject
+        {
+            ["input"] = new JsonArray([.. Input.Select(d => (JsonNode)d)]),
+            ["init"] = Init == InitScheme.GlorotUniform ? "glorot" : "kaiming",
+            ["encoder"] = new JsonArray([.. Encoder.Select(l => l.ToJson())]),
+            ["decoder"] = new JsonArray([.. Decoder.Select(l => l.ToJson())]),
+        };
+        // Only a variational model says so: every other model's JSON stays as it always was.
+        if (Variational) json["variational"] = true;
+        return json;
+    }
 
     /// <summary>A model file is a page of text; more than this is not one.</summary>
     public const long MaxFileBytes = 1 << 20;
@@ -96,8 +116,8 @@ public sealed record ModelSpec(int[] Input, IReadOnlyList<LayerSpec> Encoder, IR
         YamlNode Required(string key) =>
             root.Children.TryGetValue(new YamlScalarNode(key), out var node) ? node : throw new DataFormatException($"{source}: '{key}' is missing");
         foreach (var key in root.Children.Keys)
-            if (key is YamlScalarNode { Value: not ("input" or "init" or "encoder" or "decoder") } unknown)
-                throw Error(source, unknown, $"unknown key '{unknown.Value}' (expected input, init, encoder, decoder)");
+            if (key is YamlScalarNode { Value: not ("input" or "init" or "encoder" or "decoder" or "variational") } unknown)
+                throw Error(source, unknown, $"unknown key '{unknown.Value}' (expected input, init, encoder, decoder, variational)");
 
         var init = root.Children.TryGetValue(new YamlScalarNode("init"), out var initNode)
             ? Scalar(source, initNode) switch
@@ -107,8 +127,15 @@ public sealed record ModelSpec(int[] Input, IReadOnlyList<LayerSpec> Encoder, IR
                 var other => throw Error(source, initNode, $"init must be kaiming or glorot, got '{other}'"),
             }
             : InitScheme.KaimingUniform;
+        bool variational = root.Children.TryGetValue(new YamlScalarNode("variational"), out var variationalNode)
+            && (Scalar(source, variationalNode) switch
+            {
+                "true" => true,
+                "false" => false,
+                var other => throw Error(source, variationalNode, $"variational must be true or false, got '{other}'"),
+            });
         var (encoderNode, decoderNode) = (Required("encoder"), Required("decoder"));
-        var spec = new ModelSpec(Ints(source, Required("input")), ParseLayers(source, encoderNode), ParseLayers(source, decoderNode), init);
+        var spec = new ModelSpec(Ints(source, Required("input")), ParseLayers(source, encoderNode), ParseLayers(source, decoderNode), init, variational);
         try
         {
             spec.Build(new RandomState(0));

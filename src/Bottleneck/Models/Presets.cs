@@ -6,7 +6,7 @@ namespace Bottleneck.Models;
 public static class Presets
 {
     /// <summary>The preset names <see cref="ModelChoice"/> accepts.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["dense", "lab", "lab-rgb"];
+    public static IReadOnlyList<string> Names { get; } = ["dense", "lab", "lab-rgb", "vae-dense", "vae-lab"];
 
     /// <summary>
     /// Study B's convolutional "lab" autoencoder for 1×28×28 images with code size d:
@@ -24,6 +24,27 @@ public static class Presets
             Deconv(1, padding: 1, outputPadding: 1), Act("sigmoid"),
         ],
         InitScheme.KaimingUniform);
+
+    /// <summary>
+    /// The lab architecture as a variational autoencoder with code size d: the encoder's last dense layer gives 2·d values
+    /// (μ and log σ²), the decoder is the lab decoder.
+    /// </summary>
+    public static ModelSpec VaeLab(int codeSize)
+    {
+        var lab = Lab(codeSize);
+        return lab with { Encoder = [.. lab.Encoder.SkipLast(1), LayerSpec.Of("dense", ("out", 2 * codeSize))], Variational = true };
+    }
+
+    /// <summary>
+    /// A fully connected variational autoencoder: inputs → hidden… (ReLU) → 2·d (μ and log σ², no activation), and from the
+    /// d-dimensional code mirrored back to the output activation.
+    /// </summary>
+    public static ModelSpec VaeDense(int[] input, int codeSize, IReadOnlyList<int> hidden, OutputActivation output, InitScheme init)
+    {
+        var plain = Dense(input, codeSize, hidden, output, init);
+        // The plain encoder ends in dense(d), ReLU: the head is linear, and twice as wide.
+        return plain with { Encoder = [.. plain.Encoder.SkipLast(2), LayerSpec.Of("dense", ("out", 2 * codeSize))], Variational = true };
+    }
 
     /// <summary>
     /// The lab architecture for 3×32×32 colour images (CIFAR-sized) with code size d: three stride-2 convolutions

@@ -13,6 +13,7 @@ public static class ReportKinds
         new EmbedReport(),
         new EncodeReport(),
         new AnomalyReport(),
+        new GenerateReport(),
     ];
 
     /// <summary>The kind whose schema this is; null for a schema Bottleneck does not know (the page then shows what it can).</summary>

@@ -57,14 +57,18 @@ public sealed class TrainReport() : ReportKind<TrainReport.Results>(SchemaName)
     /// <param name="Seed">The run's seed.</param>
     /// <param name="Denoise">A denoising run's corruptions (<c>noise:0.3</c>); absent for a plain one.</param>
     /// <param name="CodeL1">A sparse run's L1 penalty λ on the code; absent without one.</param>
+    /// <param name="Beta">A variational run's KL weight β; absent for other runs.</param>
+    /// <param name="KlWarmup">A variational run's KL warm-up in epochs; absent for other runs.</param>
     public sealed record Settings(string Dataset, int TrainSamples, int TestSamples, string Model, JsonObject Architecture,
                                   OptimizerSettings Optimizer, LossFunction Loss, int Epochs, int BatchSize, uint Seed, string Source,
                                   [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Denoising? Denoise = null,
-                                  [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? CodeL1 = null)
+                                  [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? CodeL1 = null,
+                                  [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Beta = null,
+                                  [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? KlWarmup = null)
     {
         internal static Settings Of(TrainSettings s, ModelSpec architecture, Dataset train, Dataset test, string source) =>
             new(train.Name, train.Count, test.Count, s.Model.Name, architecture.ToJson(), s.Optimizer, s.Loss, s.Epochs, s.BatchSize, s.Seed, source,
-                s.Denoise, s.CodeL1 > 0 ? s.CodeL1 : null);
+                s.Denoise, s.CodeL1 > 0 ? s.CodeL1 : null, architecture.Variational ? s.Beta : null, architecture.Variational ? s.KlWarmup : null);
     }
 
     /// <summary>The model trained.</summary>

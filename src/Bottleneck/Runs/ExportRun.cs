@@ -21,6 +21,8 @@ public static class ExportRun
     public static ExportResult Execute(ExportSettings settings)
     {
         var (model, spec, metadata) = Checkpoint.Load(settings.Checkpoint);
+        if (model.Variational)
+            throw new SettingException("checkpoint", $"{settings.Checkpoint} is a variational autoencoder, which the ONNX export does not cover yet (its encoder's head holds μ and log σ²)");
         string path = settings.Out ?? DefaultPath(settings.Checkpoint, settings.Part);
         if (Directory.Exists(path)) throw new SettingException("out", $"{path} is a folder; give the file to write, e.g. {Path.Combine(path, "model.onnx")}");
         string? folder = Path.GetDirectoryName(Path.GetFullPath(path));

@@ -50,7 +50,7 @@ public sealed record PipelineSpec(IReadOnlyDictionary<string, string> Shared, IR
     /// <summary>The top-level keys a pipeline file may have.</summary>
     public static IReadOnlyList<string> Keys { get; } =
     [
-        "dataset", "limit", "test-limit", "model", "code-size", "hidden", "optimizer", "defaults", "lr", "weight-decay", "loss", "epochs", "denoise", "code-l1",
+        "dataset", "limit", "test-limit", "model", "code-size", "hidden", "optimizer", "defaults", "lr", "weight-decay", "loss", "epochs", "denoise", "code-l1", "beta", "kl-warmup",
         "batch-size", "scheduler", "early-stopping", "folds", "score", "seed", "jobs", "threads", "pruner", "eta", "min-epochs",
         "grid", "random", "trials", "param",
         "noise", "occlusion", "block", "clip", "samples", "method", "perplexity",
@@ -192,6 +192,8 @@ public sealed record PipelineSpec(IReadOnlyDictionary<string, string> Shared, IR
             MinEpochs = Int("min-epochs", 0),
             Denoise = s.TryGetValue("denoise", out var denoise) ? Denoising.Parse(denoise) : null,
             CodeL1 = Double("code-l1", 0),
+            Beta = Double("beta", 1),
+            KlWarmup = Int("kl-warmup", 0),
         };
     }
 

@@ -54,12 +54,15 @@ public static class TrainRun
     private sealed record Recorded(DataSource Data, string DataSha256, ModelChoice Model, OptimizerSettings Optimizer, LossFunction Loss, int Epochs,
                                    int BatchSize, bool Shuffle, ScheduleSpec? Schedule, int? EarlyStopping, uint Seed, IReadOnlyList<Invocation> Invocations,
                                    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Denoising? Denoise = null,
-                                   [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] double CodeL1 = 0)
+                                   [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] double CodeL1 = 0,
+                                   [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Beta = null,
+                                   [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int KlWarmup = 0)
     {
         public TrainSettings Settings(int epochs, int threads) => new()
         {
             Model = Model, Optimizer = Optimizer, Loss = Loss, Epochs = epochs, BatchSize = BatchSize, Shuffle = Shuffle,
             Schedule = Schedule, EarlyStopping = EarlyStopping, Seed = Seed, Threads = threads, Denoise = Denoise, CodeL1 = CodeL1,
+            Beta = Beta ?? 1, KlWarmup = KlWarmup,
         };
     }
 
@@ -176,7 +179,8 @@ public static class TrainRun
 
     private static Recorded Record(TrainSettings settings, Dataset train, Dataset test, string source) =>
         new(new DataSource(source, Limit: train.Count, TestLimit: test.Count), Checksums.Sha256(train.Features.Data), settings.Model, settings.Optimizer, settings.Loss,
-            settings.Epochs, settings.BatchSize, settings.Shuffle, settings.Schedule, settings.EarlyStopping, settings.Seed, [], settings.Denoise, settings.CodeL1);
+            settings.Epochs, settings.BatchSize, settings.Shuffle, settings.Schedule, settings.EarlyStopping, settings.Seed, [], settings.Denoise, settings.CodeL1,
+            settings.Beta != 1 ? settings.Beta : null, settings.KlWarmup);
 
     private static Recorded Read(string path, IReadOnlyDictionary<string, string> metadata)
     {

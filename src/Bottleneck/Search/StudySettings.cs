@@ -63,6 +63,10 @@ public sealed record StudySettings
     public Denoising? Denoise { get; init; }
     /// <summary>The sparse penalty λ of every trial (a trial's <c>code-l1</c> parameter overrides it).</summary>
     public double CodeL1 { get; init; }
+    /// <summary>Variational models: the KL weight β of every trial.</summary>
+    public double Beta { get; init; } = 1;
+    /// <summary>Variational models: the KL warm-up of every trial, in epochs.</summary>
+    public int KlWarmup { get; init; }
     /// <summary>The study's seed: the folds, and each trial's weights and shuffles (from its parameters).</summary>
     public uint Seed { get; init; }
     /// <summary>Prune trials by synchronous successive halving.</summary>
@@ -90,6 +94,8 @@ public sealed record StudySettings
         Require.AtLeast(Limit, 1, "limit");
         Require.AtLeast(CodeSize, 1, "code-size");
         Require.NonNegative(CodeL1, "code-l1");
+        Require.NonNegative(Beta, "beta");
+        Require.AtLeast(KlWarmup, 0, "kl-warmup");
         foreach (int size in Hidden) Require.AtLeast(size, 1, "hidden");
         Require.OneOf(Optimizer, OptimizerSettings.Names, "optimizer");
         Require.Positive(LearningRate, "lr");

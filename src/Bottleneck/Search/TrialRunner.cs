@@ -54,6 +54,8 @@ internal sealed class TrialRunner
             EarlyStopping = _study.EarlyStopping,
             Denoise = trial.Has("denoise") ? Denoising.Parse(trial["denoise"]) : _study.Denoise,
             CodeL1 = Number("code-l1", _study.CodeL1),
+            Beta = _study.Beta,
+            KlWarmup = _study.KlWarmup,
             Seed = RandomState.Derive(_study.Seed, trial.Key),
             Threads = threads,
         };

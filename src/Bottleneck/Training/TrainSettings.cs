@@ -28,6 +28,10 @@ public sealed record TrainSettings
     public Denoising? Denoise { get; init; }
     /// <summary>λ of a sparse autoencoder's L1 activity penalty λ·mean |z| on the code (0: none).</summary>
     public double CodeL1 { get; init; }
+    /// <summary>A variational model's weight of the KL term (β-VAE; 1 is the ELBO).</summary>
+    public double Beta { get; init; } = 1;
+    /// <summary>A variational model's KL warm-up: β grows linearly over this many epochs, β·min(1, epoch / warm-up) (0: none).</summary>
+    public int KlWarmup { get; init; }
     /// <summary>The run's seed: initial weights, shuffles, dropout masks and denoising's corruptions.</summary>
     public uint Seed { get; init; }
     /// <summary>Threads for every layer's kernels; the numbers do not depend on it.</summary>
@@ -41,6 +45,8 @@ public sealed record TrainSettings
         Require.AtLeast(EarlyStopping, 1, "early-stopping");
         Require.Threads(Threads);
         Require.NonNegative(CodeL1, "code-l1");
+        Require.NonNegative(Beta, "beta");
+        Require.AtLeast(KlWarmup, 0, "kl-warmup");
         Optimizer.Validate();
         Model.Validate();
     }

@@ -26,9 +26,13 @@ public sealed class Trainer
     private readonly TrainingState _state;
     private readonly Dictionary<int, (Tensor Batch, Tensor Grad, Tensor Input)> _batches = [];
     private readonly RandomState _corruptions = new(0);
+    private readonly VariationalStep? _variational;
 
-    private Trainer(Autoencoder model, Optimizer optimizer, TrainSettings settings, RandomState rng, TrainingState state) =>
+    private Trainer(Autoencoder model, Optimizer optimizer, TrainSettings settings, RandomState rng, TrainingState state)
+    {
         (_model, _loss, _optimizer, _settings, _rng, _state) = (model, settings.Loss.Create(), optimizer, settings, rng, state);
+        if (model.Variational) _variational = new VariationalStep(model, _loss, settings.Seed);
+    }
 
     /// <summary>
     /// Trains a fresh model on <paramref name="train"/>, evaluating on <paramref name="test"/> after every epoch, and scores it
@@ -50,6 +54,10 @@ public sealed class Trainer
         settings.Validate();
         var clock = Stopwatch.StartNew();
         var spec = resume?.Spec ?? settings.Model.For(train.SampleShape);
+        if (!spec.Variational && (settings.Beta != 1 || settings.KlWarmup != 0))
+            throw new SettingException(settings.Beta != 1 ? "beta" : "kl-warmup", "is for variational models (vae-lab, vae-dense, or variational: true in a model file)");
+        if (spec.Variational && settings.CodeL1 > 0)
+            throw new SettingException("code-l1", "is for plain autoencoders; a variational model's KL term already pulls its code towards N(0, I)");
         var rng = new RandomState(settings.Seed);
         var model = spec.Build(rng);
         built?.Invoke(model);
@@ -113,8 +121,10 @@ public sealed class Trainer
             clock.Restart();
             if (_settings.Shuffle) _rng.Shuffle(order);
             if (_settings.Denoise is not null) _corruptions.Reseed(RandomState.Derive(_settings.Seed, $"denoise/epoch {epoch}"));
+            _variational?.Reseed(epoch);
+            double beta = _settings.KlWarmup > 0 ? _settings.Beta * Math.Min(1.0, (double)epoch / _settings.KlWarmup) : _settings.Beta;
             _model.Train();
-            double lossSum = 0;
+            double lossSum = 0, reconstructionSum = 0, klSum = 0;
             for (int b = 0; b < batches; b++)
             {
                 if (cancel.IsCancellationRequested) return (RunStatus.Cancelled, history, $"cancelled in epoch {epoch}");
@@ -129,15 +139,26 @@ public sealed class Trainer
                 }
 
                 _optimizer.ZeroGrad();
-                var code = _model.Encoder.Forward(input);                  // z: [B, d]
-                var y = _model.Decoder.Forward(code);                      // x̂: [B, ...]
-                double batchLoss = _loss.Forward(y, x);
-                if (_settings.CodeL1 > 0) batchLoss += CodeL1.Forward(code, _settings.CodeL1);
-                if (!double.IsFinite(batchLoss)) return (RunStatus.Diverged, history, $"loss became {batchLoss} in epoch {epoch}, batch {b + 1}");
-                _loss.Backward(y, x, grad);
-                var dCode = _model.Decoder.Backward(grad, inputGradient: true)!;
-                if (_settings.CodeL1 > 0) CodeL1.Backward(code, dCode, _settings.CodeL1);
-                _model.Encoder.Backward(dCode);
+                double batchLoss;
+                if (_variational is not null)
+                {
+                    var (reconstruction, kl) = _variational.Step(input, x, grad, beta);
+                    batchLoss = reconstruction + beta * kl;
+                    if (!double.IsFinite(batchLoss)) return (RunStatus.Diverged, history, $"loss became {batchLoss} in epoch {epoch}, batch {b + 1}");
+                    (reconstructionSum, klSum) = (reconstructionSum + reconstruction * size, klSum + kl * size);
+                }
+                else
+                {
+                    var code = _model.Encoder.Forward(input);                  // z: [B, d]
+                    var y = _model.Decoder.Forward(code);                      // x̂: [B, ...]
+                    batchLoss = _loss.Forward(y, x);
+                    if (_settings.CodeL1 > 0) batchLoss += CodeL1.Forward(code, _settings.CodeL1);
+                    if (!double.IsFinite(batchLoss)) return (RunStatus.Diverged, history, $"loss became {batchLoss} in epoch {epoch}, batch {b + 1}");
+                    _loss.Backward(y, x, grad);
+                    var dCode = _model.Decoder.Backward(grad, inputGradient: true)!;
+                    if (_settings.CodeL1 > 0) CodeL1.Backward(code, dCode, _settings.CodeL1);
+                    _model.Encoder.Backward(dCode);
+                }
                 _optimizer.Step();
                 // Weighted by batch size, so the epoch loss is the mean over samples (as Keras reports it).
                 lossSum += batchLoss * size;
@@ -145,12 +166,26 @@ public sealed class Trainer
                 if (b < batches - 1) progress?.Invoke(new TrainingProgress(epoch, epochs, b + 1, batches, null));
             }
             double trainSeconds = clock.Elapsed.TotalSeconds;
-            double evalLoss = validation is null ? double.NaN : Evaluate(validation, _loss);
-            var record = new EpochRecord(epoch, lossSum / train.Count, evalLoss, clock.Elapsed.TotalSeconds, trainSeconds, _optimizer.LearningRate);
+            EpochRecord record;
+            if (_variational is null)
+            {
+                double evalLoss = validation is null ? double.NaN : Evaluate(validation, _loss);
+                record = new EpochRecord(epoch, lossSum / train.Count, evalLoss, clock.Elapsed.TotalSeconds, trainSeconds, _optimizer.LearningRate);
+            }
+            else
+            {
+                // The held-out loss is the same objective (reconstruction + β·KL per image) on one ε per image.
+                _variational.Reseed(epoch, evaluation: true);
+                var (evalReconstruction, evalKl) = validation is null ? (double.NaN, double.NaN)
+                    : _variational.Evaluate(validation, _settings.BatchSize, size => BuffersFor(size, validation.FeatureCount).Batch);
+                double reconstruction = reconstructionSum / train.Count, kl = klSum / train.Count;
+                record = new EpochRecord(epoch, lossSum / train.Count, evalReconstruction + beta * evalKl, clock.Elapsed.TotalSeconds, trainSeconds,
+                                         _optimizer.LearningRate, reconstruction, kl, reconstruction + kl, evalReconstruction + evalKl);
+            }
             history.Add(record);
             progress?.Invoke(new TrainingProgress(epoch, epochs, batches, batches, record));
-            if (validation is not null && !double.IsFinite(evalLoss))
-                return (RunStatus.Diverged, history, $"validation loss became {evalLoss} in epoch {epoch}");
+            if (validation is not null && !double.IsFinite(record.EvalLoss))
+                return (RunStatus.Diverged, history, $"validation loss became {record.EvalLoss} in epoch {epoch}");
             schedule?.Step(Watched(record));
             bool stop = stopping?.Step(Watched(record)) == true;
             _state.Capture(epoch, _model, _optimizer, history);

@@ -72,7 +72,7 @@ public sealed class AnomalyReport() : ReportKind<AnomalyReport.Results>(SchemaNa
     internal sealed record ClassOutcome(int Class, string Name, IReadOnlyList<Repeat> Repeats);
 
     internal static Results Write(RunDirectory dir, TrainSettings training, int repeats, string dataset, Dataset test, IReadOnlyList<ClassOutcome> outcomes, bool cancelled,
-                                  double seconds, Provenance provenance)
+                                  double seconds, Provenance provenance, string score)
     {
         var labels = test.Labels!;
         dir.WriteText("scores.csv", ScoresCsv(outcomes, labels));
@@ -92,7 +92,7 @@ public sealed class AnomalyReport() : ReportKind<AnomalyReport.Results>(SchemaNa
         }).ToList();
         var t = training;
         var results = new Results(SchemaName, cancelled ? "cancelled" : "completed", provenance,
-            new Settings(dataset, test.Count, t.Model.Name, t.Loss, t.Optimizer, t.Epochs, t.BatchSize, t.Seed, repeats, "reconstruction MSE"),
+            new Settings(dataset, test.Count, t.Model.Name, t.Loss, t.Optimizer, t.Epochs, t.BatchSize, t.Seed, repeats, score),
             rows, rows.Count > 0 ? rows.Average(r => r.AucMean) : null, rows.Count > 0 ? rows.Average(r => r.AveragePrecisionMean) : null, seconds);
         dir.WriteText(HtmlReport.ResultsFile, Json.Serialize(results));
         HtmlReport.Write(dir);
@@ -112,7 +112,7 @@ public sealed class AnomalyReport() : ReportKind<AnomalyReport.Results>(SchemaNa
         page.KeyValues(
         [
             ("dataset", $"{s.Dataset}; every one of {ReportPage.Count(s.TestSamples)} test images scored for each normal class"),
-            ("protocol", "train on the training images of the normal class only; score = reconstruction MSE; anomalies = every other class"),
+            ("protocol", $"train on the training images of the normal class only; score = {s.Score}; anomalies = every other class"),
             ("model", $"{s.Model}, {s.Loss.Name()} loss, {s.Optimizer.Name} (lr {ReportPage.Invariant(s.Optimizer.LearningRate)}, weight decay {ReportPage.Invariant(s.Optimizer.WeightDecay)}), {ReportPage.Invariant(s.Epochs)} epochs, batch {ReportPage.Invariant(s.BatchSize)}"),
             ("repeats", $"{ReportPage.Invariant(s.Repeats)} (seeds {ReportPage.Invariant(s.Seed)}…)"),
             ("mean average precision", ReportPage.Number(r.MeanAveragePrecision, 4)),
@@ -168,7 +168,7 @@ public sealed class AnomalyReport() : ReportKind<AnomalyReport.Results>(SchemaNa
         }
         double normals = normal.Sum(), anomalies = anomalous.Sum();
         double[] centres = [.. Enumerable.Range(0, Bins).Select(b => lo + (b + 0.5) * width)];
-        return LineChart.Render($"Scores with class {o.Class} ({o.Name}) as normal", "reconstruction MSE", "share of the test images",
+        return LineChart.Render($"Scores with class {o.Class} ({o.Name}) as normal", "anomaly score", "share of the test images",
         [
             new Series($"normal: {o.Name}", centres, [.. normal.Select(v => v / normals)]),
             new Series("anomalous: the other classes", centres, [.. anomalous.Select(v => v / anomalies)]),

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Bottleneck.Analysis;
 using Bottleneck.Data;
+using Bottleneck.Losses;
 using Bottleneck.Reports;
 using Bottleneck.Tensors;
 using Bottleneck.Training;
@@ -31,7 +32,7 @@ public sealed record AnomalyRunResult(string Directory, AnomalyReport.Results Re
 
 /// <summary>
 /// The one-class protocol of autoencoder anomaly detection (Ruff et al. 2018 and the papers after it): for each normal class c,
-/// train on the training images of class c only, score every test image by its reconstruction error, and measure how well the
+/// train on the training images of class c only, score every test image by its reconstruction error (a variational model's by its negative ELBO), and measure how well the
 /// score tells "not c" from c (ROC AUC, average precision); repeated over seeds, averaged over classes.
 /// </summary>
 public static class AnomalyRun
@@ -70,25 +71,27 @@ public static class AnomalyRun
                 if (result.Status == RunStatus.Cancelled) break;
                 if (result.Status == RunStatus.Diverged)
                     throw new SettingException("lr", $"training on class {c} diverged ({result.Message}); try a smaller learning rate");
-                double[] scores = Scores(result, test, training.Threads);
+                double[] scores = Scores(result, test, training);
                 repeats.Add(new AnomalyReport.Repeat(r, training.Seed, DetectionMetrics.RocAuc(scores, anomalous), DetectionMetrics.AveragePrecision(scores, anomalous),
                                                      result.Seconds, scores));
             }
             if (repeats.Count == settings.Repeats) outcomes.Add(new AnomalyReport.ClassOutcome(c, names[c], repeats));
         }
         var provenance = context.Provenance(started, settings.Training.Threads);
-        var results = AnomalyReport.Write(dir, settings.Training, settings.Repeats, train.Name, test, outcomes, cancelled: outcomes.Count < classes.Count, clock.Elapsed.TotalSeconds, provenance);
+        string score = settings.Training.Model.For(train.SampleShape).Variational ? $"negative ELBO at the mean ({settings.Training.Loss.Name()} reconstruction + KL)" : "reconstruction MSE";
+        var results = AnomalyReport.Write(dir, settings.Training, settings.Repeats, train.Name, test, outcomes, cancelled: outcomes.Count < classes.Count, clock.Elapsed.TotalSeconds, provenance, score);
         return new AnomalyRunResult(dir.Path, results);
     }
 
-    // Every test image's reconstruction MSE under the trained model, on the run's threads.
-    private static double[] Scores(TrainResult result, Dataset test, int threads)
+    // Every test image's score under the trained model, on the run's threads: its reconstruction MSE, or a variational
+    // model's negative ELBO at the code's mean.
+    private static double[] Scores(TrainResult result, Dataset test, TrainSettings training)
     {
-        using var pool = new WorkerPool(threads);
+        using var pool = new WorkerPool(training.Threads);
         result.Model.Workers = pool;
         try
         {
-            var scores = Reconstructions.Errors(result.Model, test.Features);
+            var scores = result.Model.Variational ? NegativeElbo.PerSample(result.Model, test, training.Loss) : Reconstructions.Errors(result.Model, test.Features);
             if (Array.FindIndex(scores, s => !double.IsFinite(s)) is var bad and >= 0)
                 throw new DataFormatException($"the model of the run gives a NaN or infinite reconstruction error for test image {bad + 1}; its weights overflow");
             return scores;

@@ -59,6 +59,18 @@ public sealed class AnomalyCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_variational_model_scores_by_its_negative_elbo()
+    {
+        string outDir = Path.Combine(_dir, "vae");
+        var result = Run("anomaly", "--dataset", "digits", "--model", "vae-dense", "--code-size", "4", "--hidden", "32", "--loss", "bce", "--epochs", "20",
+                         "--batch-size", "32", "--normal-class", "0", "--out", outDir);
+        result.ExitCode.Should().Be(0, result.ToString());
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!;
+        json["settings"]!["score"]!.GetValue<string>().Should().StartWith("negative ELBO");
+        json["classes"]![0]!["auc_mean"]!.GetValue<double>().Should().BeGreaterThan(0.75);
+    }
+
+    [Fact]
     public void The_scores_are_the_same_on_any_thread_count()
     {
         var one = Run(["anomaly", .. Quick, "--normal-class", "3", "--threads", "1", "--out", Path.Combine(_dir, "one")]);

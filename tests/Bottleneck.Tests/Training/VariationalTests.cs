@@ -172,6 +172,34 @@ public class VariationalTests
     }
 
     [Fact]
+    public void The_negative_elbo_score_is_the_reconstruction_at_the_mean_plus_the_kl_of_each_sample()
+    {
+        var (train, test) = TrainerTests.Digits01();
+        var model = Trainer.Run(Make(3), train, test).Model;
+        var scores = NegativeElbo.PerSample(model, test, LossFunction.Bce, batchSize: 7);
+        scores.Should().HaveCount(test.Count);
+        model.Eval();
+        foreach (int i in new[] { 0, 6, 7, 449 })
+        {
+            var x = new Tensor([1, .. model.InputShape]);
+            test.Features.Row(i).CopyTo(x.Data);
+            var h = model.Encoder.Forward(x).Clone();
+            var y = model.Forward(x);
+            double bce = 0;
+            for (int j = 0; j < x.Length; j++)
+            {
+                double p = Math.Clamp(y[j], 1e-7, 1 - 1e-7);
+                bce -= x[j] * Math.Log(p) + (1 - x[j]) * Math.Log(1 - p);
+            }
+            double kl = 0;
+            for (int k = 0; k < 2; k++) kl += -0.5 * (1 + h[2 + k] - h[k] * h[k] - Math.Exp(h[2 + k]));
+            scores[i].Should().BeApproximately(bce + kl, 1e-3 * (bce + kl), $"sample {i}");
+        }
+        FluentActions.Invoking(() => NegativeElbo.PerSample(Trainer.Run(Make(1, "dense"), train, test).Model, test, LossFunction.Bce))
+            .Should().Throw<ArgumentException>();
+    }
+
+    [Fact]
     public void The_vae_lab_preset_has_a_head_twice_the_code()
     {
         var spec = Presets.VaeLab(16);

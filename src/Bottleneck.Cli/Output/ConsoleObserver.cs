@@ -222,6 +222,7 @@ public sealed class ConsoleObserver : IRunObserver
             WriteLine(kept ? $"{phase.Name}: model already trained with these settings (test MSE {F(result.TestMse ?? double.NaN, "0.000000")}); kept"
                            : $"{phase.Name}: test MSE {F(result.TestMse ?? double.NaN, "0.000000")}");
         else if (phase.Kind.StudiesModel() && kept) WriteLine($"{phase.Kind.Name()} of this model already done with these settings; kept");
+        else if (phase.Kind == PhaseKind.Anomaly && kept) WriteLine($"{phase.Name}: the one-class protocol already done with these settings; kept");
         else if (result.Best is { } best) WriteLine($"best of {phase.Name}: {best}");
     }
 

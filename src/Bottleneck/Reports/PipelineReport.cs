@@ -21,7 +21,7 @@ public sealed class PipelineReport() : ReportKind<PipelineReport.Results>(Schema
     /// <param name="Best">A tune's or sweep's best parameters (null when it has no completed trial).</param>
     /// <param name="ModelOf">The train phase whose model a robustness or embed phase studied.</param>
     /// <param name="Name">The phase's name in the pipeline file.</param>
-    /// <param name="Kind">The phase's kind (train, tune, sweep, robustness, embed).</param>
+    /// <param name="Kind">The phase's kind (tune, sweep, train, robustness, embed, anomaly).</param>
     /// <param name="Directory">The phase's folder, relative to the pipeline's directory.</param>
     /// <param name="Settings">The phase's settings as it ran, with the best parameters it took from earlier phases.</param>
     /// <param name="Score">A tune's or sweep's best score (mean held-out MSE over folds).</param>

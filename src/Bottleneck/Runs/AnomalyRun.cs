@@ -40,9 +40,18 @@ public static class AnomalyRun
     /// <summary>What <c>bottleneck anomaly</c> does: loads the data, trains one model per normal class and repeat, scores, and writes the run directory.</summary>
     public static AnomalyRunResult Execute(AnomalyRunSettings settings, RunContext context)
     {
-        settings.Validate();
         context.CheckOut();
-        var (train, test) = settings.Data.Load(settings.Training.Seed, context.Observer.Data);
+        var data = Prepare(settings, context.Observer);
+        var started = DateTimeOffset.Now;
+        var dir = context.CreateDirectory("anomaly", started, AnomalyReport.SchemaName);
+        return Run(settings, data, dir, context.Provenance(started, settings.Training.Threads), context.Observer, context.Cancel);
+    }
+
+    /// <summary>The labelled data and the normal classes, checked before any folder is touched (what a pipeline's anomaly phase does first).</summary>
+    internal static (Dataset Train, Dataset Test, IReadOnlyList<int> Classes) Prepare(AnomalyRunSettings settings, IRunObserver observer)
+    {
+        settings.Validate();
+        var (train, test) = settings.Data.Load(settings.Training.Seed, observer.Data);
         if (train.Labels is null || test.Labels is null)
             throw new SettingException("dataset", $"{train.Name} has no labels; the one-class protocol needs classes");
         var present = train.Labels.Distinct().Order().ToList();
@@ -50,24 +59,29 @@ public static class AnomalyRun
         foreach (int c in classes)
             if (!present.Contains(c))
                 throw new SettingException("normal-class", $"{c} is not a class of {train.Name} (classes {string.Join(", ", present)})");
-        var names = ClassNames(train.Name, present);
-        var started = DateTimeOffset.Now;
-        var dir = context.CreateDirectory("anomaly", started, AnomalyReport.SchemaName);
+        return (train, test, classes);
+    }
+
+    internal static AnomalyRunResult Run(AnomalyRunSettings settings, (Dataset Train, Dataset Test, IReadOnlyList<int> Classes) data, RunDirectory dir,
+                                         Provenance provenance, IRunObserver observer, CancellationToken cancel)
+    {
+        var (train, test, classes) = data;
+        var names = ClassNames(train.Name, [.. train.Labels!.Distinct().Order()]);
         var clock = Stopwatch.StartNew();
         var outcomes = new List<AnomalyReport.ClassOutcome>();
         foreach (int c in classes)
         {
-            if (context.Cancel.IsCancellationRequested) break;
-            var normalTrain = train.Subset([.. Enumerable.Range(0, train.Count).Where(i => train.Labels[i] == c)]);
-            var normalTest = test.Subset([.. Enumerable.Range(0, test.Count).Where(i => test.Labels[i] == c)]);
-            bool[] anomalous = [.. test.Labels.Select(l => l != c)];
+            if (cancel.IsCancellationRequested) break;
+            var normalTrain = train.Subset([.. Enumerable.Range(0, train.Count).Where(i => train.Labels![i] == c)]);
+            var normalTest = test.Subset([.. Enumerable.Range(0, test.Count).Where(i => test.Labels![i] == c)]);
+            bool[] anomalous = [.. test.Labels!.Select(l => l != c)];
             var repeats = new List<AnomalyReport.Repeat>();
-            for (int r = 0; r < settings.Repeats && !context.Cancel.IsCancellationRequested; r++)
+            for (int r = 0; r < settings.Repeats && !cancel.IsCancellationRequested; r++)
             {
                 string label = $"class {c} ({names[c]})" + (settings.Repeats > 1 ? $", repeat {r + 1}" : "");
                 var training = settings.Training with { Seed = settings.Training.Seed + (uint)r };
-                context.Observer.TrainingStarted(new TrainingPlan([label], training.Epochs, normalTrain.Count, normalTest.Count, train.Name, training.Model.Name, training.Threads));
-                var result = Trainer.Run(training, normalTrain, normalTest, p => context.Observer.Training(label, p), context.Cancel);
+                observer.TrainingStarted(new TrainingPlan([label], training.Epochs, normalTrain.Count, normalTest.Count, train.Name, training.Model.Name, training.Threads));
+                var result = Trainer.Run(training, normalTrain, normalTest, p => observer.Training(label, p), cancel);
                 if (result.Status == RunStatus.Cancelled) break;
                 if (result.Status == RunStatus.Diverged)
                     throw new SettingException("lr", $"training on class {c} diverged ({result.Message}); try a smaller learning rate");
@@ -77,9 +91,9 @@ public static class AnomalyRun
             }
             if (repeats.Count == settings.Repeats) outcomes.Add(new AnomalyReport.ClassOutcome(c, names[c], repeats));
         }
-        var provenance = context.Provenance(started, settings.Training.Threads);
         string score = settings.Training.Model.For(train.SampleShape).Variational ? $"negative ELBO at the mean ({settings.Training.Loss.Name()} reconstruction + KL)" : "reconstruction MSE";
-        var results = AnomalyReport.Write(dir, settings.Training, settings.Repeats, train.Name, test, outcomes, cancelled: outcomes.Count < classes.Count, clock.Elapsed.TotalSeconds, provenance, score);
+        var results = AnomalyReport.Write(dir, settings.Training, settings.Repeats, train.Name, test, outcomes, cancelled: outcomes.Count < classes.Count,
+                                          clock.Elapsed.TotalSeconds, provenance, score);
         return new AnomalyRunResult(dir.Path, results);
     }
 

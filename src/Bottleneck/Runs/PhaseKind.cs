@@ -13,6 +13,8 @@ public enum PhaseKind
     Robustness,
     /// <summary>A 2-D map of a train phase's code space (<c>bottleneck embed</c>).</summary>
     Embed,
+    /// <summary>The one-class protocol, training its own model per normal class (<c>bottleneck anomaly</c>).</summary>
+    Anomaly,
 }
 
 /// <summary>Names of <see cref="PhaseKind"/> values, as pipeline files and results write them.</summary>

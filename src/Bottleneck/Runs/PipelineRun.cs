@@ -64,8 +64,8 @@ public static class PipelineRun
         foreach (var phase in pipeline.Phases)
         {
             var values = pipeline.SettingsFor(phase, bests, overrides);
-            var (entry, stop) = phase.Kind.StudiesModel()
-                ? (ModelPhase(phase, values, settings.DataDir, dir, provenance, context), null)
+            var (entry, stop) = phase.Kind.StudiesModel() ? (ModelPhase(phase, values, settings.DataDir, dir, provenance, context), null)
+                : phase.Kind == PhaseKind.Anomaly ? AnomalyPhase(phase, values, settings.DataDir, dir, provenance, context)
                 : StudyOrTrainPhase(phase, values, settings.DataDir, dir, provenance, context);
             phases.Add(entry);
             context.Observer.PhaseFinished(phase, entry);
@@ -88,6 +88,7 @@ public static class PipelineRun
         var (study, _, _) = Plan(phase, values);
         if (phase.Kind == PhaseKind.Robustness) PipelineSpec.ToRobustnessSettings(values, study, TrainRun.CheckpointFile).Validate();
         if (phase.Kind == PhaseKind.Embed) PipelineSpec.ToEmbedSettings(values, study);
+        if (phase.Kind == PhaseKind.Anomaly) AnomalySettings(values, study, new DataSource(study.Dataset)).Validate();
     }
 
     private static (StudySettings Settings, IReadOnlyList<TrialParams> Trials, int? TestLimit) Plan(PhaseSpec phase, IReadOnlyDictionary<string, string> values)
@@ -145,6 +146,40 @@ public static class PipelineRun
                                   verify: false, context.Observer, context.Cancel).Study;
         var studied = new PipelineReport.Phase(phase.Name, phase.Kind.Name(), phase.Name, Best: result.Best?.Params, Score: result.Best?.Score);
         return (studied, result.Cancelled ? PipelineStop.Cancelled : result.Best is null ? PipelineStop.NoCompletedTrial : null);
+    }
+
+    // An anomaly phase: the one-class protocol with the phase's training settings, in the phase's folder; kept on a rerun
+    // when it was finished with exactly the same settings.
+    private static (PipelineReport.Phase Entry, PipelineStop? Stop) AnomalyPhase(PhaseSpec phase, IReadOnlyDictionary<string, string> values, string? dataDir,
+                                                                              RunDirectory dir, Provenance provenance, RunContext context)
+    {
+        var (settings, _, testLimit) = Plan(phase, values);
+        string folder = dir.File(phase.Name);
+        var phaseSettings = new JsonObject();
+        foreach (var (key, value) in values.OrderBy(kv => kv.Key, StringComparer.Ordinal)) phaseSettings[key] = value;
+        string finishedWith = Json.Serialize(new JsonObject { ["settings"] = phaseSettings });
+        if (FinishedPhase(folder, finishedWith) is not null)
+        {
+            context.Observer.Phase(phase, kept: true);
+            return (Entry(phase, folder), null);
+        }
+        context.Observer.Phase(phase, kept: false);
+        var data = StudyRun.DataOf(settings, dataDir, testLimit);
+        var anomaly = AnomalySettings(values, settings, data);
+        var prepared = AnomalyRun.Prepare(anomaly, context.Observer);
+        var phaseDir = RunContext.CreateDirectory(folder);
+        phaseDir.Delete(FinishedWithFile);
+        var result = AnomalyRun.Run(anomaly, prepared, phaseDir, provenance, context.Observer, context.Cancel);
+        if (result.Results.Status == "cancelled") return (Entry(phase, folder), PipelineStop.Cancelled);
+        phaseDir.WriteText(FinishedWithFile, finishedWith);
+        return (Entry(phase, folder), null);
+    }
+
+    // The training settings of an anomaly phase: the phase's settings as a train phase reads them.
+    private static AnomalyRunSettings AnomalySettings(IReadOnlyDictionary<string, string> values, StudySettings settings, DataSource data)
+    {
+        var training = TrialRunner.SettingsFor(settings, new TrialParams([]), settings.Epochs, settings.Threads) with { Seed = settings.Seed };
+        return PipelineSpec.ToAnomalySettings(values, settings, data, training);
     }
 
     // A robustness or embed phase: the model of its train phase, studied by the same functions as the commands, in the phase's folder.

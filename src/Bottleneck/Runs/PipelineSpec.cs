@@ -53,7 +53,7 @@ public sealed record PipelineSpec(IReadOnlyDictionary<string, string> Shared, IR
         "dataset", "limit", "test-limit", "model", "code-size", "hidden", "optimizer", "defaults", "lr", "weight-decay", "loss", "epochs", "denoise", "code-l1", "beta", "kl-warmup",
         "batch-size", "scheduler", "early-stopping", "folds", "score", "seed", "jobs", "threads", "pruner", "eta", "min-epochs",
         "grid", "random", "trials", "param",
-        "noise", "occlusion", "block", "clip", "samples", "method", "perplexity",
+        "noise", "occlusion", "block", "clip", "samples", "method", "perplexity", "normal-class", "repeat",
     ];
 
     /// <summary>A pipeline file is a page of text; more than this is not one.</summary>
@@ -210,6 +210,16 @@ public sealed record PipelineSpec(IReadOnlyDictionary<string, string> Shared, IR
         Seed = study.Seed,
         Threads = study.Threads,
     };
+
+    /// <summary>An anomaly phase's settings, as <c>bottleneck anomaly</c>'s options would give them: the study's training settings, every class by default.</summary>
+    public static AnomalyRunSettings ToAnomalySettings(IReadOnlyDictionary<string, string> values, StudySettings study, DataSource data, TrainSettings training)
+    {
+        string classes = values.GetValueOrDefault("normal-class", "all");
+        IReadOnlyList<int>? normal = classes == "all" ? null
+            : [.. classes.Split(',').Select(c => int.TryParse(c.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v
+                : throw new SettingException("normal-class", $"'{c.Trim()}' is not a class number (or all)"))];
+        return new AnomalyRunSettings(data, training, normal, Int(values, "repeat", 1));
+    }
 
     /// <summary>An embed phase's settings and sample count, as <c>bottleneck embed</c>'s options would give them (same defaults and checks).</summary>
     public static (EmbedSettings Settings, int Samples) ToEmbedSettings(IReadOnlyDictionary<string, string> values, StudySettings study)

@@ -20,7 +20,7 @@ internal sealed class TrialRunner
     private readonly IStudyStore? _store;
     private readonly Lazy<IReadOnlyList<(Dataset Train, Dataset Validation)>> _folds;
 
-    /// <param name="store">Where folds are saved and found again; null when only <see cref="SettingsFor"/> is needed.</param>
+    /// <param name="store">Where folds are saved and found again; null when only <see cref="SettingsFor(TrialParams, int, int)"/> is needed.</param>
     /// <param name="study">The study's settings.</param>
     /// <param name="train">The training set (folded for a tune).</param>
     /// <param name="test">The test set (a sweep's evaluation).</param>
@@ -33,30 +33,33 @@ internal sealed class TrialRunner
     }
 
     /// <summary>The training settings of a trial: the study's, changed by the trial's parameters.</summary>
-    public TrainSettings SettingsFor(TrialParams trial, int budget, int threads)
+    public TrainSettings SettingsFor(TrialParams trial, int budget, int threads) => SettingsFor(_study, trial, budget, threads);
+
+    /// <summary>The training settings of <paramref name="trial"/> in <paramref name="study"/> at <paramref name="budget"/> epochs on <paramref name="threads"/> threads.</summary>
+    internal static TrainSettings SettingsFor(StudySettings study, TrialParams trial, int budget, int threads)
     {
         string Get(string name, string fallback) => trial.Has(name) ? trial[name] : fallback;
         double Number(string name, double fallback) => trial.Has(name) ? double.Parse(trial[name], CultureInfo.InvariantCulture) : fallback;
-        var model = new ModelChoice(Get("model", _study.Model), (int)Number("code-size", _study.CodeSize), _study.Hidden);
-        var optimizer = OptimizerSettings.Defaults(Get("optimizer", _study.Optimizer), _study.Convention) with
+        var model = new ModelChoice(Get("model", study.Model), (int)Number("code-size", study.CodeSize), study.Hidden);
+        var optimizer = OptimizerSettings.Defaults(Get("optimizer", study.Optimizer), study.Convention) with
         {
-            LearningRate = Number("lr", _study.LearningRate),
-            WeightDecay = Number("weight-decay", _study.WeightDecay),
+            LearningRate = Number("lr", study.LearningRate),
+            WeightDecay = Number("weight-decay", study.WeightDecay),
         };
         return new TrainSettings
         {
             Model = model,
             Optimizer = optimizer,
-            Loss = _study.Loss,
+            Loss = study.Loss,
             Epochs = budget,
-            BatchSize = (int)Number("batch-size", _study.BatchSize),
-            Schedule = _study.Schedule,
-            EarlyStopping = _study.EarlyStopping,
-            Denoise = trial.Has("denoise") ? Denoising.Parse(trial["denoise"]) : _study.Denoise,
-            CodeL1 = Number("code-l1", _study.CodeL1),
-            Beta = _study.Beta,
-            KlWarmup = _study.KlWarmup,
-            Seed = RandomState.Derive(_study.Seed, trial.Key),
+            BatchSize = (int)Number("batch-size", study.BatchSize),
+            Schedule = study.Schedule,
+            EarlyStopping = study.EarlyStopping,
+            Denoise = trial.Has("denoise") ? Denoising.Parse(trial["denoise"]) : study.Denoise,
+            CodeL1 = Number("code-l1", study.CodeL1),
+            Beta = study.Beta,
+            KlWarmup = study.KlWarmup,
+            Seed = RandomState.Derive(study.Seed, trial.Key),
             Threads = threads,
         };
     }

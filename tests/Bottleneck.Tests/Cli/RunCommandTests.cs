@@ -114,6 +114,43 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public void An_anomaly_phase_runs_the_one_class_protocol_and_is_kept_on_a_rerun()
+    {
+        const string pipeline = """
+            dataset: digits
+            model: dense
+            code-size: 6
+            batch-size: 32
+            epochs: 5
+            seed: 0
+            phases:
+              - name: oneclass
+                anomaly: {normal-class: "1,4", repeat: 2}
+            """;
+        string file = Path.Combine(_dir, "pipe.yaml"), run = Path.Combine(_dir, "run");
+        File.WriteAllText(file, pipeline);
+        var result = BottleneckProcess.Run(_dir, TimeSpan.FromSeconds(120), "run", file, "--out", run);
+        result.ExitCode.Should().Be(0, result.ToString());
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "oneclass", "results.json")))!;
+        json["schema"]!.GetValue<string>().Should().Be("bottleneck/anomaly/v1");
+        json["classes"]!.AsArray().Select(c => c!["class"]!.GetValue<int>()).Should().Equal(1, 4);
+        json["settings"]!["repeats"]!.GetValue<int>().Should().Be(2);
+        File.ReadAllText(Path.Combine(run, "report.html")).Should().Contain("href=\"oneclass/report.html\"");
+        var again = BottleneckProcess.Run(_dir, TimeSpan.FromSeconds(120), "run", file, "--out", run);
+        again.ExitCode.Should().Be(0, again.ToString());
+        again.StandardOutput.Should().Contain("kept");
+        var bad = BottleneckProcess.Run(_dir, TimeSpan.FromSeconds(60), "run", WriteFile("bad.yaml", pipeline.Replace("1,4", "1,x")), "--out", Path.Combine(_dir, "bad"));
+        Refused(bad, [2]).Should().Contain("normal-class");
+    }
+
+    private string WriteFile(string name, string text)
+    {
+        string path = Path.Combine(_dir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
     public void A_rerun_keeps_finished_phases_and_redoes_them_when_their_settings_or_model_change()
     {
         string file = Path.Combine(_dir, "pipe.yaml"), run = Path.Combine(_dir, "run");

@@ -1,4 +1,5 @@
 using Bottleneck.Data;
+using Bottleneck.Losses;
 using Bottleneck.Runs;
 using Bottleneck.Search;
 using FluentAssertions;
@@ -45,6 +46,18 @@ public sealed class PipelineSpecTests : IDisposable
         denoising.Epochs.Should().Be(PipelineSpec.ToStudySettings(StudyKind.Sweep, spec.SettingsFor(spec.Phases[0], none)).Epochs, "same epochs for both");
         spec.Phases[2].UseModelOf.Should().Be("plain");
         spec.Phases[2].AlsoModelsOf.Should().Equal("denoising");
+    }
+
+    [Fact]
+    public void The_anomaly_example_runs_the_one_class_protocol_for_a_plain_and_a_variational_model()
+    {
+        var spec = PipelineSpec.Load(Example("anomaly.yaml"));
+        spec.Phases.Select(p => p.Kind).Should().Equal(PhaseKind.Anomaly, PhaseKind.Anomaly);
+        var none = new Dictionary<string, TrialParams>();
+        var plain = PipelineSpec.ToStudySettings(StudyKind.Sweep, spec.SettingsFor(spec.Phases[0], none));
+        var variational = PipelineSpec.ToStudySettings(StudyKind.Sweep, spec.SettingsFor(spec.Phases[1], none));
+        (plain.Model, variational.Model, variational.Loss).Should().Be(("lab", "vae-lab", LossFunction.Bce));
+        (plain.Epochs, plain.WeightDecay).Should().Be((variational.Epochs, variational.WeightDecay));
     }
 
     [Fact]

@@ -39,29 +39,36 @@ public static class EncodeRun
     /// <summary>What <c>bottleneck encode</c> does: loads the model and the inputs, encodes and reconstructs them, and writes the run directory.</summary>
     public static EncodeRunResult Execute(EncodeRunSettings settings, RunContext context)
     {
-        settings.Validate();
-        var clock = Stopwatch.StartNew();
-        Autoencoder model;
-        Dataset inputs;
-        EncodeReport.Settings recorded;
-        if (settings.Points is { } points)
-        {
-            inputs = CsvDataset.Load(points);
-            model = CheckpointData.LoadModel(settings.Checkpoint, inputs);
-            recorded = new EncodeReport.Settings(settings.Checkpoint, null, Path.GetFullPath(points), null);
-        }
-        else
-        {
-            var data = CheckpointData.Load(settings.Checkpoint, settings.Dataset, settings.DataDir, settings.Samples, 0, context.Observer.Data);
-            (model, inputs) = (data.Model, data.Test);
-            recorded = new EncodeReport.Settings(settings.Checkpoint, data.Dataset, null, data.SplitSeed);
-        }
+        var prepared = Prepare(settings, context.Observer);
         context.CheckOut();
         var started = DateTimeOffset.Now;
-        context.Observer.ModelStudyStarted(new ModelStudyPlan(inputs.Name, inputs.Count, model.ParameterCount, model.CodeSize, settings.Threads));
+        return Run(prepared, settings.Threads, () => context.CreateDirectory("encode", started, EncodeReport.SchemaName),
+                   context.Provenance(started, settings.Threads), context.Observer);
+    }
+
+    /// <summary>The model and the inputs, checked before any folder is touched (what a pipeline's encode phase does first).</summary>
+    internal static (Autoencoder Model, Dataset Inputs, EncodeReport.Settings Recorded) Prepare(EncodeRunSettings settings, IRunObserver observer)
+    {
+        settings.Validate();
+        if (settings.Points is { } points)
+        {
+            var inputs = CsvDataset.Load(points);
+            return (CheckpointData.LoadModel(settings.Checkpoint, inputs), inputs, new EncodeReport.Settings(settings.Checkpoint, null, Path.GetFullPath(points), null));
+        }
+        var data = CheckpointData.Load(settings.Checkpoint, settings.Dataset, settings.DataDir, settings.Samples, 0, observer.Data);
+        return (data.Model, data.Test, new EncodeReport.Settings(settings.Checkpoint, data.Dataset, null, data.SplitSeed));
+    }
+
+    /// <summary>Encodes and reconstructs, then writes the directory <paramref name="directory"/> makes (only once the codes are known to be finite).</summary>
+    internal static EncodeRunResult Run((Autoencoder Model, Dataset Inputs, EncodeReport.Settings Recorded) prepared, int threads, Func<RunDirectory> directory,
+                                        Provenance provenance, IRunObserver observer)
+    {
+        var clock = Stopwatch.StartNew();
+        var (model, inputs, recorded) = prepared;
+        observer.ModelStudyStarted(new ModelStudyPlan(inputs.Name, inputs.Count, model.ParameterCount, model.CodeSize, threads));
         Tensor codes;
         double[] errors;
-        using (var pool = new WorkerPool(settings.Threads))
+        using (var pool = new WorkerPool(threads))
         {
             model.Workers = pool;
             try
@@ -77,10 +84,9 @@ public static class EncodeRun
         }
         // Checked before the run directory exists, so a model that overflows leaves nothing behind.
         if (Array.FindIndex(codes.Data, v => !float.IsFinite(v)) is var bad and >= 0)
-            throw new DataFormatException($"{settings.Checkpoint} gives a NaN or infinite code for sample {bad / codes.RowSize + 1} of {inputs.Name}; its weights overflow on these inputs");
-        var dir = context.CreateDirectory("encode", started, EncodeReport.SchemaName);
-        var results = EncodeReport.Write(dir, recorded, codes, inputs.Labels, errors, model.ParameterCount, clock.Elapsed.TotalSeconds,
-                                         context.Provenance(started, settings.Threads));
+            throw new DataFormatException($"{recorded.Checkpoint} gives a NaN or infinite code for sample {bad / codes.RowSize + 1} of {inputs.Name}; its weights overflow on these inputs");
+        var dir = directory();
+        var results = EncodeReport.Write(dir, recorded, codes, inputs.Labels, errors, model.ParameterCount, clock.Elapsed.TotalSeconds, provenance);
         return new EncodeRunResult(dir.Path, codes, errors, results);
     }
 }

@@ -38,16 +38,30 @@ public static class GenerateRun
     /// <summary>What <c>bottleneck generate</c> does: loads the model and test images, decodes, and writes the run directory.</summary>
     public static GenerateRunResult Execute(GenerateRunSettings settings, RunContext context)
     {
+        var data = Prepare(settings, context.Observer);
+        context.CheckOut();
+        var started = DateTimeOffset.Now;
+        return Run(settings, data, context.CreateDirectory("generate", started, GenerateReport.SchemaName), context.Provenance(started, 1));
+    }
+
+    /// <summary>The variational model and the test images, checked before any folder is touched (what a pipeline's generate phase does first).</summary>
+    internal static CheckpointData Prepare(GenerateRunSettings settings, IRunObserver observer)
+    {
         settings.Validate();
-        var data = CheckpointData.Load(settings.Checkpoint, settings.Dataset, settings.DataDir, 2 * settings.Pairs, settings.Seed, context.Observer.Data);
+        var data = CheckpointData.Load(settings.Checkpoint, settings.Dataset, settings.DataDir, 2 * settings.Pairs, settings.Seed, observer.Data);
         var model = data.Model;
         if (!model.Variational)
             throw new SettingException("checkpoint", $"{settings.Checkpoint} is a plain autoencoder; generate draws from the prior of a variational one (a vae-lab or vae-dense model)");
         if (data.Test.Count < 2 * settings.Pairs) throw new SettingException("pairs", $"needs {2 * settings.Pairs} test images; {data.Test.Name} has {data.Test.Count}");
-        if (data.Test.ImageShape is not [int channels and (1 or 3), int height, int width])
+        if (data.Test.ImageShape is not [1 or 3, _, _])
             throw new SettingException("checkpoint", $"{data.Test.Name} is not images ([C, H, W] with 1 or 3 channels); generate draws image grids");
-        context.CheckOut();
-        var started = DateTimeOffset.Now;
+        return data;
+    }
+
+    internal static GenerateRunResult Run(GenerateRunSettings settings, CheckpointData data, RunDirectory dir, Provenance provenance)
+    {
+        var model = data.Model;
+        var (channels, height, width) = (data.Test.ImageShape![0], data.Test.ImageShape[1], data.Test.ImageShape[2]);
         var samples = Generation.PriorSamples(model, settings.Samples, new RandomState(settings.Seed));
         var pairs = Enumerable.Range(0, settings.Pairs).Select(p => (2 * p, 2 * p + 1)).ToList();
         var lines = Generation.Interpolations(model, data.Test.Features, pairs, settings.Steps);
@@ -56,8 +70,7 @@ public static class GenerateRun
             [.. Enumerable.Range(0, (images.Rows + columns - 1) / columns).Select(r =>
                 (IReadOnlyList<float[]>)[.. Enumerable.Range(r * columns, Math.Min(columns, images.Rows - r * columns)).Select(i => images.Row(i).ToArray())])],
             height, width, scale: 2, channels: channels);
-        var dir = context.CreateDirectory("generate", started, GenerateReport.SchemaName);
-        var results = new GenerateReport.Results(GenerateReport.SchemaName, context.Provenance(started, 1), settings.Checkpoint, data.Dataset, model.CodeSize,
+        var results = new GenerateReport.Results(GenerateReport.SchemaName, provenance, settings.Checkpoint, data.Dataset, model.CodeSize,
                                                  settings.Samples, settings.Pairs, settings.Steps, manifold is null ? null : settings.Grid, settings.Seed);
         GenerateReport.Write(dir, results, Grid(samples, GenerateReport.Columns), Grid(lines, settings.Steps), manifold is null ? null : Grid(manifold, settings.Grid));
         return new GenerateRunResult(dir.Path, results);

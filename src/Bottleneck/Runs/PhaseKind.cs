@@ -13,6 +13,10 @@ public enum PhaseKind
     Robustness,
     /// <summary>A 2-D map of a train phase's code space (<c>bottleneck embed</c>).</summary>
     Embed,
+    /// <summary>The codes of a train phase's model for its test images (<c>bottleneck encode</c>).</summary>
+    Encode,
+    /// <summary>Samples, interpolations and the manifold grid of a train phase's variational model (<c>bottleneck generate</c>).</summary>
+    Generate,
     /// <summary>The one-class protocol, training its own model per normal class (<c>bottleneck anomaly</c>).</summary>
     Anomaly,
 }
@@ -30,5 +34,5 @@ public static class PhaseKinds
     public static PhaseKind? Find(string name) => All.Cast<PhaseKind?>().FirstOrDefault(k => k!.Value.Name() == name);
 
     /// <summary>The kinds that study the model of an earlier train phase.</summary>
-    public static bool StudiesModel(this PhaseKind kind) => kind is PhaseKind.Robustness or PhaseKind.Embed;
+    public static bool StudiesModel(this PhaseKind kind) => kind is PhaseKind.Robustness or PhaseKind.Embed or PhaseKind.Encode or PhaseKind.Generate;
 }

@@ -89,6 +89,8 @@ public static class PipelineRun
         if (phase.Kind == PhaseKind.Robustness) PipelineSpec.ToRobustnessSettings(values, study, TrainRun.CheckpointFile).Validate();
         if (phase.Kind == PhaseKind.Embed) PipelineSpec.ToEmbedSettings(values, study);
         if (phase.Kind == PhaseKind.Anomaly) AnomalySettings(values, study, new DataSource(study.Dataset)).Validate();
+        if (phase.Kind == PhaseKind.Encode) PipelineSpec.ToEncodeSettings(values, study, TrainRun.CheckpointFile, null).Validate();
+        if (phase.Kind == PhaseKind.Generate) PipelineSpec.ToGenerateSettings(values, study, TrainRun.CheckpointFile, null).Validate();
     }
 
     private static (StudySettings Settings, IReadOnlyList<TrialParams> Trials, int? TestLimit) Plan(PhaseSpec phase, IReadOnlyDictionary<string, string> values)
@@ -205,7 +207,18 @@ public static class PipelineRun
         var study = PipelineSpec.ToStudySettings(StudyKind.Sweep, values);
         // Everything is checked and loaded before the folder is touched; the study itself runs below.
         Action<RunDirectory> run;
-        if (phase.Kind == PhaseKind.Robustness)
+        if (phase.Kind == PhaseKind.Encode)
+        {
+            var prepared = EncodeRun.Prepare(PipelineSpec.ToEncodeSettings(values, study, checkpoint, dataDir), context.Observer);
+            run = d => EncodeRun.Run(prepared, study.Threads, () => d, provenance, context.Observer);
+        }
+        else if (phase.Kind == PhaseKind.Generate)
+        {
+            var generate = PipelineSpec.ToGenerateSettings(values, study, checkpoint, dataDir);
+            var data = GenerateRun.Prepare(generate, context.Observer);
+            run = d => GenerateRun.Run(generate, data, d, provenance);
+        }
+        else if (phase.Kind == PhaseKind.Robustness)
         {
             var robustnessSettings = PipelineSpec.ToRobustnessSettings(values, study, checkpoint);
             if (compared.Count > 0) robustnessSettings = robustnessSettings with { Compare = compared, Labels = [phase.UseModelOf!, .. phase.AlsoModelsOf] };

@@ -53,7 +53,7 @@ public sealed record PipelineSpec(IReadOnlyDictionary<string, string> Shared, IR
         "dataset", "limit", "test-limit", "model", "code-size", "hidden", "optimizer", "defaults", "lr", "weight-decay", "loss", "epochs", "denoise", "code-l1", "beta", "kl-warmup",
         "batch-size", "scheduler", "early-stopping", "folds", "score", "seed", "jobs", "threads", "pruner", "eta", "min-epochs",
         "grid", "random", "trials", "param",
-        "noise", "occlusion", "block", "clip", "samples", "method", "perplexity", "normal-class", "repeat",
+        "noise", "occlusion", "block", "clip", "samples", "method", "perplexity", "normal-class", "repeat", "pairs", "steps", "grid",
     ];
 
     /// <summary>A pipeline file is a page of text; more than this is not one.</summary>
@@ -106,7 +106,7 @@ public sealed record PipelineSpec(IReadOnlyDictionary<string, string> Shared, IR
             {
                 if (Name(source, keyNode) == "use_model_of")
                 {
-                    if (!kindOf.StudiesModel()) throw Error(source, keyNode, $"use_model_of goes with a robustness or embed phase, not a {kindOf.Name()}");
+                    if (!kindOf.StudiesModel()) throw Error(source, keyNode, $"use_model_of goes with a robustness, embed, encode or generate phase, not a {kindOf.Name()}");
                     var models = value is YamlSequenceNode list ? list.Select(n => Scalar(source, n)).ToList() : [Scalar(source, value)];
                     if (models.Count == 0) throw Error(source, value, "use_model_of names no train phase");
                     if (models.Count > 1 && kindOf != PhaseKind.Robustness)
@@ -210,6 +210,14 @@ public sealed record PipelineSpec(IReadOnlyDictionary<string, string> Shared, IR
         Seed = study.Seed,
         Threads = study.Threads,
     };
+
+    /// <summary>An encode phase's settings: the model's codes of its dataset's test images (the first <c>samples</c>, or all).</summary>
+    public static EncodeRunSettings ToEncodeSettings(IReadOnlyDictionary<string, string> values, StudySettings study, string checkpoint, string? dataDir) =>
+        new(checkpoint, study.Dataset, DataDir: dataDir, Samples: values.ContainsKey("samples") ? Int(values, "samples", 0) : null, Threads: study.Threads);
+
+    /// <summary>A generate phase's settings, as <c>bottleneck generate</c>'s options would give them (same defaults).</summary>
+    public static GenerateRunSettings ToGenerateSettings(IReadOnlyDictionary<string, string> values, StudySettings study, string checkpoint, string? dataDir) =>
+        new(checkpoint, study.Dataset, dataDir, Int(values, "samples", 64), Int(values, "pairs", 8), Int(values, "steps", 10), Int(values, "grid", 15), study.Seed);
 
     /// <summary>An anomaly phase's settings, as <c>bottleneck anomaly</c>'s options would give them: the study's training settings, every class by default.</summary>
     public static AnomalyRunSettings ToAnomalySettings(IReadOnlyDictionary<string, string> values, StudySettings study, DataSource data, TrainSettings training)

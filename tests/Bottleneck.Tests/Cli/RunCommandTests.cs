@@ -143,6 +143,37 @@ public sealed class RunCommandTests : IDisposable
         Refused(bad, [2]).Should().Contain("normal-class");
     }
 
+    [Fact]
+    public void Encode_and_generate_phases_study_a_variational_train_phase()
+    {
+        const string pipeline = """
+            dataset: digits
+            model: vae-dense
+            code-size: 2
+            hidden: 32
+            loss: bce
+            batch-size: 64
+            epochs: 3
+            seed: 0
+            phases:
+              - name: vae
+                train: {}
+              - name: codes
+                encode: {samples: 50}
+              - name: samples
+                generate: {samples: 9, pairs: 2, steps: 4, grid: 5}
+            """;
+        string file = WriteFile("pipe.yaml", pipeline), run = Path.Combine(_dir, "run");
+        var result = BottleneckProcess.Run(_dir, TimeSpan.FromSeconds(120), "run", file, "--out", run);
+        result.ExitCode.Should().Be(0, result.ToString());
+        result.StandardOutput.Should().Contain("== phase codes (encode of vae) ==").And.Contain("== phase samples (generate of vae) ==");
+        File.ReadAllLines(Path.Combine(run, "codes", "codes.csv")).Count(l => l.Length > 0).Should().Be(51);
+        foreach (var f in new[] { "samples.png", "interpolations.png", "manifold.png", "results.json" })
+            File.Exists(Path.Combine(run, "samples", f)).Should().BeTrue(f);
+        var listed = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "results.json")))!["phases"]!.AsArray();
+        listed.Select(p => p!["kind"]!.GetValue<string>()).Should().Equal("train", "encode", "generate");
+    }
+
     private string WriteFile(string name, string text)
     {
         string path = Path.Combine(_dir, name);

@@ -115,7 +115,7 @@ public sealed class PipelineSpecTests : IDisposable
     [InlineData("dataset: digits\nphases:\n  - name: r\n    robustness: {noise: \"0,1\"}\n", "pipe.yaml line 3: phase r (robustness) needs an earlier train phase whose model it studies")]
     [InlineData("dataset: digits\nphases:\n  - name: t\n    tune: {grid: \"lr=1e-2\"}\n  - name: e\n    embed: {method: pca}\n", "pipe.yaml line 5: phase e (embed) needs an earlier train phase whose model it studies")]
     [InlineData("dataset: digits\nphases:\n  - name: t\n    tune: {grid: \"lr=1e-2\"}\n  - name: e\n    embed: {use_model_of: t}\n", "pipe.yaml line 6: use_model_of names 't', which is not an earlier train phase")]
-    [InlineData("dataset: digits\nphases:\n  - name: f\n    train: {epochs: 2, use_model_of: f}\n", "pipe.yaml line 4: use_model_of goes with a robustness or embed phase, not a train")]
+    [InlineData("dataset: digits\nphases:\n  - name: f\n    train: {epochs: 2, use_model_of: f}\n", "pipe.yaml line 4: use_model_of goes with a robustness, embed, encode or generate phase, not a train")]
     [InlineData("dataset: digits\nphases:\n  - name: a\n    train: {}\n  - name: b\n    train: {}\n  - name: e\n    embed: {use_model_of: [a, b]}\n", "pipe.yaml line 8: only a robustness phase compares several models; a embed phase studies one")]
     [InlineData("dataset: digits\nphases:\n  - name: a\n    train: {}\n  - name: r\n    robustness: {use_model_of: [a, a]}\n", "pipe.yaml line 6: use_model_of names a train phase twice")]
     [InlineData("dataset: digits\nphases:\n  - name: a\n    train: {}\n  - name: r\n    robustness: {use_model_of: [a, z]}\n", "pipe.yaml line 6: use_model_of names 'z', which is not an earlier train phase")]

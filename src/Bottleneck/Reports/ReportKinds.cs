@@ -14,6 +14,7 @@ public static class ReportKinds
         new EncodeReport(),
         new AnomalyReport(),
         new GenerateReport(),
+        new AnomalyScoreReport(),
     ];
 
     /// <summary>The kind whose schema this is; null for a schema Bottleneck does not know (the page then shows what it can).</summary>

@@ -71,6 +71,39 @@ public sealed class AnomalyCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_checkpoint_scores_the_test_images_with_a_threshold_from_their_first_half()
+    {
+        var train = Run("train", "--dataset", "digits", "--model", "dense", "--code-size", "6", "--epochs", "10", "--out", Path.Combine(_dir, "model"));
+        train.ExitCode.Should().Be(0, train.ToString());
+        string outDir = Path.Combine(_dir, "scored");
+        var result = Run("anomaly", "--checkpoint", Path.Combine(_dir, "model", "model.safetensors"), "--normal-class", "3", "--fpr", "0.2", "--out", outDir);
+        result.ExitCode.Should().Be(0, result.ToString());
+        result.StandardError.Should().BeEmpty();
+        var rows = File.ReadAllLines(Path.Combine(outDir, "scores.csv")).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')).ToList();
+        rows.Should().HaveCount(450);
+        rows.Take(225).Should().OnlyContain(r => r[2] == "validation");
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!;
+        json["schema"]!.GetValue<string>().Should().Be("bottleneck/anomaly-score/v1");
+        double threshold = json["threshold"]!.GetValue<double>();
+        double Score(string[] r) => double.Parse(r[3], CultureInfo.InvariantCulture);
+        var validation = rows.Take(225).Where(r => r[1] == "3").Select(Score).Order().ToList();
+        json["validation"]!.GetValue<int>().Should().Be(validation.Count);
+        // The smallest threshold that flags at most 20% of the validation half's normal images.
+        validation.Count(v => v > threshold).Should().BeLessThanOrEqualTo((int)(0.2 * validation.Count));
+        validation.Count(v => v >= threshold).Should().BeGreaterThan((int)(0.2 * validation.Count));
+        rows.Where(r => (r[4] == "1") != (Score(r) > threshold)).Should().BeEmpty("an image is flagged exactly when its score is over the threshold");
+        var evaluation = rows.Skip(225).ToList();
+        var normals = evaluation.Where(r => r[1] == "3").ToList();
+        var anomalies = evaluation.Where(r => r[1] != "3").ToList();
+        json["false_positive_rate"]!.GetValue<double>().Should().BeApproximately(normals.Count(r => r[4] == "1") / (double)normals.Count, 1e-12);
+        json["true_positive_rate"]!.GetValue<double>().Should().BeApproximately(anomalies.Count(r => r[4] == "1") / (double)anomalies.Count, 1e-12);
+        json["auc"]!.GetValue<double>().Should().BeApproximately(DetectionMetrics.RocAuc([.. evaluation.Select(Score)], [.. evaluation.Select(r => r[1] != "3")]), 1e-12);
+        Refused(Run("anomaly", "--checkpoint", Path.Combine(_dir, "model", "model.safetensors"), "--fpr", "0", "--out", Path.Combine(_dir, "x")), [2]).Should().Contain("--fpr");
+        Refused(Run("anomaly", "--checkpoint", Path.Combine(_dir, "model", "model.safetensors"), "--normal-class", "42", "--out", Path.Combine(_dir, "x")), [2])
+            .Should().Contain("42 is not a class");
+    }
+
+    [Fact]
     public void The_scores_are_the_same_on_any_thread_count()
     {
         var one = Run(["anomaly", .. Quick, "--normal-class", "3", "--threads", "1", "--out", Path.Combine(_dir, "one")]);

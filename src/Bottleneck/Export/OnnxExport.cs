@@ -42,13 +42,14 @@ public static class OnnxExport
         _ => ("input", "reconstruction"),
     };
 
-    /// <summary>The ONNX model as bytes.</summary>
+    /// <summary>The ONNX model as bytes; an <see cref="ArgumentException"/> for a variational model, which the export does not cover yet.</summary>
     /// <param name="metadata">Key–value pairs for the model's metadata_props (e.g. a checkpoint's training settings).</param>
     /// <param name="model">The trained autoencoder.</param>
     /// <param name="spec">Its architecture, which names the graph's nodes.</param>
     /// <param name="part">The whole model, the encoder or the decoder.</param>
     public static byte[] ToBytes(Autoencoder model, ModelSpec spec, ModelPart part, IReadOnlyDictionary<string, string> metadata)
     {
+        if (model.Variational) throw new ArgumentException("the ONNX export does not cover variational models yet (the encoder's head holds μ and log σ²)");
         var (inputName, outputName) = Names(part);
         var graph = new GraphProto { Name = $"bottleneck_{part.ToString().ToLowerInvariant()}" };
         var stacks = part switch

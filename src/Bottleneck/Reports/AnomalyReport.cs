@@ -153,26 +153,12 @@ public sealed class AnomalyReport() : ReportKind<AnomalyReport.Results>(SchemaNa
         return new Series($"{o.Class} {o.Name} (AUC {o.Repeats[0].Auc.ToString("0.000", CultureInfo.InvariantCulture)})", [.. kept.Select(p => p.Fpr)], [.. kept.Select(p => p.Tpr)]);
     }
 
-    // The first repeat's scores in 40 bins over their range: the share of normal and of anomalous test images in each.
+    // The first repeat's score histograms: normal test images against anomalous ones.
     private static string Histograms(ClassOutcome o, int[] labels)
     {
-        const int Bins = 40;
-        var scores = o.Repeats[0].Scores;
-        double lo = scores.Min(), hi = scores.Max(), width = hi > lo ? (hi - lo) / Bins : 1;
-        var normal = new double[Bins];
-        var anomalous = new double[Bins];
-        for (int i = 0; i < scores.Length; i++)
-        {
-            int b = Math.Min(Bins - 1, (int)((scores[i] - lo) / width));
-            if (labels[i] == o.Class) normal[b]++; else anomalous[b]++;
-        }
-        double normals = normal.Sum(), anomalies = anomalous.Sum();
-        double[] centres = [.. Enumerable.Range(0, Bins).Select(b => lo + (b + 0.5) * width)];
-        return LineChart.Render($"Scores with class {o.Class} ({o.Name}) as normal", "anomaly score", "share of the test images",
-        [
-            new Series($"normal: {o.Name}", centres, [.. normal.Select(v => v / normals)]),
-            new Series("anomalous: the other classes", centres, [.. anomalous.Select(v => v / anomalies)]),
-        ]);
+        var all = Enumerable.Range(0, labels.Length);
+        return ScoreHistogram.Render($"Scores with class {o.Class} ({o.Name}) as normal", o.Repeats[0].Scores,
+            [($"normal: {o.Name}", all.Where(i => labels[i] == o.Class)), ("anomalous: the other classes", all.Where(i => labels[i] != o.Class))]);
     }
 
     // Per class two rows: the least anomalous test images, then the most anomalous (first repeat).

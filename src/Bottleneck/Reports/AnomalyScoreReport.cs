@@ -84,22 +84,11 @@ public sealed class AnomalyScoreReport() : ReportKind<AnomalyScoreReport.Results
     // The validation half's normal scores against the evaluation half's (split into normal and anomalous when a class is named).
     private static string Histograms(double[] scores, int[]? labels, int half, int? normal)
     {
-        const int Bins = 40;
-        double lo = scores.Min(), hi = scores.Max(), width = hi > lo ? (hi - lo) / Bins : 1;
-        double[] centres = [.. Enumerable.Range(0, Bins).Select(b => lo + (b + 0.5) * width)];
-        Series Of(string name, IEnumerable<int> samples)
-        {
-            var counts = new double[Bins];
-            int n = 0;
-            foreach (int i in samples) { counts[Math.Min(Bins - 1, (int)((scores[i] - lo) / width))]++; n++; }
-            return new Series(name, centres, [.. counts.Select(c => n > 0 ? c / n : 0)]);
-        }
         bool Normal(int i) => normal is not { } c || labels is null || labels[i] == c;
         var validation = Enumerable.Range(0, half).Where(Normal);
         var evaluation = Enumerable.Range(half, scores.Length - half);
-        List<Series> series = normal is null || labels is null
-            ? [Of("validation (normal)", validation), Of("evaluation", evaluation)]
-            : [Of("validation (normal)", validation), Of("evaluation: normal", evaluation.Where(Normal)), Of("evaluation: anomalous", evaluation.Where(i => !Normal(i)))];
-        return LineChart.Render("Anomaly scores", "anomaly score", "share of the images", series);
+        return ScoreHistogram.Render("Anomaly scores", scores, normal is null || labels is null
+            ? [("validation (normal)", validation), ("evaluation", evaluation)]
+            : [("validation (normal)", validation), ("evaluation: normal", evaluation.Where(Normal)), ("evaluation: anomalous", evaluation.Where(i => !Normal(i)))]);
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Bottleneck.Analysis;
 using Bottleneck.Data;
 using Bottleneck.Losses;
+using Bottleneck.Models;
 using Bottleneck.Reports;
 using Bottleneck.Tensors;
 using Bottleneck.Training;
@@ -85,36 +86,43 @@ public static class AnomalyRun
                 if (result.Status == RunStatus.Cancelled) break;
                 if (result.Status == RunStatus.Diverged)
                     throw new SettingException("lr", $"training on class {c} diverged ({result.Message}); try a smaller learning rate");
-                double[] scores = Scores(result, test, training);
+                double[] scores = Scores(result.Model, test, training.Loss, training.Threads, $"the model of class {c}");
                 repeats.Add(new AnomalyReport.Repeat(r, training.Seed, DetectionMetrics.RocAuc(scores, anomalous), DetectionMetrics.AveragePrecision(scores, anomalous),
                                                      result.Seconds, scores));
             }
             if (repeats.Count == settings.Repeats) outcomes.Add(new AnomalyReport.ClassOutcome(c, names[c], repeats));
         }
-        string score = settings.Training.Model.For(train.SampleShape).Variational ? $"negative ELBO at the mean ({settings.Training.Loss.Name()} reconstruction + KL)" : "reconstruction MSE";
+        string score = ScoreName(settings.Training.Model.For(train.SampleShape).Variational, settings.Training.Loss);
         var results = AnomalyReport.Write(dir, settings.Training, settings.Repeats, train.Name, test, outcomes, cancelled: outcomes.Count < classes.Count,
                                           clock.Elapsed.TotalSeconds, provenance, score);
         return new AnomalyRunResult(dir.Path, results);
     }
 
-    // Every test image's score under the trained model, on the run's threads: its reconstruction MSE, or a variational
-    // model's negative ELBO at the code's mean.
-    private static double[] Scores(TrainResult result, Dataset test, TrainSettings training)
+    /// <summary>
+    /// Every image's anomaly score under <paramref name="model"/>, on <paramref name="threads"/> threads: its reconstruction MSE,
+    /// or a variational model's negative ELBO at the code's mean (with <paramref name="loss"/>'s reconstruction term); a
+    /// <see cref="DataFormatException"/> naming <paramref name="source"/> when a score is not finite.
+    /// </summary>
+    internal static double[] Scores(Autoencoder model, Dataset data, LossFunction loss, int threads, string source)
     {
-        using var pool = new WorkerPool(training.Threads);
-        result.Model.Workers = pool;
+        using var pool = new WorkerPool(threads);
+        model.Workers = pool;
         try
         {
-            var scores = result.Model.Variational ? NegativeElbo.PerSample(result.Model, test, training.Loss) : Reconstructions.Errors(result.Model, test.Features);
+            var scores = model.Variational ? NegativeElbo.PerSample(model, data, loss) : Reconstructions.Errors(model, data.Features);
             if (Array.FindIndex(scores, s => !double.IsFinite(s)) is var bad and >= 0)
-                throw new DataFormatException($"the model of the run gives a NaN or infinite reconstruction error for test image {bad + 1}; its weights overflow");
+                throw new DataFormatException($"{source} gives a NaN or infinite score for image {bad + 1} of {data.Name}; its weights overflow on these images");
             return scores;
         }
         finally
         {
-            result.Model.Workers = WorkerPool.Serial;
+            model.Workers = WorkerPool.Serial;
         }
     }
+
+    /// <summary>What a score is, as results files say it.</summary>
+    internal static string ScoreName(bool variational, LossFunction loss) =>
+        variational ? $"negative ELBO at the mean ({loss.Name()} reconstruction + KL)" : "reconstruction MSE";
 
     // The MNIST family's class names; otherwise each class is its number.
     private static Dictionary<int, string> ClassNames(string dataset, IReadOnlyList<int> classes)

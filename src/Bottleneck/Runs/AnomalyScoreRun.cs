@@ -1,8 +1,6 @@
 using Bottleneck.Analysis;
 using Bottleneck.Losses;
 using Bottleneck.Reports;
-using Bottleneck.Tensors;
-using Bottleneck.Training;
 
 namespace Bottleneck.Runs;
 
@@ -54,21 +52,7 @@ public static class AnomalyScoreRun
         context.CheckOut();
         var started = DateTimeOffset.Now;
         context.Observer.ModelStudyStarted(new ModelStudyPlan(test.Name, test.Count, model.ParameterCount, model.CodeSize, settings.Threads));
-        double[] scores;
-        using (var pool = new WorkerPool(settings.Threads))
-        {
-            model.Workers = pool;
-            try
-            {
-                scores = model.Variational ? NegativeElbo.PerSample(model, test, settings.Loss) : Reconstructions.Errors(model, test.Features);
-            }
-            finally
-            {
-                model.Workers = WorkerPool.Serial;
-            }
-        }
-        if (Array.FindIndex(scores, s => !double.IsFinite(s)) is var bad and >= 0)
-            throw new DataFormatException($"{settings.Checkpoint} gives a NaN or infinite score for test image {bad + 1} of {test.Name}; its weights overflow on these images");
+        double[] scores = AnomalyRun.Scores(model, test, settings.Loss, settings.Threads, settings.Checkpoint);
 
         int half = test.Count / 2;
         bool IsNormal(int i) => settings.NormalClass is not { } c || labels![i] == c;
@@ -91,7 +75,7 @@ public static class AnomalyScoreRun
                 (auc, ap) = (DetectionMetrics.RocAuc(s, anomalous), DetectionMetrics.AveragePrecision(s, anomalous));
             }
         }
-        string score = model.Variational ? $"negative ELBO at the mean ({settings.Loss.Name()} reconstruction + KL)" : "reconstruction MSE";
+        string score = AnomalyRun.ScoreName(model.Variational, settings.Loss);
         var dir = context.CreateDirectory("anomaly-score", started, AnomalyScoreReport.SchemaName);
         var results = new AnomalyScoreReport.Results(AnomalyScoreReport.SchemaName, context.Provenance(started, settings.Threads), settings.Checkpoint, data.Dataset, score,
                                                      settings.NormalClass, settings.FalsePositiveRate, threshold, validation.Length, evaluation.Length, fpr, tpr, auc, ap);

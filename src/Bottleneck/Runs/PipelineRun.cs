@@ -157,8 +157,7 @@ public static class PipelineRun
     {
         var (settings, _, testLimit) = Plan(phase, values);
         string folder = dir.File(phase.Name);
-        var phaseSettings = new JsonObject();
-        foreach (var (key, value) in values.OrderBy(kv => kv.Key, StringComparer.Ordinal)) phaseSettings[key] = value;
+        var phaseSettings = SettingsJson(values);
         string finishedWith = Json.Serialize(new JsonObject { ["settings"] = phaseSettings });
         if (FinishedPhase(folder, finishedWith) is not null)
         {
@@ -177,6 +176,14 @@ public static class PipelineRun
         return (Entry(phase, folder), null);
     }
 
+    // A phase's settings in key order, as its finished-with.json records them.
+    private static JsonObject SettingsJson(IReadOnlyDictionary<string, string> values)
+    {
+        var json = new JsonObject();
+        foreach (var (key, value) in values.OrderBy(kv => kv.Key, StringComparer.Ordinal)) json[key] = value;
+        return json;
+    }
+
     // The training settings of an anomaly phase: the phase's settings as a train phase reads them.
     private static AnomalyRunSettings AnomalySettings(IReadOnlyDictionary<string, string> values, StudySettings settings, DataSource data)
     {
@@ -192,8 +199,7 @@ public static class PipelineRun
         string checkpoint = Path.Combine(dir.File(phase.UseModelOf!), TrainRun.CheckpointFile);
         var compared = phase.AlsoModelsOf.Select(m => Path.Combine(dir.File(m), TrainRun.CheckpointFile)).ToList();
         string folder = dir.File(phase.Name);
-        var phaseSettings = new JsonObject();
-        foreach (var (key, value) in values.OrderBy(kv => kv.Key, StringComparer.Ordinal)) phaseSettings[key] = value;
+        var phaseSettings = SettingsJson(values);
         var finished = new JsonObject { ["settings"] = phaseSettings, ["model_sha256"] = Checksums.Sha256OfFile(checkpoint) };
         if (compared.Count > 0)
             finished["compared"] = new JsonArray([.. phase.AlsoModelsOf.Zip(compared, (m, c) => (JsonNode)new JsonObject { ["phase"] = m, ["model_sha256"] = Checksums.Sha256OfFile(c) })]);

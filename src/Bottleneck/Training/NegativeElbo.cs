@@ -28,8 +28,10 @@ public static class NegativeElbo
             int size = Math.Min(batchSize, data.Count - start);
             var x = new Tensor([size, .. model.InputShape]);
             data.Features.Data.AsSpan(start * features, size * features).CopyTo(x.Data);
-            var h = model.Encoder.Forward(x).Clone();                          // h: [B, 2d] = (μ, log σ²)
-            var y = model.Forward(x);                                           // x̂ = decoder(μ): [B, ...]
+            var h = model.Encoder.Forward(x);                                   // h: [B, 2d] = (μ, log σ²)
+            var mu = new Tensor(size, d);
+            Reparameterization.Mean(h, mu);
+            var y = model.Decoder.Forward(mu);                                  // x̂ = decoder(μ): [B, ...]
             for (int i = 0; i < size; i++)
             {
                 x.Row(i).CopyTo(one.Data);

@@ -15,7 +15,11 @@ using Bottleneck.Training;
 //   dotnet run -c Release --project bench/Bottleneck.Bench -- npy      (60,000 × 784 uint8 as .npy/.npz, against np.load)
 //   dotnet run -c Release --project bench/Bottleneck.Bench -- images [threads] [n]   (an image folder of n 28×28 PNGs, against PIL)
 // The peers time their own loops in-process (after importing torch), so no figure includes start-up.
+//   dotnet run -c Release --project bench/Bottleneck.Bench -- store URL [workers,…] [trials,…]   (the study store against Optuna's storage)
 string which = args.Length > 0 ? args[0] : "study-a";
+if (which == "store" && args.Length > 1)
+    return StoreBench.Run(args[1], Ints(args.Length > 2 ? args[2] : "2,8"), Ints(args.Length > 3 ? args[3] : "1000"));
+if (which == "store-worker" && args.Length == 4) return StoreBench.Worker(args[1], args[2], args[3]);
 int threads = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
 return which switch
 {
@@ -29,9 +33,12 @@ return which switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Bottleneck.Bench study-a [threads] [repeats] | lab-epoch [threads] [epochs] | tsne [threads] [n] | npy | images [threads] [n]");
+    Console.Error.WriteLine("usage: Bottleneck.Bench study-a [threads] [repeats] | lab-epoch [threads] [epochs] | tsne [threads] [n] | npy | images [threads] [n] " +
+                            "| store URL [workers,…] [trials,…]");
     return 2;
 }
+
+static int[] Ints(string list) => [.. list.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture))];
 
 // Study A, 4 optimizers × 50 epochs, timed in-process.
 static int StudyA(int threads, int repeats)

@@ -17,6 +17,8 @@ var root = new Command("bottleneck", "Bottleneck: train, tune and study autoenco
     DatasetsCommand.Create(),
     TuneCommand.Create(),
     SweepCommand.Create(),
+    WorkerCommand.Create(),
+    StudiesCommand.Create(),
     RunCommand.Create(),
     RobustnessCommand.Create(),
     AnomalyCommand.Create(),

@@ -6,11 +6,10 @@ namespace Bottleneck.Tests;
 /// <summary>Reads the PyTorch / scikit-learn fixtures written by Fixtures/generate_fixtures.py.</summary>
 public static class Fixture
 {
-    public static JsonElement Load(string file)
-    {
-        string path = Path.Combine(AppContext.BaseDirectory, "Fixtures", file);
-        return JsonDocument.Parse(File.ReadAllText(path)).RootElement;
-    }
+    public static JsonElement Load(string file) => JsonDocument.Parse(File.ReadAllText(Path(file))).RootElement;
+
+    /// <summary>Where a fixture file is, in the test's output folder.</summary>
+    public static string Path(string file) => System.IO.Path.Combine(AppContext.BaseDirectory, "Fixtures", file);
 
     public static IEnumerable<JsonElement> Cases(string file) => Load(file).GetProperty("cases").EnumerateArray();
 

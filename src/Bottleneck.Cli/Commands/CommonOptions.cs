@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Bottleneck.Runs;
+using Bottleneck.Search;
 
 namespace Bottleneck.Cli.Commands;
 
@@ -57,8 +58,34 @@ public static class CommonOptions
                                  $"leave {(changes.Count == 1 ? "it" : "them")} out (only {others} go with --resume)");
     }
 
-    /// <summary>The command line as typed, for the run directory's provenance: quoted for a POSIX shell, so it can be pasted and run again.</summary>
-    public static string CommandLine(ParseResult parsed) => "bottleneck " + string.Join(' ', parsed.Tokens.Select(t => ShellQuoted(t.Value)));
+    /// <summary>
+    /// The command line as typed, for the run directory's provenance: quoted for a POSIX shell, so it can be pasted and run again, and
+    /// without the password of any URL in it (a storage URL's user:password@ keeps only the user).
+    /// </summary>
+    public static string CommandLine(ParseResult parsed) =>
+        "bottleneck " + string.Join(' ', parsed.Tokens.Select(t => ShellQuoted(StudyStorage.Redact(t.Value))));
+
+    /// <summary>--storage: a shared study storage (PostgreSQL or SQLite), else $BOTTLENECK_STORAGE.</summary>
+    public static Option<string?> Storage(string description) => new("--storage")
+    {
+        Description = $"{description}: postgresql://user[:password]@host[:port]/database or sqlite:PATH (default ${StudyStorage.EnvironmentVariable})",
+    };
+
+    /// <summary>--grace: how long a claim lasts without a heartbeat.</summary>
+    public static Option<double> Grace() => new("--grace")
+    {
+        Description = "Seconds a trial's claim lasts without a heartbeat before another worker takes it over",
+        DefaultValueFactory = _ => DefaultGraceSeconds,
+    };
+
+    private const double DefaultGraceSeconds = 60;
+
+    /// <summary>--max-retries: how often a trial that throws is tried again.</summary>
+    public static Option<int> MaxRetries() => new("--max-retries")
+    {
+        Description = "Tries of a trial whose training fails with an error, after the first, before it is recorded as failed",
+        DefaultValueFactory = _ => 2,
+    };
 
     /// <summary>A word as a POSIX shell reads it back unchanged: as it is when it holds nothing special, else in single quotes.</summary>
     public static string ShellQuoted(string word) =>

@@ -22,6 +22,10 @@ public sealed class StudyOptions(StudyKind kind)
     private readonly Option<int> _jobs = new("--jobs") { Description = "Trials in parallel (results do not depend on it)", DefaultValueFactory = _ => 1 };
     private readonly Option<int> _top = new("--top") { Description = "Rows of the printed table", DefaultValueFactory = _ => 5 };
     private readonly Option<string?> _resume = new("--resume") { Description = "Continue the study in this run directory (or join it as another worker)" };
+    private readonly Option<string?> _storage = CommonOptions.Storage("Keep the trials in a storage shared with workers on other machines");
+    private readonly Option<string?> _study = new("--study") { Description = "The study's name in --storage (default: the run directory's name)" };
+    private readonly Option<double> _grace = CommonOptions.Grace();
+    private readonly Option<int> _maxRetries = CommonOptions.MaxRetries();
     private readonly Option<uint> _seed = CommonOptions.Seed(0);
     private readonly Option<int> _threads = CommonOptions.Threads();
     private readonly Option<string?> _out = CommonOptions.Out();
@@ -29,7 +33,8 @@ public sealed class StudyOptions(StudyKind kind)
     public void AddTo(Command command)
     {
         _training.AddTo(command);
-        foreach (var option in new Option[] { _dataset, _dataDir, _limit, _testLimit, _pruner, _eta, _minEpochs, _verify, _jobs, _top, _resume, _seed, _threads, _out })
+        foreach (var option in new Option[] { _dataset, _dataDir, _limit, _testLimit, _pruner, _eta, _minEpochs, _verify, _jobs, _top, _resume, _storage, _study,
+                                              _grace, _maxRetries, _seed, _threads, _out })
             command.Options.Add(option);
         _pruner.AcceptOnlyFromAmong("none", "halving");
     }
@@ -51,7 +56,12 @@ public sealed class StudyOptions(StudyKind kind)
             var settings = Settings(parsed);
             if (adjust is not null) settings = adjust(settings);
             settings.Validate();
-            return StudyRun.Execute(new StudyRunSettings(settings, space(settings), parsed.GetValue(_dataDir), parsed.GetValue(_testLimit), verify), context);
+            return StudyRun.Execute(new StudyRunSettings(settings, space(settings), parsed.GetValue(_dataDir), parsed.GetValue(_testLimit), verify)
+            {
+                Storage = StudyStorage.FromSettingOrEnvironment(parsed.GetValue(_storage)),
+                StudyName = parsed.GetValue(_study),
+                Grace = TimeSpan.FromSeconds(parsed.GetValue(_grace)),
+            }, context);
         });
         Console.WriteLine($"results: {result.Directory}");
         if (!result.Study.Cancelled) return Cli.Success;
@@ -86,5 +96,6 @@ public sealed class StudyOptions(StudyKind kind)
         MinEpochs = p.GetValue(_minEpochs),
         Jobs = p.GetValue(_jobs),
         Threads = p.GetValue(_threads),
+        MaxRetries = p.GetValue(_maxRetries),
     };
 }

@@ -23,7 +23,7 @@ public static class StudyTable
             var cells = new List<string> { (++rank).ToString(CultureInfo.InvariantCulture) };
             cells.AddRange(names.Select(n => t.Params.Has(n) ? t.Params[n] : ""));
             cells.Add(tune ? $"{t.MeanTrainLoss:0.000000} ± {t.StdTrainLoss:0.000000}" : $"{t.MeanTrainLoss:0.000000}");
-            cells.Add(t.Status == TrialStatus.Diverged ? "—" : tune ? $"{t.MeanEvalLoss:0.000000} ± {t.StdEvalLoss:0.000000}" : $"{t.Score:0.000000}");
+            cells.Add(t.Status is TrialStatus.Diverged or TrialStatus.Failed ? "—" : tune ? $"{t.MeanEvalLoss:0.000000} ± {t.StdEvalLoss:0.000000}" : $"{t.Score:0.000000}");
             cells.Add(t.Status == TrialStatus.Pruned ? $"pruned at {Plural.Count(t.Budget, "epoch")}" : t.Status.ToString().ToLowerInvariant());
             table.AddRow([.. cells.Select(Markup.Escape)]);
         }

@@ -12,11 +12,21 @@ namespace Bottleneck.Runs;
 /// <param name="Trials">The points of the search space to try.</param>
 public sealed record StudyRunSettings(StudySettings Study, IReadOnlyList<TrialParams> Trials, string? DataDir = null, int? TestLimit = null, bool Verify = false)
 {
+    /// <summary>Where the study's trials live: a PostgreSQL database or an SQLite file shared with other workers; null keeps them in study.db in the run directory.</summary>
+    public StudyStorage? Storage { get; init; }
+    /// <summary>The study's name in <see cref="Storage"/>: how workers join it (<c>bottleneck worker --study NAME</c>); null names it after the run directory.</summary>
+    public string? StudyName { get; init; }
+    /// <summary>How long a claim stays taken without a heartbeat before another worker may take the trial over; null for 60 s.</summary>
+    public TimeSpan? Grace { get; init; }
+
     /// <summary>Throws a <see cref="SettingException"/> naming the first setting that cannot work.</summary>
     public void Validate()
     {
         Study.Validate();
         Require.AtLeast(TestLimit, 1, "test-limit");
+        if (Grace is { } grace && grace <= TimeSpan.Zero) throw new SettingException("grace", $"must be positive, got {grace.TotalSeconds} s");
+        if (StudyName is not null && Storage is null) throw new SettingException("study", "names a study in a shared storage: give the storage too");
+        if (StudyName is { Length: 0 }) throw new SettingException("study", "must be a name, got an empty one");
         if (Trials.Count == 0) throw new SettingException(Study.Kind == StudyKind.Tune ? "grid" : "param", "gives no trial");
     }
 }
@@ -49,8 +59,12 @@ public static class StudyRun
         var (train, test) = DataOf(s, settings.DataDir, settings.TestLimit).Load(s.Seed, context.Observer.Data);
         Check(s, settings.Trials, train, test);
         var started = DateTimeOffset.Now;
-        var dir = context.CreateDirectory(s.Kind == StudyKind.Tune ? "tune" : "sweep", started, StudyReport.SchemaName, continues: StoreFile);
-        return Run(s, settings.Trials, train, test, new SqliteStudyStore(dir.File(StoreFile)), dir, context.Provenance(started, s.Threads),
+        var dir = context.CreateDirectory(s.Kind == StudyKind.Tune ? "tune" : "sweep", started, StudyReport.SchemaName,
+                                          continues: settings.Storage is null ? StoreFile : HtmlReport.ResultsFile);
+        var store = settings.Storage is { } storage
+            ? storage.Open(settings.StudyName ?? Path.GetFileName(Path.GetFullPath(dir.Path)), settings.Grace, context.Observer.Warning, context.Cancel)
+            : new SqliteStudyStore(dir.File(StoreFile), settings.Grace);
+        return Run(s, settings.Trials, train, test, store, dir, context.Provenance(started, s.Threads),
                    settings.Verify, context.Observer, context.Cancel, settings.TestLimit);
     }
 
@@ -74,7 +88,7 @@ public static class StudyRun
             s.Validate();
             if (settings.Kind is { } expected && s.Kind != expected)
                 throw new SettingException("resume", $"{settings.Directory} holds a {Name(s.Kind)} study, not a {Name(expected)}; resume it as a {Name(s.Kind)}");
-            stored = Invocations(opened).FirstOrDefault()?.TestLimit;
+            stored = InvocationsOf(opened).FirstOrDefault()?.TestLimit;
             if (settings.TestLimit is { } given && given != stored)
                 throw new SettingException("test-limit", $"cannot change a study being resumed: it was started with {(stored is { } n ? $"the first {n} test samples" : "every test sample")}");
         }
@@ -88,7 +102,8 @@ public static class StudyRun
         return Run(s, trials, train, test, opened, dir, context.Provenance(started, s.Threads), settings.Verify, context.Observer, context.Cancel, stored);
     }
 
-    private static IEnumerable<Invocation> Invocations(IStudyStore store)
+    /// <summary>The invocations a store recorded, the one that started the study first (damaged records left out).</summary>
+    internal static IEnumerable<Invocation> InvocationsOf(IStudyStore store)
     {
         foreach (string json in store.Invocations())
         {
@@ -133,15 +148,15 @@ public static class StudyRun
     {
         using (store)
         {
-            store.Open(settings.Definition(trials));
+            store.Open(settings.Definition(trials), DataFingerprint.Of(train, test));
             // The run's history: the invocation that started the study first, then every one that continued it.
             var mine = provenance.AsInvocation() with { TestLimit = testLimit };
             store.AddInvocation(Json.Compact(mine));
-            provenance = Provenance.Of([.. Invocations(store)], provenance);
+            provenance = Provenance.Of([.. InvocationsOf(store)], provenance);
             long planned = settings.PlannedEpochs(trials.Count) + (verify && settings.Halving ? (long)trials.Count * settings.Epochs * settings.FoldsTrained : 0);
             // Halving reruns every rung, so only a study without it resumes with finished trials to count.
             int finished = settings.Halving ? 0 : store.Trials().Count(t => t.ResultJson is not null);
-            observer.StudyStarted(new StudyPlan(settings, trials, train.Name, train.Count, test.Count, dir.File(StoreFile), planned,
+            observer.StudyStarted(new StudyPlan(settings, trials, train.Name, train.Count, test.Count, store.Name, planned,
                                                 finished, settings.Halving ? 0 : Study.EpochsTrained(store)));
             var result = Study.Run(settings, trials, train, test, store, verify, observer.Study, cancel);
             var results = StudyReport.Write(dir, result, trials, provenance);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Bottleneck.Data;
 using Microsoft.Data.Sqlite;
 
@@ -14,18 +13,20 @@ namespace Bottleneck.Search;
 /// claim the same trial.
 /// </summary>
 /// <remarks>
-/// Schema version 1:
+/// Schema version 2:
 /// <code>
-/// meta   (name PRIMARY KEY, value)            -- "schema_version", "definition", "invocation:000000", …
-/// trials (key PRIMARY KEY, ord UNIQUE, result, claimed_by, claimed_at, heartbeat)
-/// stages (key, stage, json, PRIMARY KEY (key, stage))
+/// meta    (name PRIMARY KEY, value)     -- "schema_version", "definition", "fingerprint", "version", "invocation:000000", …
+/// trials  (key PRIMARY KEY, ord UNIQUE, result, claimed_by, claimed_at, heartbeat, claim_token, failures, last_error)
+/// stages  (key, stage, json, saves, PRIMARY KEY (key, stage))  -- saves: how often the stage was committed (1 unless a fold was redone)
+/// workers (worker PRIMARY KEY, started_at, heartbeat)
 /// </code>
+/// Version 1 (Bottleneck 0.6) had no claim tokens, failure counts, save counts or workers; it is migrated forward when opened.
 /// Times are Unix milliseconds (UTC). A claim is free when its worker ran on this host and its PID is
 /// gone, or when its heartbeat is older than the stale timeout.
 /// </remarks>
 internal sealed class SqliteStudyStore : IStudyStore
 {
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     public static readonly TimeSpan DefaultStaleAfter = TimeSpan.FromSeconds(60);
 
@@ -76,15 +77,20 @@ internal sealed class SqliteStudyStore : IStudyStore
         }
     }
 
-    public void Open(string definitionJson)
+    public void Open(string definitionJson, string? fingerprint = null)
     {
         ArgumentNullException.ThrowIfNull(definitionJson);
         Guard(() => Write(() =>
         {
             string? stored = Meta("definition");
-            if (stored is null) Execute("INSERT INTO meta (name, value) VALUES ('definition', $value)", ("$value", definitionJson));
-            else if (stored != definitionJson)
-                throw new StudyMismatchException($"{_path} holds a different study ({Differences(stored, definitionJson)})");
+            if (stored is null)
+            {
+                Execute("INSERT INTO meta (name, value) VALUES ('definition', $value)", ("$value", definitionJson));
+                Execute("INSERT INTO meta (name, value) VALUES ('version', $value) ON CONFLICT (name) DO NOTHING", ("$value", LibraryVersion.Current));
+            }
+            else StudyAgreement.Check(_path, stored, definitionJson, Meta("fingerprint"), fingerprint, Meta("version"));
+            if (fingerprint is not null)
+                Execute("INSERT INTO meta (name, value) VALUES ('fingerprint', $value) ON CONFLICT (name) DO NOTHING", ("$value", fingerprint));
             _definition = definitionJson;
             return 0;
         }));
@@ -121,15 +127,16 @@ internal sealed class SqliteStudyStore : IStudyStore
         }));
     }
 
-    public string? ClaimNext(string worker)
+    public Claim? ClaimNext(string worker)
     {
         ArgumentNullException.ThrowIfNull(worker);
         return Guard(() => Write(() =>
         {
             long now = Now();
             var unfinished = Query(
-                "SELECT key, claimed_by, heartbeat FROM trials WHERE result IS NULL ORDER BY ord",
-                r => (Key: r.GetString(0), ClaimedBy: r.IsDBNull(1) ? null : r.GetString(1), Heartbeat: r.IsDBNull(2) ? (long?)null : r.GetInt64(2)));
+                "SELECT key, claimed_by, heartbeat, claim_token FROM trials WHERE result IS NULL ORDER BY ord",
+                r => (Key: r.GetString(0), ClaimedBy: r.IsDBNull(1) ? null : r.GetString(1), Heartbeat: r.IsDBNull(2) ? (long?)null : r.GetInt64(2),
+                      Token: r.GetInt64(3)));
             var exited = new Dictionary<string, bool>(); // one process check per worker per call
             foreach (var trial in unfinished)
             {
@@ -138,30 +145,35 @@ internal sealed class SqliteStudyStore : IStudyStore
                     if (holder == worker) continue; // the caller's own claim: another of its threads runs it
                     if (!IsAbandoned(holder, trial.Heartbeat, now, exited)) continue;
                 }
-                Execute("UPDATE trials SET claimed_by = $worker, claimed_at = $now, heartbeat = $now WHERE key = $key",
-                        ("$worker", worker), ("$now", now), ("$key", trial.Key));
-                return trial.Key;
+                Execute("UPDATE trials SET claimed_by = $worker, claimed_at = $now, heartbeat = $now, claim_token = $token WHERE key = $key",
+                        ("$worker", worker), ("$now", now), ("$token", trial.Token + 1), ("$key", trial.Key));
+                return new Claim(trial.Key, trial.Token + 1);
             }
-            return null;
+            return (Claim?)null;
         }));
     }
 
     public void Heartbeat(string worker)
     {
         ArgumentNullException.ThrowIfNull(worker);
-        Guard(() => Write(() => Execute("UPDATE trials SET heartbeat = $now WHERE claimed_by = $worker AND result IS NULL",
-                                        ("$now", Now()), ("$worker", worker))));
+        Guard(() => Write(() =>
+        {
+            long now = Now();
+            Execute("UPDATE trials SET heartbeat = $now WHERE claimed_by = $worker AND result IS NULL", ("$now", now), ("$worker", worker));
+            return Execute("INSERT INTO workers (worker, started_at, heartbeat) VALUES ($worker, $now, $now) " +
+                           "ON CONFLICT (worker) DO UPDATE SET heartbeat = excluded.heartbeat", ("$worker", worker), ("$now", now));
+        }));
     }
 
-    public void SaveStage(string key, string stage, string json)
+    public void SaveStage(string key, string stage, string json, Claim? claim = null, string? worker = null)
     {
         ArgumentNullException.ThrowIfNull(stage);
         ArgumentNullException.ThrowIfNull(json);
         Guard(() => Write(() =>
         {
-            RequireTrial(key);
+            RequireTrial(key, claim, worker);
             return Execute("INSERT INTO stages (key, stage, json) VALUES ($key, $stage, $json) " +
-                           "ON CONFLICT (key, stage) DO UPDATE SET json = excluded.json",
+                           "ON CONFLICT (key, stage) DO UPDATE SET json = excluded.json, saves = saves + 1",
                            ("$key", key), ("$stage", stage), ("$json", json));
         }));
     }
@@ -174,27 +186,53 @@ internal sealed class SqliteStudyStore : IStudyStore
                            .ToDictionary(s => s.Stage, s => s.Json));
     }
 
-    public void Complete(string key, string resultJson)
+    public void Complete(string key, string resultJson, Claim? claim = null, string? worker = null)
     {
         ArgumentNullException.ThrowIfNull(resultJson);
         Guard(() => Write(() =>
         {
-            RequireTrial(key);
+            RequireTrial(key, claim, worker);
             return Execute("UPDATE trials SET result = COALESCE(result, $result), claimed_by = NULL, claimed_at = NULL, heartbeat = NULL " +
                            "WHERE key = $key", ("$result", resultJson), ("$key", key));
         }));
     }
 
-    public void Release(string key, string worker)
+    public void Release(Claim claim, string worker)
     {
         ArgumentNullException.ThrowIfNull(worker);
         Guard(() => Write(() =>
         {
-            RequireTrial(key);
-            return Execute("UPDATE trials SET claimed_by = NULL, claimed_at = NULL, heartbeat = NULL WHERE key = $key AND claimed_by = $worker",
-                           ("$key", key), ("$worker", worker));
+            RequireTrial(claim.Key);
+            return Execute("UPDATE trials SET claimed_by = NULL, claimed_at = NULL, heartbeat = NULL " +
+                           "WHERE key = $key AND claimed_by = $worker AND claim_token = $token",
+                           ("$key", claim.Key), ("$worker", worker), ("$token", claim.Token));
         }));
     }
+
+    public int Fail(Claim claim, string worker, string error, int maxRetries, string failedResultJson)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(failedResultJson);
+        return Guard(() => Write(() =>
+        {
+            RequireTrial(claim.Key);
+            // Only the claim's holder counts its failure, and only once.
+            Execute("UPDATE trials SET failures = failures + 1, last_error = $error, claimed_by = NULL, claimed_at = NULL, heartbeat = NULL " +
+                    "WHERE key = $key AND claimed_by = $worker AND claim_token = $token",
+                    ("$error", error), ("$key", claim.Key), ("$worker", worker), ("$token", claim.Token));
+            int failures = (int)(long)Scalar("SELECT failures FROM trials WHERE key = $key", ("$key", claim.Key))!;
+            if (failures > maxRetries)
+                Execute("UPDATE trials SET result = COALESCE(result, $result) WHERE key = $key", ("$result", failedResultJson), ("$key", claim.Key));
+            return failures;
+        }));
+    }
+
+    public TimeSpan Grace => _staleAfter;
+
+    public IReadOnlyList<string> LiveWorkers() => Guard(() =>
+        Query("SELECT worker FROM workers WHERE heartbeat >= $since ORDER BY worker", r => r.GetString(0),
+              ("$since", Now() - (long)_staleAfter.TotalMilliseconds)).Where(w => !WorkerId.HasExited(w)).ToList());
 
     public IReadOnlyList<StoredTrial> Trials() => Guard(() =>
         Query("SELECT key, result, claimed_by FROM trials ORDER BY ord",
@@ -229,27 +267,49 @@ internal sealed class SqliteStudyStore : IStudyStore
                         result     TEXT,
                         claimed_by TEXT,
                         claimed_at INTEGER,
-                        heartbeat  INTEGER)
+                        heartbeat  INTEGER,
+                        claim_token INTEGER NOT NULL DEFAULT 0,
+                        failures    INTEGER NOT NULL DEFAULT 0,
+                        last_error  TEXT)
                     """);
                 Execute("""
                     CREATE TABLE stages (
                         key   TEXT NOT NULL REFERENCES trials (key),
                         stage TEXT NOT NULL,
                         json  TEXT NOT NULL,
+                        saves INTEGER NOT NULL DEFAULT 1,
                         PRIMARY KEY (key, stage))
                     """);
+                CreateWorkers();
                 Execute("INSERT INTO meta (name, value) VALUES ('schema_version', $version)",
                         ("$version", SchemaVersion.ToString(CultureInfo.InvariantCulture)));
                 return 0;
             }
             if (!tables.Contains("meta")) throw new DataFormatException($"{_path} is an SQLite database but not a study store (it has no meta table)");
             string? version = Meta("schema_version");
+            if (version == "1") version = MigrateFrom1();
             if (version != SchemaVersion.ToString(CultureInfo.InvariantCulture))
                 throw new DataFormatException(version is null
                     ? $"{_path} is an SQLite database but not a study store (its meta table has no schema_version)"
-                    : $"{_path} is a study store of schema version {version}; this Bottleneck reads version {SchemaVersion}");
+                    : $"{_path} is a study store of schema version {version}, made by a newer Bottleneck; this one reads versions 1 to {SchemaVersion}: upgrade it");
             return 0;
         });
+    }
+
+    private void CreateWorkers() =>
+        Execute("CREATE TABLE workers (worker TEXT PRIMARY KEY, started_at INTEGER NOT NULL, heartbeat INTEGER NOT NULL)");
+
+    // Version 1 → 2, in the transaction that opens the file: claim tokens, failure and save counts, the workers' table.
+    private string MigrateFrom1()
+    {
+        Execute("ALTER TABLE trials ADD COLUMN claim_token INTEGER NOT NULL DEFAULT 0");
+        Execute("ALTER TABLE trials ADD COLUMN failures INTEGER NOT NULL DEFAULT 0");
+        Execute("ALTER TABLE trials ADD COLUMN last_error TEXT");
+        Execute("ALTER TABLE stages ADD COLUMN saves INTEGER NOT NULL DEFAULT 1");
+        CreateWorkers();
+        string version = SchemaVersion.ToString(CultureInfo.InvariantCulture);
+        Execute("UPDATE meta SET value = $version WHERE name = 'schema_version'", ("$version", version));
+        return version;
     }
 
     // A claim is free when its worker ran on this host and its process is gone, or when its heartbeat is stale.
@@ -259,44 +319,20 @@ internal sealed class SqliteStudyStore : IStudyStore
         return gone || heartbeat is not { } beat || now - beat > (long)_staleAfter.TotalMilliseconds;
     }
 
-    private void RequireTrial(string key)
+    // The trial exists, and under a claim, the claim is still the trial's: a commit by a worker whose claim was handed on is refused.
+    private void RequireTrial(string key, Claim? claim = null, string? worker = null)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (Scalar("SELECT 1 FROM trials WHERE key = $key", ("$key", key)) is null)
-            throw new KeyNotFoundException($"{_path} has no trial {key}");
+        var rows = Query("SELECT claimed_by, claim_token FROM trials WHERE key = $key",
+                         r => (Holder: r.IsDBNull(0) ? null : r.GetString(0), Token: r.GetInt64(1)), ("$key", key));
+        if (rows.Count == 0) throw new KeyNotFoundException($"{_path} has no trial {key}");
+        if (claim is { } mine && (rows[0].Holder != worker || rows[0].Token != mine.Token))
+            throw ClaimLostException.For(key);
     }
 
     private string? Meta(string name) => (string?)Scalar("SELECT value FROM meta WHERE name = $name", ("$name", name));
 
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
-
-    // Names the top-level settings that differ, when both definitions are JSON objects.
-    private static string Differences(string stored, string given)
-    {
-        try
-        {
-            using var a = JsonDocument.Parse(stored);
-            using var b = JsonDocument.Parse(given);
-            if (a.RootElement.ValueKind == JsonValueKind.Object && b.RootElement.ValueKind == JsonValueKind.Object)
-            {
-                var left = Properties(a.RootElement);
-                var right = Properties(b.RootElement);
-                var names = left.Keys.Union(right.Keys)
-                    .Where(n => !left.TryGetValue(n, out var l) || !right.TryGetValue(n, out var r) || l != r)
-                    .ToList();
-                if (names.Count > 0) return "different " + string.Join(", ", names);
-            }
-        }
-        catch (JsonException) { }
-        return "its definition is not the same JSON text";
-    }
-
-    private static Dictionary<string, string> Properties(JsonElement obj)
-    {
-        var properties = new Dictionary<string, string>();
-        foreach (var p in obj.EnumerateObject()) properties[p.Name] = p.Value.GetRawText();
-        return properties;
-    }
 
     // Every public call: one thread at a time on the connection, SQLite's "not a database" and
     // "malformed" as a DataFormatException naming the file.

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Bottleneck.Data;
 using Bottleneck.Tensors;
 using Bottleneck.Training;
@@ -40,7 +41,11 @@ public static class Study
         store.AddTrials([.. trials.Select(t => t.Key)]);
         int threadsPerTrial = Math.Max(1, settings.Threads / settings.Jobs);
         string worker = WorkerId.ForThisProcess();
-        var heartbeat = new Timer(_ => Heartbeat(store, worker, progress), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
+        // Beats well within the grace period, so a live worker's claims never look abandoned.
+        var beat = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(5).Ticks, store.Grace.Ticks / 4));
+        var missed = new StrongBox<bool>();
+        Heartbeat(store, worker, progress, missed);
+        var heartbeat = new Timer(_ => Heartbeat(store, worker, progress, missed), null, beat, beat);
         bool cancelled = false;
         TrialResult? fullWinner = null;
         long? trainedByHalving = null;
@@ -71,14 +76,27 @@ public static class Study
             if (heartbeat.Dispose(stopped)) stopped.WaitOne();
         }
 
-        var results = store.Trials().Where(t => t.ResultJson is not null).Select(t => TrialResult.Read(t.ResultJson!, store.Name, t.Key)).ToList();
-        long trained = trainedByHalving ?? EpochsTrained(store);
-        long full = trials.Sum(t => (long)runner.FullBudget(t)) * settings.FoldsTrained;
-        return new StudyResult(settings, StudyResult.Rank(results), trials.Count - results.Count, trained, full, fullWinner,
-                               cancelled, clock.Elapsed.TotalSeconds);
+        return Summarize(settings, trials, store, fullWinner, trainedByHalving, cancelled, clock.Elapsed.TotalSeconds);
     }
 
-    // Workers claim trials from the store until none is left; each finished trial is committed at once.
+    /// <summary>The study as its store holds it now: the finished trials ranked, the unfinished counted, the epochs trained.</summary>
+    /// <param name="settings">The study's settings.</param>
+    /// <param name="trials">Its trials.</param>
+    /// <param name="store">Its store.</param>
+    /// <param name="fullWinner">With halving and verification, the full grid's winner.</param>
+    /// <param name="trained">The epochs trained, when the store's folds do not tell them (halving reruns rungs); null counts the stored folds.</param>
+    /// <param name="cancelled">Whether the study was stopped.</param>
+    /// <param name="seconds">How long this process worked on it.</param>
+    internal static StudyResult Summarize(StudySettings settings, IReadOnlyList<TrialParams> trials, IStudyStore store, TrialResult? fullWinner = null,
+                                          long? trained = null, bool cancelled = false, double seconds = 0)
+    {
+        var results = store.Trials().Where(t => t.ResultJson is not null).Select(t => TrialResult.Read(t.ResultJson!, store.Name, t.Key)).ToList();
+        long full = trials.Sum(t => (long)TrialRunner.FullBudget(settings, t)) * settings.FoldsTrained;
+        return new StudyResult(settings, StudyResult.Rank(results), trials.Count - results.Count, trained ?? EpochsTrained(store), full, fullWinner,
+                               cancelled, seconds);
+    }
+
+    // Workers claim trials from the store until none is left; each finished fold and trial is committed at once, under the claim.
     private static void Claim(StudySettings settings, TrialRunner runner, IStudyStore store, string worker, int threads,
                               Action<StudyProgress>? progress, CancellationToken cancel)
     {
@@ -86,24 +104,41 @@ public static class Study
         // Each of the Jobs workers claims trials until none is left.
         InParallel(settings.Jobs, settings.Jobs, _ =>
         {
-            while (!cancel.IsCancellationRequested && store.ClaimNext(worker) is { } key)
+            while (!cancel.IsCancellationRequested && store.ClaimNext(worker) is { } claim)
             {
-                var trial = ParamsOf(key, store);
+                var trial = ParamsOf(claim.Key, store);
                 int budget = runner.FullBudget(trial);
                 try
                 {
-                    var result = runner.Run(trial, budget, threads, p => progress?.Invoke(new(trial, budget, p, null, Stage: stage)), cancel);
-                    store.Complete(key, Json.Compact(result));
+                    var result = runner.Run(trial, budget, threads, p => progress?.Invoke(new(trial, budget, p, null, Stage: stage)), cancel, claim, worker);
+                    store.Complete(claim.Key, Json.Compact(result), claim, worker);
                     progress?.Invoke(new(trial, budget, null, result, Stage: stage));
+                }
+                catch (ClaimLostException lost)
+                {
+                    // Another worker has the trial now and computes the same numbers; this one goes on with the next.
+                    progress?.Invoke(new(trial, budget, null, null, lost.Message, stage));
+                }
+                catch (Exception e) when (IsTrialFailure(e))
+                {
+                    var failed = new TrialResult(trial, TrialStatus.Failed, budget, [], double.PositiveInfinity);
+                    int failures = store.Fail(claim, worker, e.Message, settings.MaxRetries, Json.Compact(failed));
+                    string next = failures > settings.MaxRetries ? "recorded as failed" : $"it will be tried again ({failures} of {settings.MaxRetries + 1} tries so far)";
+                    progress?.Invoke(new(trial, budget, null, failures > settings.MaxRetries ? failed : null,
+                                         $"trial {trial} failed: {e.Message}; {next}", stage));
                 }
                 catch
                 {
-                    store.Release(key, worker);
+                    store.Release(claim, worker);
                     throw;
                 }
             }
         }, cancel);
     }
+
+    // An error of the trial's own training (not the study being stopped, the store failing, or the data being damaged) fails that trial only.
+    private static bool IsTrialFailure(Exception e) =>
+        e is not (OperationCanceledException or IOException or DataFormatException or StorageException or OutOfMemoryException or ClaimLostException);
 
     private static void Halve(StudySettings settings, IReadOnlyList<TrialParams> trials, TrialRunner runner, IStudyStore store,
                               int threads, Action<StudyProgress>? progress, CancellationToken cancel)
@@ -142,17 +177,19 @@ public static class Study
         return [.. results];
     }
 
-    // A heartbeat that fails (the store busy for long) is skipped, not fatal: the worst case is that a
-    // claim goes stale and another worker repeats that one trial.
-    private static void Heartbeat(IStudyStore store, string worker, Action<StudyProgress>? progress)
+    // A heartbeat that fails (the store busy for long, the connection down) is skipped, not fatal: the worst case is that a
+    // claim goes stale and another worker takes the trial over, whose late commit here is then refused. Told once per outage.
+    private static void Heartbeat(IStudyStore store, string worker, Action<StudyProgress>? progress, StrongBox<bool> missed)
     {
         try
         {
             store.Heartbeat(worker);
+            missed.Value = false;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            progress?.Invoke(new StudyProgress(null, 0, null, null, $"study store heartbeat failed ({e.Message}); continuing"));
+            if (!missed.Value) progress?.Invoke(new StudyProgress(null, 0, null, null, $"study store heartbeat failed ({e.Message}); continuing"));
+            missed.Value = true;
         }
     }
 

@@ -79,6 +79,8 @@ public sealed record StudySettings
     public int Jobs { get; init; } = 1;
     /// <summary>Threads to train on; the numbers do not depend on it.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
+    /// <summary>How often a trial whose training throws is tried again before it is recorded as failed.</summary>
+    public int MaxRetries { get; init; } = 2;
 
     /// <summary>Throws a <see cref="SettingException"/> naming the first setting that cannot work.</summary>
     public void Validate()
@@ -88,6 +90,7 @@ public sealed record StudySettings
         if (Kind == StudyKind.Tune) Require.AtLeast(Folds, 2, "folds");
         Require.AtLeast(LastEpochs, 1, "score");
         Require.AtLeast(Jobs, 1, "jobs");
+        Require.AtLeast(MaxRetries, 0, "max-retries");
         Require.Threads(Threads);
         Require.AtLeast(Eta, 2, "eta");
         if (MinEpochs < 0 || MinEpochs > Epochs) throw new SettingException("min-epochs", $"must lie in [1, epochs], got {MinEpochs}");

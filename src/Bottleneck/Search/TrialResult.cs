@@ -12,6 +12,8 @@ public enum TrialStatus
     Diverged,
     /// <summary>Stopped at a halving rung: not among the best there.</summary>
     Pruned,
+    /// <summary>Training threw an error more times than the study retries a trial.</summary>
+    Failed,
 }
 
 /// <summary>

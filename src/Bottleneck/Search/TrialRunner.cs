@@ -65,10 +65,18 @@ internal sealed class TrialRunner
     }
 
     /// <summary>The epochs a trial trains for at full budget: its own "epochs" parameter, or the study's.</summary>
-    public int FullBudget(TrialParams trial) =>
-        trial.Has("epochs") ? int.Parse(trial["epochs"], CultureInfo.InvariantCulture) : _study.Epochs;
+    public int FullBudget(TrialParams trial) => FullBudget(_study, trial);
 
-    public TrialResult Run(TrialParams trial, int budget, int threads, Action<TrainingProgress>? progress, CancellationToken cancel)
+    /// <summary>The epochs <paramref name="trial"/> of <paramref name="study"/> trains for at full budget.</summary>
+    public static int FullBudget(StudySettings study, TrialParams trial) =>
+        trial.Has("epochs") ? int.Parse(trial["epochs"], CultureInfo.InvariantCulture) : study.Epochs;
+
+    /// <summary>
+    /// Trains (or reads back) every fold of <paramref name="trial"/> at <paramref name="budget"/> epochs; under a
+    /// <paramref name="claim"/> of <paramref name="worker"/>, each fold is committed only while the claim holds.
+    /// </summary>
+    public TrialResult Run(TrialParams trial, int budget, int threads, Action<TrainingProgress>? progress, CancellationToken cancel,
+                           Claim? claim = null, string? worker = null)
     {
         var store = _store ?? throw new InvalidOperationException("this runner has no study store");
         var settings = SettingsFor(trial, budget, threads);
@@ -87,7 +95,7 @@ internal sealed class TrialRunner
             var outcome = Trainer.Run(settings with { Seed = RandomState.Derive(settings.Seed, stage) }, parts[f].Train, parts[f].Validation, progress, cancel);
             if (outcome.Status == RunStatus.Cancelled) throw new OperationCanceledException(cancel);
             var fold = new FoldResult(outcome.Status, outcome.Epochs);
-            store.SaveStage(trial.Key, stage, Json.Compact(fold));
+            store.SaveStage(trial.Key, stage, Json.Compact(fold), claim, worker);
             folds.Add(fold);
             if (fold.Status == RunStatus.Diverged) break;
         }

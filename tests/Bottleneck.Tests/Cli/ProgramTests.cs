@@ -6,7 +6,7 @@ namespace Bottleneck.Tests.Cli;
 /// <summary>The program itself: its name in help, its version, and what a mistyped command gets.</summary>
 public sealed class ProgramTests : IDisposable
 {
-    private static readonly string[] Commands = ["optimizers", "train", "encode", "embed", "datasets", "tune", "sweep", "run", "robustness", "anomaly", "generate", "report"];
+    private static readonly string[] Commands = ["optimizers", "train", "encode", "embed", "datasets", "tune", "sweep", "worker", "studies", "run", "robustness", "anomaly", "generate", "report"];
 
     private readonly string _dir = Directory.CreateTempSubdirectory("bottleneck-program-").FullName;
 

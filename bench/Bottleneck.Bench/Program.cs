@@ -15,10 +15,11 @@ using Bottleneck.Training;
 //   dotnet run -c Release --project bench/Bottleneck.Bench -- npy      (60,000 × 784 uint8 as .npy/.npz, against np.load)
 //   dotnet run -c Release --project bench/Bottleneck.Bench -- images [threads] [n]   (an image folder of n 28×28 PNGs, against PIL)
 // The peers time their own loops in-process (after importing torch), so no figure includes start-up.
-//   dotnet run -c Release --project bench/Bottleneck.Bench -- store URL [workers,…] [trials,…]   (the study store against Optuna's storage)
+//   dotnet run -c Release --project bench/Bottleneck.Bench -- store URL [workers,…] [trials,…] [peer URL]   (the study store against Optuna's
+//     storage; give Optuna its own database on the same server when the user is named bottleneck, whose search_path finds our schema first)
 string which = args.Length > 0 ? args[0] : "study-a";
 if (which == "store" && args.Length > 1)
-    return StoreBench.Run(args[1], Ints(args.Length > 2 ? args[2] : "2,8"), Ints(args.Length > 3 ? args[3] : "1000"));
+    return StoreBench.Run(args[1], Ints(args.Length > 2 ? args[2] : "2,8"), Ints(args.Length > 3 ? args[3] : "1000"), args.Length > 4 ? args[4] : args[1]);
 if (which == "store-worker" && args.Length == 4) return StoreBench.Worker(args[1], args[2], args[3]);
 int threads = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
 return which switch

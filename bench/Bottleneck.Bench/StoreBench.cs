@@ -10,7 +10,7 @@ using Bottleneck.Search;
 /// </summary>
 static class StoreBench
 {
-    public static int Run(string url, int[] workerCounts, int[] trialCounts)
+    public static int Run(string url, int[] workerCounts, int[] trialCounts, string peerUrl)
     {
         var storage = StudyStorage.Parse(url);
         foreach (int trials in trialCounts)
@@ -19,7 +19,8 @@ static class StoreBench
                 var ours = Ours(storage, workers, trials);
                 Console.WriteLine($"bottleneck_store workers={workers} trials={ours.Trials} wall_s={ours.Wall:0.00} trials_per_s={ours.Trials / ours.Wall:0.0} " +
                                   $"p50_ms={ours.P50:0.0} p99_ms={ours.P99:0.0} duplicates={ours.Duplicates}");
-                var peer = Peer.Run("optuna_storage.py", [url, workers.ToString(CultureInfo.InvariantCulture), trials.ToString(CultureInfo.InvariantCulture)]);
+                if (peerUrl == "-") continue; // ours alone (e.g. the flatness run at 50,000 trials, which would take Optuna an hour)
+                var peer = Peer.Run("optuna_storage.py", [peerUrl, workers.ToString(CultureInfo.InvariantCulture), trials.ToString(CultureInfo.InvariantCulture)]);
                 if (peer is null) continue;
                 Console.Write(peer);
                 double theirs = Peer.Number(peer, @"trials_per_s=([0-9.]+)");

@@ -45,6 +45,8 @@ internal sealed class PostgresStudyStore : IStudyStore
     private int _invocations;
     private string? _definition;
     private volatile bool _down;
+    private volatile bool _unsure = true; // a claim's reply may have been lost: true at first, and after every lost connection
+    private long _freedAt = long.MinValue / 2; // when FreeExitedClaims last ran (Environment.TickCount64)
 
     /// <param name="storage">The database.</param>
     /// <param name="study">The study's name in it.</param>
@@ -152,11 +154,27 @@ internal sealed class PostgresStudyStore : IStudyStore
         var claim = Do((c, t) =>
         {
             // A claim this worker made whose reply it never got (the connection dropped after the commit): take it up again.
-            foreach (var (key, token) in Query(c, t, "SELECT key, claim_token FROM bottleneck.trials WHERE study = $1 AND claimed_by = $2 AND result IS NULL",
-                                               r => (r.GetString(0), r.GetInt64(1)), _study, worker))
-                if (!_held.ContainsKey(key))
-                    return new Claim(key, token);
-            FreeExitedClaims(c, t);
+            if (_unsure)
+            {
+                foreach (var (key, token) in Query(c, t, "SELECT key, claim_token FROM bottleneck.trials WHERE study = $1 AND claimed_by = $2 AND result IS NULL",
+                                                   r => (r.GetString(0), r.GetInt64(1)), _study, worker))
+                    if (!_held.ContainsKey(key))
+                        return new Claim(key, token);
+                _unsure = false;
+            }
+            // At most once a second, so a claim costs one round trip; and always before saying nothing is free.
+            if (Environment.TickCount64 - _freedAt > 1000) FreeExitedClaims(c, t);
+            var claimed = Next(c, t, worker);
+            if (claimed is null && FreeExitedClaims(c, t)) claimed = Next(c, t, worker);
+            return claimed;
+        });
+        if (claim is { } held) _held[held.Key] = 0;
+        return claim;
+    }
+
+    // The first free trial in order (unclaimed, or its claim's heartbeat older than the grace period), claimed with a new token.
+    private Claim? Next(NpgsqlConnection c, NpgsqlTransaction? t, string worker)
+    {
             var claimed = Query(c, t, """
                 WITH next AS (
                     SELECT key FROM bottleneck.trials
@@ -167,19 +185,19 @@ internal sealed class PostgresStudyStore : IStudyStore
                 FROM next WHERE t.study = $1 AND t.key = next.key
                 RETURNING t.key, t.claim_token
                 """, r => new Claim(r.GetString(0), r.GetInt64(1)), _study, worker, (long)_staleAfter.TotalMilliseconds);
-            return claimed.Count > 0 ? claimed[0] : (Claim?)null;
-        });
-        if (claim is { } held) _held[held.Key] = 0;
-        return claim;
+            return claimed.Count > 0 ? claimed[0] : null;
     }
 
-    // Claims by workers of this machine whose process has exited are freed at once, without waiting out the grace period.
-    private void FreeExitedClaims(NpgsqlConnection c, NpgsqlTransaction t)
+    // Claims by workers of this machine whose process has exited are freed at once, without waiting out the grace period; true when one was.
+    private bool FreeExitedClaims(NpgsqlConnection c, NpgsqlTransaction? t)
     {
+        _freedAt = Environment.TickCount64;
         var here = Query(c, t, "SELECT DISTINCT claimed_by FROM bottleneck.trials WHERE study = $1 AND result IS NULL AND claimed_by LIKE $2",
                          r => r.GetString(0), _study, LikePrefix(WorkerId.ThisHost) + ":%");
+        int freed = 0;
         foreach (string gone in here.Where(WorkerId.HasExited))
-            Execute(c, t, "UPDATE bottleneck.trials SET claimed_by = NULL, heartbeat = NULL WHERE study = $1 AND claimed_by = $2 AND result IS NULL", _study, gone);
+            freed += Execute(c, t, "UPDATE bottleneck.trials SET claimed_by = NULL, heartbeat = NULL WHERE study = $1 AND claimed_by = $2 AND result IS NULL", _study, gone);
+        return freed > 0;
     }
 
     private static string LikePrefix(string text) =>
@@ -204,10 +222,18 @@ internal sealed class PostgresStudyStore : IStudyStore
         ArgumentNullException.ThrowIfNull(json);
         Do((c, t) =>
         {
-            LockTrial(c, t, key, claim, worker);
-            return Execute(c, t, "INSERT INTO bottleneck.stages (study, key, stage, json) VALUES ($1, $2, $3, $4) " +
-                                 "ON CONFLICT (study, key, stage) DO UPDATE SET json = excluded.json, saves = bottleneck.stages.saves + 1", _study, key, stage, json);
-        });
+            // One statement: the trial's row, locked while this claim still holds it (so no claim takes it in between), gates the insert.
+            int saved = Execute(c, t, """
+                WITH held AS (
+                    SELECT 1 FROM bottleneck.trials
+                    WHERE study = $1 AND key = $2 AND ($5::text IS NULL OR (claimed_by = $5 AND claim_token = $6))
+                    FOR SHARE)
+                INSERT INTO bottleneck.stages (study, key, stage, json) SELECT $1, $2, $3, $4 FROM held
+                ON CONFLICT (study, key, stage) DO UPDATE SET json = excluded.json, saves = bottleneck.stages.saves + 1
+                """, _study, key, stage, json, claim is null ? null : worker, claim?.Token ?? 0L);
+            if (saved == 0) Refuse(c, t, key, claim);
+            return saved;
+        }, transaction: false);
     }
 
     public IReadOnlyDictionary<string, string> Stages(string key)
@@ -224,10 +250,12 @@ internal sealed class PostgresStudyStore : IStudyStore
         ArgumentNullException.ThrowIfNull(resultJson);
         Do((c, t) =>
         {
-            LockTrial(c, t, key, claim, worker);
-            return Execute(c, t, "UPDATE bottleneck.trials SET result = COALESCE(result, $3), claimed_by = NULL, claimed_at = NULL, heartbeat = NULL " +
-                                 "WHERE study = $1 AND key = $2", _study, key, resultJson);
-        });
+            int completed = Execute(c, t, "UPDATE bottleneck.trials SET result = COALESCE(result, $3), claimed_by = NULL, claimed_at = NULL, heartbeat = NULL " +
+                                          "WHERE study = $1 AND key = $2 AND ($4::text IS NULL OR (claimed_by = $4 AND claim_token = $5))",
+                                    _study, key, resultJson, claim is null ? null : worker, claim?.Token ?? 0L);
+            if (completed == 0) Refuse(c, t, key, claim);
+            return completed;
+        }, transaction: false);
         _held.TryRemove(key, out _);
     }
 
@@ -282,21 +310,19 @@ internal sealed class PostgresStudyStore : IStudyStore
         });
     }
 
-    // The commit is refused unless the trial is still this claim's; the row stays locked until the commit, so no claim can take it in between.
-    private void LockTrial(NpgsqlConnection c, NpgsqlTransaction t, string key, Claim? claim, string? worker)
+    // Why a commit gated by the trial's row wrote nothing: there is no such trial, or the claim is no longer the trial's.
+    private void Refuse(NpgsqlConnection c, NpgsqlTransaction? t, string key, Claim? claim)
     {
-        var rows = Query(c, t, "SELECT claimed_by, claim_token FROM bottleneck.trials WHERE study = $1 AND key = $2 FOR UPDATE",
-                         r => (Holder: r.IsDBNull(0) ? null : r.GetString(0), Token: r.GetInt64(1)), _study, key);
-        if (rows.Count == 0) throw new KeyNotFoundException($"{Name} has no trial {key}");
-        if (claim is { } mine && (rows[0].Holder != worker || rows[0].Token != mine.Token))
-        {
-            _held.TryRemove(key, out _);
-            throw ClaimLostException.For(key);
-        }
+        if (Scalar(c, t, "SELECT 1 FROM bottleneck.trials WHERE study = $1 AND key = $2", _study, key) is null)
+            throw new KeyNotFoundException($"{Name} has no trial {key}");
+        if (claim is null) return;
+        _held.TryRemove(key, out _);
+        throw ClaimLostException.For(key);
     }
 
     // One call, one transaction; a lost connection is retried with backoff (every call is safe to repeat) until reconnectFor has passed.
-    private T Do<T>(Func<NpgsqlConnection, NpgsqlTransaction, T> body, bool retry = true)
+    // transaction: false runs a single statement as its own transaction (one round trip fewer than BEGIN … COMMIT).
+    private T Do<T>(Func<NpgsqlConnection, NpgsqlTransaction?, T> body, bool retry = true, bool transaction = true)
     {
         var delay = TimeSpan.FromMilliseconds(100);
         var deadline = DateTime.UtcNow + _reconnectFor;
@@ -307,9 +333,9 @@ internal sealed class PostgresStudyStore : IStudyStore
                 T result = Translating(_storage, () =>
                 {
                     using var c = _source.OpenConnection();
-                    using var t = c.BeginTransaction();
+                    using var t = transaction ? c.BeginTransaction() : null;
                     T value = body(c, t);
-                    t.Commit();
+                    t?.Commit();
                     return value;
                 }, rethrowConnectionFaults: true);
                 if (_down)
@@ -321,6 +347,7 @@ internal sealed class PostgresStudyStore : IStudyStore
             }
             catch (Exception e) when (retry && IsConnectionFault(e) && DateTime.UtcNow < deadline && !_cancel.IsCancellationRequested)
             {
+                _unsure = true;
                 if (!_down)
                 {
                     _down = true;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Bottleneck.Cli.Output;
 using Bottleneck.Runs;
+using Bottleneck.Search;
 
 namespace Bottleneck.Cli.Commands;
 
@@ -18,7 +19,12 @@ public static class RunCommand
         var outDir = CommonOptions.Out();
         var jobs = new Option<int?>("--jobs") { Description = "Trials in parallel (overrides the file)" };
         var threads = new Option<int?>("--threads") { Description = "Threads in all (overrides the file)" };
-        var command = new Command("run", "Run a whole study from a pipeline file (tune → sweep → train → robustness, embed), resumable") { file, resume, dataDir, outDir, jobs, threads };
+        var storage = CommonOptions.Storage("Keep the tune and sweep phases' trials in a storage shared with workers (studies NAME/PHASE)");
+        var study = new Option<string?>("--study") { Description = "With --storage: the NAME of the phases' studies NAME/PHASE (default: the run directory's name)" };
+        var command = new Command("run", "Run a whole study from a pipeline file (tune → sweep → train → robustness, embed), resumable")
+        {
+            file, resume, dataDir, outDir, jobs, threads, storage, study,
+        };
         command.SetAction(parsed =>
         {
             string? dir = parsed.GetValue(resume);
@@ -26,7 +32,13 @@ public static class RunCommand
             if (dir is not null && parsed.GetValue(outDir) is not null) throw new UsageException("--resume DIR continues that directory; leave --out out");
             string path = parsed.GetValue(file) ?? Path.Combine(dir!, PipelineRun.PipelineFile);
             if (dir is not null && !File.Exists(path)) throw new UsageException($"--resume {dir}: no {PipelineRun.PipelineFile} there; give the run directory of a pipeline");
-            var settings = new PipelineRunSettings(path, parsed.GetValue(dataDir), parsed.GetValue(jobs), parsed.GetValue(threads));
+            var shared = StudyStorage.FromSettingOrEnvironment(parsed.GetValue(storage));
+            if (parsed.GetValue(study) is not null && shared is null) throw new UsageException("--study names the studies in a shared --storage: give --storage too");
+            var settings = new PipelineRunSettings(path, parsed.GetValue(dataDir), parsed.GetValue(jobs), parsed.GetValue(threads))
+            {
+                Storage = shared,
+                StudyName = parsed.GetValue(study),
+            };
             using var interrupt = new Interrupt();
             var result = ConsoleObserver.Run(observer =>
                 PipelineRun.Execute(settings, CommonOptions.Context(parsed, outDir, observer, interrupt.Token) with { Out = dir ?? parsed.GetValue(outDir) }));

@@ -8,7 +8,13 @@ using Bottleneck.Search;
 namespace Bottleneck.Runs;
 
 /// <summary>What <c>bottleneck run</c> does: every phase of a pipeline file; <paramref name="Jobs"/> and <paramref name="Threads"/> override the file's.</summary>
-public sealed record PipelineRunSettings(string File, string? DataDir = null, int? Jobs = null, int? Threads = null);
+public sealed record PipelineRunSettings(string File, string? DataDir = null, int? Jobs = null, int? Threads = null)
+{
+    /// <summary>Where the tune and sweep phases keep their trials (shared with workers); null keeps each in study.db in its phase folder.</summary>
+    public StudyStorage? Storage { get; init; }
+    /// <summary>With <see cref="Storage"/>: the studies are named NAME/PHASE; null takes the run directory's name for NAME.</summary>
+    public string? StudyName { get; init; }
+}
 
 /// <summary>Why a pipeline stopped before its last phase.</summary>
 public enum PipelineStop
@@ -66,7 +72,7 @@ public static class PipelineRun
             var values = pipeline.SettingsFor(phase, bests, overrides);
             var (entry, stop) = phase.Kind.StudiesModel() ? (ModelPhase(phase, values, settings.DataDir, dir, provenance, context), null)
                 : phase.Kind == PhaseKind.Anomaly ? AnomalyPhase(phase, values, settings.DataDir, dir, provenance, context)
-                : StudyOrTrainPhase(phase, values, settings.DataDir, dir, provenance, context);
+                : StudyOrTrainPhase(phase, values, settings, dir, provenance, context);
             phases.Add(entry);
             context.Observer.PhaseFinished(phase, entry);
             if (stop is { } reason)
@@ -111,9 +117,10 @@ public static class PipelineRun
         return (settings, trials, testLimit);
     }
 
-    private static (PipelineReport.Phase Entry, PipelineStop? Stop) StudyOrTrainPhase(PhaseSpec phase, IReadOnlyDictionary<string, string> values, string? dataDir,
-                                                                                  RunDirectory dir, Provenance provenance, RunContext context)
+    private static (PipelineReport.Phase Entry, PipelineStop? Stop) StudyOrTrainPhase(PhaseSpec phase, IReadOnlyDictionary<string, string> values,
+                                                                                  PipelineRunSettings pipeline, RunDirectory dir, Provenance provenance, RunContext context)
     {
+        string? dataDir = pipeline.DataDir;
         var (settings, trials, testLimit) = Plan(phase, values);
         string folder = dir.File(phase.Name);
         string finishedWith = Json.Serialize(new JsonObject { ["settings"] = settings.ToJson(), ["test_limit"] = testLimit });
@@ -144,8 +151,10 @@ public static class PipelineRun
             return (entry, null);
         }
         StudyRun.Check(settings, trials, train, test);
-        var result = StudyRun.Run(settings, trials, train, test, new SqliteStudyStore(phaseDir.File(StudyRun.StoreFile)), phaseDir, provenance,
-                                  verify: false, context.Observer, context.Cancel).Study;
+        var store = pipeline.Storage is { } storage
+            ? storage.Open($"{pipeline.StudyName ?? Path.GetFileName(Path.GetFullPath(dir.Path))}/{phase.Name}", warn: context.Observer.Warning, cancel: context.Cancel)
+            : new SqliteStudyStore(phaseDir.File(StudyRun.StoreFile));
+        var result = StudyRun.Run(settings, trials, train, test, store, phaseDir, provenance, verify: false, context.Observer, context.Cancel, testLimit).Study;
         var studied = new PipelineReport.Phase(phase.Name, phase.Kind.Name(), phase.Name, Best: result.Best?.Params, Score: result.Best?.Score);
         return (studied, result.Cancelled ? PipelineStop.Cancelled : result.Best is null ? PipelineStop.NoCompletedTrial : null);
     }

@@ -275,4 +275,43 @@ public sealed class DistributedStudyTests(ReferenceStudy reference) : IClassFixt
         Db.Query<string>("SELECT json FROM bottleneck.invocations").Should().ContainSingle().Which.Should().NotContain(Db.Password)
             .And.Contain($"postgresql://{Db.User}@");
     }
+
+    [PostgresFact]
+    public void A_pipelines_studies_live_in_the_shared_storage_as_name_slash_phase()
+    {
+        string pipeline = Path.Combine(_dir, "pipe.yaml");
+        File.WriteAllText(pipeline, """
+            dataset: digits
+            model: dense
+            test-limit: 200
+            phases:
+              - name: phase1
+                tune:
+                  grid: "lr=1e-2,1e-3"
+                  code-size: 4
+                  folds: 2
+                  epochs: 2
+              - name: phase2
+                sweep:
+                  param: "code-size=2,4"
+                  epochs: 2
+                  use_best_of: [phase1]
+            """);
+        string[] run = ["run", pipeline, "--storage", Db.DatabaseUrl, "--study", "pipe", "--out", Path.Combine(_dir, "pipe")];
+        var first = BottleneckProcess.Run(_dir, Long, run);
+        first.ExitCode.Should().Be(0, first.ToString());
+        Db.Query<string>("SELECT study FROM bottleneck.studies ORDER BY study").Should().Equal("pipe/phase1", "pipe/phase2");
+        Db.Query<long>("SELECT count(*) FROM bottleneck.trials WHERE result IS NOT NULL")[0].Should().Be(4);
+        File.Exists(Path.Combine(_dir, "pipe", "phase1", "trials.csv")).Should().BeTrue();
+        File.Exists(Path.Combine(_dir, "pipe", "phase1", "study.db")).Should().BeFalse("the trials live in the shared storage");
+
+        // A worker on the phase's study agrees with its data (the test limit included) and finds nothing left.
+        var worker = BottleneckProcess.Run(_dir, Long, "worker", "--storage", Db.DatabaseUrl, "--study", "pipe/phase1");
+        worker.ExitCode.Should().Be(0, worker.ToString());
+        FinishedBy(worker).Should().Be(0);
+        var again = BottleneckProcess.Run(_dir, Long, run);
+        again.ExitCode.Should().Be(0, again.ToString());
+        again.StandardOutput.Should().Contain("2 trials of 2 already finished");
+        Db.Query<int>("SELECT saves FROM bottleneck.stages").Should().OnlyContain(n => n == 1, "the rerun trained nothing again");
+    }
 }

@@ -59,7 +59,7 @@ public static class Cli
         UsageException u => (u.Message, Usage),
         SettingException s => (Flagged(s, command), Usage),
         StudyMismatchException m => (command.Name == "worker" ? m.Message : $"{m.Message}; choose another --out (or another --study in a shared --storage), or resume it with --resume and nothing else", Usage),
-        StorageException s => (s.Message, Usage),
+        StorageException s => (s.Message, s.Lost ? Failed : Usage),
         ClaimLostException c => (c.Message, Failed),
         DataFormatException d => (d.Message, Usage),
         DatasetNotFoundException n => ($"{n.Message}; {HowToGet(n.Search.Dataset)}", Failed),

@@ -361,7 +361,8 @@ internal sealed class PostgresStudyStore : IStudyStore
             {
                 _cancel.ThrowIfCancellationRequested();
                 if (!retry) throw new StorageException($"cannot reach {_storage.Display} ({Reason(e)})", e);
-                throw new StorageException($"lost the connection to {_storage.Display} and could not get it back within {_reconnectFor.TotalMinutes:0} min ({Reason(e)})", e);
+                throw new StorageException($"lost the connection to {_storage.Display} and could not get it back within {_reconnectFor.TotalMinutes:0} min " +
+                                           $"({Reason(e)}); every committed fold is kept: run the worker again to go on", e, lost: true);
             }
         }
     }

@@ -55,6 +55,16 @@ public sealed class TestPostgres : IDisposable
         command.ExecuteNonQuery();
     }
 
+    /// <summary>Runs SQL (any number of statements) as the test user in this database.</summary>
+    public void Execute(string sql)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(Storage.Postgres!.ConnectionString) { Pooling = false };
+        using var c = new NpgsqlConnection(builder.ConnectionString);
+        c.Open();
+        using var command = new NpgsqlCommand(sql, c);
+        command.ExecuteNonQuery();
+    }
+
     /// <summary>A query's first column, as the test user in this database.</summary>
     public List<T> Query<T>(string sql)
     {

@@ -15,7 +15,7 @@ public sealed class StudyOptions(StudyKind kind)
     private readonly Option<string> _dataset = DataOptions.Dataset("fashion-mnist");
     private readonly Option<string?> _dataDir = DataOptions.DataDir();
     private readonly Option<int?> _limit = DataOptions.Limit(), _testLimit = DataOptions.TestLimit();
-    private readonly Option<string> _pruner = new("--pruner") { Description = "none, or halving (successive halving)", DefaultValueFactory = _ => "none" };
+    private readonly Option<string> _pruner = new("--pruner") { Description = "none, halving (synchronous successive halving) or asha (asynchronous, for many workers)", DefaultValueFactory = _ => "none" };
     private readonly Option<int> _eta = new("--eta") { Description = "Halving: keep the best 1/η of the trials at each rung", DefaultValueFactory = _ => 3 };
     private readonly Option<int> _minEpochs = new("--min-epochs") { Description = "Halving: epochs of the first rung (default epochs/η²)", DefaultValueFactory = _ => 0 };
     private readonly Option<bool> _verify = new("--verify") { Description = "Halving: also run the full grid and say whether the winner is the same" };
@@ -36,7 +36,7 @@ public sealed class StudyOptions(StudyKind kind)
         foreach (var option in new Option[] { _dataset, _dataDir, _limit, _testLimit, _pruner, _eta, _minEpochs, _verify, _jobs, _top, _resume, _storage, _study,
                                               _grace, _maxRetries, _seed, _threads, _out })
             command.Options.Add(option);
-        _pruner.AcceptOnlyFromAmong("none", "halving");
+        _pruner.AcceptOnlyFromAmong("none", "halving", "asha");
     }
 
     /// <summary>Runs a new study over <paramref name="space"/>'s trials, or resumes the one in --resume.</summary>
@@ -91,7 +91,7 @@ public sealed class StudyOptions(StudyKind kind)
         Beta = _training.Beta(p),
         KlWarmup = _training.KlWarmup(p),
         Seed = p.GetValue(_seed),
-        Halving = p.GetValue(_pruner) == "halving",
+        Pruner = Enum.Parse<Pruner>(p.GetValue(_pruner) ?? "none", ignoreCase: true),
         Eta = p.GetValue(_eta),
         MinEpochs = p.GetValue(_minEpochs),
         Jobs = p.GetValue(_jobs),

@@ -175,7 +175,8 @@ public sealed class ConsoleObserver : IRunObserver
                       $"{(s.Kind == StudyKind.Tune ? $"{s.Folds}-fold cross-validation, " : "")}{Plural.Count(s.Epochs, "epoch")}; " +
                       $"{Plural.Count(s.Jobs, "job")} × {Plural.Count(Math.Max(1, s.Threads / s.Jobs), "thread")}; study in {plan.Store}");
             if (plan.FinishedTrials > 0) WriteLine($"resuming: {Plural.Count(plan.FinishedTrials, "trial")} of {plan.Trials.Count} already finished");
-            if (s.Halving) WriteLine($"halving: rungs at {string.Join(", ", s.Rungs())} epochs, keeping the best 1/{s.Eta} at each");
+            if (s.Pruner == Pruner.Halving) WriteLine($"halving: rungs at {string.Join(", ", s.Rungs())} epochs, keeping the best 1/{s.Eta} at each");
+            if (s.Pruner == Pruner.Asha) WriteLine($"asha: rungs at {string.Join(", ", s.Rungs())} epochs; a trial goes on as soon as it is in the best 1/{s.Eta} seen at its rung");
             if (_live is null) return;
             _study = _live.AddTask("study", maxValue: Math.Max(1, plan.PlannedEpochs));
             _study.Value = Math.Min(plan.FinishedEpochs, plan.PlannedEpochs);
@@ -185,6 +186,9 @@ public sealed class ConsoleObserver : IRunObserver
     public void Study(StudyProgress p)
     {
         if (p.Warning is { } warning) Warning(warning);
+        if (p.Promoted is { } up)
+            WriteLine($"promoted {up.Trial} to {Plural.Count(up.ToEpochs, "epoch")}: ranked {up.Rank} of {up.Seen} at {Plural.Count(up.FromEpochs, "epoch")}" +
+                      (up.Closed ? " (the rung is closed)" : ""));
         if (p.Training is { } training) Training("", training);
         if (p.Finished is not { } r) return;
         lock (_gate)

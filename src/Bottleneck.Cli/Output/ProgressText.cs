@@ -31,6 +31,7 @@ public static class ProgressText
     public static string Counter(StudyStage stage, int done) => stage switch
     {
         { Verify: true } => $"[full grid {Math.Min(done, stage.Trials)}/{stage.Trials}]",
+        { Rungs: > 0, Trials: 0 } => $"[rung {stage.Rung}/{stage.Rungs}: {done}]",
         { Rungs: > 0 } => $"[rung {stage.Rung}/{stage.Rungs}: {Math.Min(done, stage.Trials)}/{stage.Trials}]",
         _ => $"[{Math.Min(done, stage.Trials)}/{stage.Trials}]",
     };

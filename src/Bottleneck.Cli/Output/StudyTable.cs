@@ -29,9 +29,12 @@ public static class StudyTable
         }
         AnsiConsole.Write(table);
         if (result.Unfinished > 0) Console.WriteLine($"{result.Unfinished} trials are not finished (interrupted, or still running in another process)");
-        if (result.Settings.Halving)
-            Console.WriteLine($"halving trained {result.EpochsTrained:N0} epochs instead of the full grid's {result.FullGridEpochs:N0} " +
+        if (result.Settings.Halves)
+            Console.WriteLine($"{result.Settings.Pruner.ToString().ToLowerInvariant()} trained {result.EpochsTrained:N0} epochs instead of the full grid's {result.FullGridEpochs:N0} " +
                               $"({100.0 * result.EpochsTrained / result.FullGridEpochs:0}%), saving {result.FullGridEpochs - result.EpochsTrained:N0}");
+        if (result.Settings.Pruner == Pruner.Asha)
+            Console.WriteLine($"asha: {Plural.Count(result.Promotions.Count, "promotion")}; " +
+                              $"workers sat idle {result.IdleSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} slot-seconds");
         if (result.FullGridWinner is { } winner)
             Console.WriteLine(result.Best?.Params.Key == winner.Params.Key
                 ? $"verified: the full grid's best is the same ({winner.Params}, score {winner.Score:0.000000})"

@@ -23,6 +23,13 @@ public sealed class StudyReport() : ReportKind<StudyReport.Results>(SchemaName)
     public sealed record Results(string Schema, string Status, Provenance Provenance, JsonObject Settings, Best? Best, int UnfinishedTrials,
                                  long EpochsTrained, long FullGridEpochs, Verification? Verification, IReadOnlyList<TrialResult> Trials, double Seconds)
     {
+        /// <summary>With asha, every promotion decided, in order; absent otherwise.</summary>
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public IReadOnlyList<Promotion>? Promotions { get; init; }
+
+        /// <summary>Slot-seconds the study's workers sat with nothing to run (every process that worked on it); absent in older files.</summary>
+        public double? IdleSeconds { get; init; }
+
         /// <summary>Whether the study was a tune (a grid over several settings) rather than a sweep.</summary>
         public bool IsTune => Settings["kind"]?.GetValue<string>() == "tune";
     }
@@ -60,7 +67,11 @@ public sealed class StudyReport() : ReportKind<StudyReport.Results>(SchemaName)
         result.FullGridEpochs,
         result.FullGridWinner is { } winner ? new Verification(winner.Params, winner.Score, result.Best?.Params.Key == winner.Params.Key) : null,
         [.. result.Ranked.Select((t, i) => t with { Rank = i + 1 })],
-        result.Seconds);
+        result.Seconds)
+    {
+        Promotions = result.Settings.Pruner == Pruner.Asha ? result.Promotions : null,
+        IdleSeconds = result.IdleSeconds,
+    };
 
     internal override IReadOnlyList<string> Figures { get; } = ["heatmap.svg", "score.svg", "curves.svg", "best-curves.svg"];
 
@@ -86,7 +97,20 @@ public sealed class StudyReport() : ReportKind<StudyReport.Results>(SchemaName)
             ("pruner", Text(r.Settings["pruner"])),
             ("pruning", Savings(r)),
             ("seconds", ReportPage.Number(r.Seconds, 3)),
+            ("worker idle time", r.IdleSeconds is { } idle ? $"{ReportPage.Number(idle, 3)} slot-seconds with nothing to run" : null),
+            ("promotions", r.Promotions is { } ups ? ReportPage.Count(ups.Count) : null),
         ]);
+        if (r.Promotions is { Count: > 0 } promotions)
+        {
+            page.Heading("h3", "Promotions, in the order they were decided");
+            page.Table(["#", "trial", "from epochs", "to epochs", "rank", "of results", "score", "rung closed", "worker", "at (UTC)"],
+                       [.. promotions.Select((p, i) => new[]
+                       {
+                           ReportPage.Invariant(i + 1), ReportPage.Params(p.Trial), ReportPage.Invariant(p.FromEpochs), ReportPage.Invariant(p.ToEpochs),
+                           ReportPage.Invariant(p.Rank), ReportPage.Invariant(p.Seen), ReportPage.Number(p.Score, 6) ?? "—", p.Closed ? "yes" : "no",
+                           p.Worker, p.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture),
+                       })], numeric: [0, 2, 3, 4, 5, 6]);
+        }
         if (r.Verification is { } v)
         {
             page.Heading("h3", "Verification against the full grid");

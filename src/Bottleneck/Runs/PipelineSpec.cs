@@ -187,7 +187,13 @@ public sealed record PipelineSpec(IReadOnlyDictionary<string, string> Shared, IR
             Seed = (uint)Int("seed", 0),
             Jobs = Int("jobs", 1),
             Threads = Int("threads", Environment.ProcessorCount),
-            Halving = Text("pruner", "none") == "halving",
+            Pruner = Text("pruner", "none") switch
+            {
+                "none" => Pruner.None,
+                "halving" => Pruner.Halving,
+                "asha" => Pruner.Asha,
+                var other => throw new SettingException("pruner", $"must be none, halving or asha, got '{other}'"),
+            },
             Eta = Int("eta", 3),
             MinEpochs = Int("min-epochs", 0),
             Denoise = s.TryGetValue("denoise", out var denoise) ? Denoising.Parse(denoise) : null,

@@ -28,6 +28,9 @@ public sealed record StudyRunSettings(StudySettings Study, IReadOnlyList<TrialPa
         if (StudyName is not null && Storage is null) throw new SettingException("study", "names a study in a shared storage: give the storage too");
         if (StudyName is { Length: 0 }) throw new SettingException("study", "must be a name, got an empty one");
         if (Trials.Count == 0) throw new SettingException(Study.Kind == StudyKind.Tune ? "grid" : "param", "gives no trial");
+        // Asha's rungs depend on the order results come in; its full-grid check is a second study without a pruner.
+        if (Verify && Study.Pruner == Pruner.Asha)
+            throw new SettingException("verify", "checks synchronous halving only; for asha, run the same study without a pruner and compare the winners");
     }
 }
 
@@ -153,11 +156,12 @@ public static class StudyRun
             var mine = provenance.AsInvocation() with { TestLimit = testLimit };
             store.AddInvocation(Json.Compact(mine));
             provenance = Provenance.Of([.. InvocationsOf(store)], provenance);
-            long planned = settings.PlannedEpochs(trials.Count) + (verify && settings.Halving ? (long)trials.Count * settings.Epochs * settings.FoldsTrained : 0);
-            // Halving reruns every rung, so only a study without it resumes with finished trials to count.
-            int finished = settings.Halving ? 0 : store.Trials().Count(t => t.ResultJson is not null);
+            bool halving = settings.Pruner == Pruner.Halving;
+            long planned = settings.PlannedEpochs(trials.Count) + (verify && halving ? (long)trials.Count * settings.Epochs * settings.FoldsTrained : 0);
+            // Synchronous halving reruns every rung, so only a study without it resumes with finished trials to count.
+            int finished = halving ? 0 : Study.Summarize(settings, trials, store).Ranked.Count;
             observer.StudyStarted(new StudyPlan(settings, trials, train.Name, train.Count, test.Count, store.Name, planned,
-                                                finished, settings.Halving ? 0 : Study.EpochsTrained(store)));
+                                                finished, halving ? 0 : Study.EpochsTrained(store)));
             var result = Study.Run(settings, trials, train, test, store, verify, observer.Study, cancel);
             var results = StudyReport.Write(dir, result, trials, provenance);
             var run = new StudyRunResult(dir.Path, result, trials, results);

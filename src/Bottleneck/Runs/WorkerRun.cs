@@ -102,15 +102,14 @@ public static class WorkerRun
         }
         var (stored, trials) = StudySettings.FromDefinition(definition, store.Name);
         // The definition lists every trial; the store may not hold them all yet (the study's first process adds them just after).
-        var held = store.Trials();
-        if (held.Count >= trials.Count && held.All(t => t.ResultJson is not null))
+        if (Study.IsFinished(stored, trials, store))
         {
             settled.Add(name);
             return settings.Study is null ? null : new WorkerStudy(name, 0, 0, 0);
         }
-        if (stored.Halving)
+        if (stored.Pruner == Pruner.Halving)
         {
-            string why = $"{store.Name} prunes by synchronous halving, which runs in the process that started it; workers join studies without it (or with asha)";
+            string why = $"{store.Name} prunes by synchronous halving, which runs in the process that started it; workers join studies without it or with asha";
             if (settings.Study is not null) throw new SettingException("study", why);
             observer.Warning(why);
             settled.Add(name);
@@ -136,14 +135,15 @@ public static class WorkerRun
                                             store.Trials().Count(t => t.ResultJson is not null), Study.EpochsTrained(store)));
         while (true)
         {
-            Study.Run(s, trials, train, test, store, progress: Progress, cancel: cancel);
-            int left = store.Trials().Count(t => t.ResultJson is null);
-            if (left == 0) settled.Add(name);
-            if (left == 0 || cancel.IsCancellationRequested) return new WorkerStudy(name, finished, left, idle);
+            var result = Study.Run(s, trials, train, test, store, progress: Progress, cancel: cancel, poll: settings.Poll);
+            bool over = Study.IsFinished(s, trials, store);
+            if (over) settled.Add(name);
+            if (over || cancel.IsCancellationRequested) return new WorkerStudy(name, finished, result.Unfinished, idle);
             // Other workers hold the last trials: wait, and take over any whose worker stops beating.
             var waited = Stopwatch.StartNew();
             cancel.WaitHandle.WaitOne(settings.Poll);
             idle += waited.Elapsed.TotalSeconds;
+            store.AddIdle(WorkerId.ForThisProcess(), waited.Elapsed.TotalSeconds);
         }
     }
 }

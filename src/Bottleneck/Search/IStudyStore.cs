@@ -77,6 +77,22 @@ internal interface IStudyStore : IDisposable
     /// </summary>
     int Fail(Claim claim, string worker, string error, int maxRetries, string failedResultJson);
 
+    /// <summary>
+    /// Records a pruner's decision to run a trial at a larger budget: adds <paramref name="key"/> as a trial (as
+    /// <see cref="AddTrials"/> does) and <paramref name="decisionJson"/> with it, in one transaction. Idempotent: a key
+    /// promoted already keeps its first decision, so workers that decide the same at once record it once.
+    /// </summary>
+    void Promote(string key, string decisionJson);
+
+    /// <summary>Every <see cref="Promote"/> decision, in the order they were made.</summary>
+    IReadOnlyList<string> Promotions();
+
+    /// <summary>Adds <paramref name="seconds"/> to the time <paramref name="worker"/> sat with nothing to do.</summary>
+    void AddIdle(string worker, double seconds);
+
+    /// <summary>Each worker's idle seconds so far (workers that never sat idle may be missing).</summary>
+    IReadOnlyDictionary<string, double> IdleSeconds();
+
     /// <summary>Every trial in insertion order with its result (null while unfinished).</summary>
     IReadOnlyList<StoredTrial> Trials();
 

@@ -14,19 +14,21 @@ namespace Bottleneck.Search;
 /// was lost is found again by its worker, and commits are fenced by the claim's token.
 /// </summary>
 /// <remarks>
-/// Schema version 1, in the schema <c>bottleneck</c>:
+/// Schema version 2, in the schema <c>bottleneck</c>:
 /// <code>
 /// meta        (name PRIMARY KEY, value)                       -- "schema_version"
 /// studies     (study PRIMARY KEY, definition, fingerprint, version, created_at)
 /// invocations (study, id, at, json)                           -- id: the invoking process's own, so a retry adds no row
 /// trials      (study, key, ord, result, claimed_by, claim_token, claimed_at, heartbeat, failures, last_error)
 /// stages      (study, key, stage, json, saves, seq)           -- saves: how often the stage was committed (1 unless a fold was redone)
-/// workers     (study, worker, started_at, heartbeat)
+/// workers     (study, worker, started_at, heartbeat, idle_seconds)
+/// promotions  (study, key, json, seq)                         -- a pruner's decisions, in seq order
 /// </code>
+/// Version 1 had no promotions or idle times; a database of version 1 is migrated forward when first opened.
 /// </remarks>
 internal sealed class PostgresStudyStore : IStudyStore
 {
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     private static readonly TimeSpan OpenRetryFor = TimeSpan.FromSeconds(5);
 
@@ -286,6 +288,36 @@ internal sealed class PostgresStudyStore : IStudyStore
         return failures;
     }
 
+    public void Promote(string key, string decisionJson)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(decisionJson);
+        Do((c, t) =>
+        {
+            // The lock on the study's row orders this with AddTrials, so the new trial's ord is unique.
+            Execute(c, t, "SELECT 1 FROM bottleneck.studies WHERE study = $1 FOR UPDATE", _study);
+            Execute(c, t, "INSERT INTO bottleneck.trials (study, key, ord) " +
+                          "SELECT $1, $2, COALESCE(MAX(ord) + 1, 0) FROM bottleneck.trials WHERE study = $1 ON CONFLICT DO NOTHING", _study, key);
+            return Execute(c, t, "INSERT INTO bottleneck.promotions (study, key, json) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", _study, key, decisionJson);
+        });
+    }
+
+    public IReadOnlyList<string> Promotions() => Do((c, t) =>
+        Query(c, t, "SELECT json FROM bottleneck.promotions WHERE study = $1 ORDER BY seq", r => r.GetString(0), _study));
+
+    public void AddIdle(string worker, double seconds)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        // Not repeated after a lost reply (it would count twice): idle time is a report's figure, not a result.
+        Do(retry: false, body: (c, t) => Execute(c, t, "INSERT INTO bottleneck.workers (study, worker, idle_seconds) VALUES ($1, $2, $3) " +
+                                                        "ON CONFLICT (study, worker) DO UPDATE SET idle_seconds = bottleneck.workers.idle_seconds + excluded.idle_seconds",
+                                                 _study, worker, seconds));
+    }
+
+    public IReadOnlyDictionary<string, double> IdleSeconds() => Do((c, t) =>
+        Query(c, t, "SELECT worker, idle_seconds FROM bottleneck.workers WHERE study = $1 AND idle_seconds > 0 ORDER BY worker",
+              r => (Worker: r.GetString(0), Idle: r.GetDouble(1)), _study).ToDictionary(w => w.Worker, w => w.Idle));
+
     public IReadOnlyList<StoredTrial> Trials() => Do((c, t) =>
         Query(c, t, "SELECT key, result, claimed_by FROM bottleneck.trials WHERE study = $1 ORDER BY ord",
               r => new StoredTrial(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2)), _study));
@@ -431,19 +463,39 @@ internal sealed class PostgresStudyStore : IStudyStore
                     heartbeat  timestamptz NOT NULL DEFAULT clock_timestamp(),
                     PRIMARY KEY (study, worker));
                 """);
-            Execute(c, t, "INSERT INTO bottleneck.meta (name, value) VALUES ('schema_version', $1)", SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Execute(c, t, "INSERT INTO bottleneck.meta (name, value) VALUES ('schema_version', '1')");
+            MigrateFrom1(c, t);
         }
         else
         {
             string? version = Scalar(c, t, "SELECT value FROM bottleneck.meta WHERE name = 'schema_version'") as string;
+            if (version == "1") version = MigrateFrom1(c, t);
             if (version != SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))
                 throw new StorageException(version is null
                     ? $"{storage.Display} has a schema 'bottleneck' that Bottleneck did not make (no schema_version); use another database"
-                    : $"{storage.Display} holds studies of schema version {version}, made by a newer Bottleneck; this one reads version {SchemaVersion}: upgrade it");
+                    : $"{storage.Display} holds studies of schema version {version}, made by a newer Bottleneck; this one reads versions 1 to {SchemaVersion}: upgrade it");
         }
         t.Commit();
         return 0;
     }, rethrowConnectionFaults);
+
+    // Version 1 → 2, under the schema lock in the transaction that opens the database: the pruner's decisions and the
+    // workers' idle time. A new database is made at version 1 and migrated, so that every database has one shape.
+    private static string MigrateFrom1(NpgsqlConnection c, NpgsqlTransaction t)
+    {
+        Execute(c, t, """
+            ALTER TABLE bottleneck.workers ADD COLUMN idle_seconds double precision NOT NULL DEFAULT 0;
+            CREATE TABLE bottleneck.promotions (
+                study text NOT NULL,
+                key   text NOT NULL,
+                json  text NOT NULL,
+                seq   bigserial,
+                PRIMARY KEY (study, key),
+                FOREIGN KEY (study, key) REFERENCES bottleneck.trials ON DELETE CASCADE);
+            UPDATE bottleneck.meta SET value = '2' WHERE name = 'schema_version';
+            """);
+        return "2";
+    }
 
     // Every failure of the server or the connection as a one-line StorageException that names the storage (never its password).
     private static T Translating<T>(StudyStorage storage, Func<T> body, bool rethrowConnectionFaults = false)

@@ -13,20 +13,22 @@ namespace Bottleneck.Search;
 /// claim the same trial.
 /// </summary>
 /// <remarks>
-/// Schema version 2:
+/// Schema version 3:
 /// <code>
-/// meta    (name PRIMARY KEY, value)     -- "schema_version", "definition", "fingerprint", "version", "invocation:000000", …
-/// trials  (key PRIMARY KEY, ord UNIQUE, result, claimed_by, claimed_at, heartbeat, claim_token, failures, last_error)
-/// stages  (key, stage, json, saves, PRIMARY KEY (key, stage))  -- saves: how often the stage was committed (1 unless a fold was redone)
-/// workers (worker PRIMARY KEY, started_at, heartbeat)
+/// meta       (name PRIMARY KEY, value)     -- "schema_version", "definition", "fingerprint", "version", "invocation:000000", …
+/// trials     (key PRIMARY KEY, ord UNIQUE, result, claimed_by, claimed_at, heartbeat, claim_token, failures, last_error)
+/// stages     (key, stage, json, saves, PRIMARY KEY (key, stage))  -- saves: how often the stage was committed (1 unless a fold was redone)
+/// workers    (worker PRIMARY KEY, started_at, heartbeat, idle)    -- idle: seconds it sat with nothing to do
+/// promotions (key PRIMARY KEY, json)       -- a pruner's decisions, in rowid order
 /// </code>
-/// Version 1 (Bottleneck 0.6) had no claim tokens, failure counts, save counts or workers; it is migrated forward when opened.
+/// Older files are migrated forward when opened: version 1 (Bottleneck 0.6) had no claim tokens, failure counts, save
+/// counts or workers; version 2 had no promotions or idle times.
 /// Times are Unix milliseconds (UTC). A claim is free when its worker ran on this host and its PID is
 /// gone, or when its heartbeat is older than the stale timeout.
 /// </remarks>
 internal sealed class SqliteStudyStore : IStudyStore
 {
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     public static readonly TimeSpan DefaultStaleAfter = TimeSpan.FromSeconds(60);
 
@@ -234,6 +236,35 @@ internal sealed class SqliteStudyStore : IStudyStore
         Query("SELECT worker FROM workers WHERE heartbeat >= $since ORDER BY worker", r => r.GetString(0),
               ("$since", Now() - (long)_staleAfter.TotalMilliseconds)).Where(w => !WorkerId.HasExited(w)).ToList());
 
+    public void Promote(string key, string decisionJson)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(decisionJson);
+        Guard(() => Write(() =>
+        {
+            long ord = (long)Scalar("SELECT COALESCE(MAX(ord) + 1, 0) FROM trials")!;
+            Execute("INSERT INTO trials (key, ord) VALUES ($key, $ord) ON CONFLICT (key) DO NOTHING", ("$key", key), ("$ord", ord));
+            return Execute("INSERT INTO promotions (key, json) VALUES ($key, $json) ON CONFLICT (key) DO NOTHING", ("$key", key), ("$json", decisionJson));
+        }));
+    }
+
+    public IReadOnlyList<string> Promotions() => Guard(() => Query("SELECT json FROM promotions ORDER BY rowid", r => r.GetString(0)));
+
+    public void AddIdle(string worker, double seconds)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        Guard(() => Write(() =>
+        {
+            long now = Now();
+            return Execute("INSERT INTO workers (worker, started_at, heartbeat, idle) VALUES ($worker, $now, $now, $idle) " +
+                           "ON CONFLICT (worker) DO UPDATE SET idle = idle + excluded.idle", ("$worker", worker), ("$now", now), ("$idle", seconds));
+        }));
+    }
+
+    public IReadOnlyDictionary<string, double> IdleSeconds() => Guard(() =>
+        Query("SELECT worker, idle FROM workers WHERE idle > 0 ORDER BY worker", r => (Worker: r.GetString(0), Idle: r.GetDouble(1)))
+            .ToDictionary(w => w.Worker, w => w.Idle));
+
     public IReadOnlyList<StoredTrial> Trials() => Guard(() =>
         Query("SELECT key, result, claimed_by FROM trials ORDER BY ord",
               r => new StoredTrial(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2))));
@@ -281,6 +312,8 @@ internal sealed class SqliteStudyStore : IStudyStore
                         PRIMARY KEY (key, stage))
                     """);
                 CreateWorkers();
+                Execute("ALTER TABLE workers ADD COLUMN idle REAL NOT NULL DEFAULT 0");
+                CreatePromotions();
                 Execute("INSERT INTO meta (name, value) VALUES ('schema_version', $version)",
                         ("$version", SchemaVersion.ToString(CultureInfo.InvariantCulture)));
                 return 0;
@@ -288,6 +321,7 @@ internal sealed class SqliteStudyStore : IStudyStore
             if (!tables.Contains("meta")) throw new DataFormatException($"{_path} is an SQLite database but not a study store (it has no meta table)");
             string? version = Meta("schema_version");
             if (version == "1") version = MigrateFrom1();
+            if (version == "2") version = MigrateFrom2();
             if (version != SchemaVersion.ToString(CultureInfo.InvariantCulture))
                 throw new DataFormatException(version is null
                     ? $"{_path} is an SQLite database but not a study store (its meta table has no schema_version)"
@@ -296,8 +330,12 @@ internal sealed class SqliteStudyStore : IStudyStore
         });
     }
 
+    // Version 2's workers table; version 3 adds its idle column (new files too, so that every file has one shape).
     private void CreateWorkers() =>
         Execute("CREATE TABLE workers (worker TEXT PRIMARY KEY, started_at INTEGER NOT NULL, heartbeat INTEGER NOT NULL)");
+
+    private void CreatePromotions() =>
+        Execute("CREATE TABLE promotions (key TEXT PRIMARY KEY REFERENCES trials (key), json TEXT NOT NULL)");
 
     // Version 1 → 2, in the transaction that opens the file: claim tokens, failure and save counts, the workers' table.
     private string MigrateFrom1()
@@ -307,7 +345,20 @@ internal sealed class SqliteStudyStore : IStudyStore
         Execute("ALTER TABLE trials ADD COLUMN last_error TEXT");
         Execute("ALTER TABLE stages ADD COLUMN saves INTEGER NOT NULL DEFAULT 1");
         CreateWorkers();
-        string version = SchemaVersion.ToString(CultureInfo.InvariantCulture);
+        return SetVersion(2);
+    }
+
+    // Version 2 → 3: the pruner's decisions and the workers' idle time.
+    private string MigrateFrom2()
+    {
+        Execute("ALTER TABLE workers ADD COLUMN idle REAL NOT NULL DEFAULT 0");
+        CreatePromotions();
+        return SetVersion(3);
+    }
+
+    private string SetVersion(int schema)
+    {
+        string version = schema.ToString(CultureInfo.InvariantCulture);
         Execute("UPDATE meta SET value = $version WHERE name = 'schema_version'", ("$version", version));
         return version;
     }

@@ -10,12 +10,14 @@ namespace Bottleneck.Search;
 /// Progress of a study: a trial's training, or a trial just finished, in its <see cref="Stage"/>; or, with no trial, a
 /// problem the study carried on through (<see cref="Warning"/>, e.g. a heartbeat the store did not take).
 /// </summary>
+/// With asha, also a promotion just decided (<see cref="Promoted"/>), or a job slot starting to wait for one (<see cref="Waiting"/>).
 public readonly record struct StudyProgress(TrialParams? Trial, int Budget, TrainingProgress? Training, TrialResult? Finished, string? Warning = null,
-                                            StudyStage Stage = default);
+                                            StudyStage Stage = default, Promotion? Promoted = null, bool Waiting = false);
 
 /// <summary>
 /// Which pass of a study a trial runs in, and how many trials that pass runs: every trial once (<see cref="Rungs"/> 0), rung
 /// <see cref="Rung"/> of the halving pruner's <see cref="Rungs"/>, or the full grid that <c>--verify</c> runs after halving.
+/// With asha, rungs above the first run as many trials as get promoted: <see cref="Trials"/> is 0 there, not known ahead.
 /// </summary>
 public readonly record struct StudyStage(int Rung, int Rungs, int Trials, bool Verify = false);
 
@@ -23,54 +25,73 @@ public readonly record struct StudyStage(int Rung, int Rungs, int Trials, bool V
 /// Runs a study's trials through a store. Without pruning, workers (threads here, and any other
 /// process on the same store) claim trials one at a time, so each runs exactly once; with the
 /// halving pruner this process runs synchronous successive halving: every trial at the first
-/// rung's budget, the best 1/η of them at the next, and so on up to the full budget. Promoted
-/// trials restart from scratch, which costs more epochs than continuing but keeps memory flat and
+/// rung's budget, the best 1/η of them at the next, and so on up to the full budget; with asha,
+/// workers climb the same rungs asynchronously (<see cref="AsyncHalving"/>). Promoted trials
+/// restart from scratch, which costs more epochs than continuing but keeps memory flat and
 /// makes each rung's result the trial's own result at that budget, whatever ran before it.
 /// </summary>
 public static class Study
 {
+    /// <summary>
+    /// Runs the study's <paramref name="trials"/> on <paramref name="train"/> (folded) or tested on <paramref name="test"/>,
+    /// keeping every fold in <paramref name="store"/>; with synchronous halving and <paramref name="verify"/>, the full grid
+    /// too. <paramref name="poll"/>: with asha, how often a worker with nothing to run looks for commits by other processes
+    /// (default 1 s). <paramref name="cancel"/> stops after the folds in progress; <paramref name="progress"/> is told of each.
+    /// </summary>
     internal static StudyResult Run(StudySettings settings, IReadOnlyList<TrialParams> trials, Dataset train, Dataset test,
-                                  IStudyStore store, bool verify = false, Action<StudyProgress>? progress = null, CancellationToken cancel = default)
+                                  IStudyStore store, bool verify = false, Action<StudyProgress>? progress = null, CancellationToken cancel = default,
+                                  TimeSpan? poll = null)
     {
         settings.Validate();
         if (trials.Count == 0) throw new ArgumentException("the study has no trials");
-        if (settings.Halving && trials.Any(t => t.Has("epochs")))
-            throw new ArgumentException("the halving pruner sets each trial's epochs itself: do not search 'epochs' with it");
+        if (settings.Halves && trials.Any(t => t.Has("epochs")))
+            throw new ArgumentException($"the {settings.Pruner.ToString().ToLowerInvariant()} pruner sets each trial's epochs itself: do not search 'epochs' with it");
         var clock = Stopwatch.StartNew();
         var runner = new TrialRunner(settings, train, test, store);
-        store.AddTrials([.. trials.Select(t => t.Key)]);
+        // Asha adds each trial's jobs as it gets to them: the store holds what was started, not the grid.
+        if (settings.Pruner != Pruner.Asha) store.AddTrials([.. trials.Select(t => t.Key)]);
         int threadsPerTrial = Math.Max(1, settings.Threads / settings.Jobs);
+        var meter = new IdleMeter(settings.Jobs);
         string worker = WorkerId.ForThisProcess();
         // Beats well within the grace period, so a live worker's claims never look abandoned.
         var beat = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(5).Ticks, store.Grace.Ticks / 4));
         var missed = new StrongBox<bool>();
         Heartbeat(store, worker, progress, missed);
         var heartbeat = new Timer(_ => Heartbeat(store, worker, progress, missed), null, beat, beat);
-        bool cancelled = false;
+        bool cancelled = false, ended = false;
         TrialResult? fullWinner = null;
         long? trainedByHalving = null;
         try
         {
-            if (settings.Halving)
+            switch (settings.Pruner)
             {
-                Halve(settings, trials, runner, store, threadsPerTrial, progress, cancel);
-                trainedByHalving = EpochsTrained(store);
-                if (verify)
-                {
-                    var everyTrial = RunAll(settings, trials, t => runner.FullBudget(t), runner, threadsPerTrial, new(0, 0, trials.Count, Verify: true),
-                                            progress, cancel);
-                    fullWinner = StudyResult.Rank(everyTrial)[0];
-                }
+                case Pruner.Halving:
+                    Halve(settings, trials, runner, store, threadsPerTrial, meter, progress, cancel);
+                    trainedByHalving = EpochsTrained(store);
+                    if (verify)
+                    {
+                        var everyTrial = RunAll(settings, trials, t => runner.FullBudget(t), runner, threadsPerTrial, new(0, 0, trials.Count, Verify: true),
+                                                meter, progress, cancel);
+                        fullWinner = StudyResult.Rank(everyTrial)[0];
+                    }
+                    break;
+                case Pruner.Asha:
+                    AsyncHalving.Run(settings, trials, runner, store, worker, threadsPerTrial, poll ?? TimeSpan.FromSeconds(1), meter, progress, cancel);
+                    break;
+                default:
+                    Claim(settings, runner, store, worker, threadsPerTrial, meter, progress, cancel);
+                    break;
             }
-            else
-                Claim(settings, runner, store, worker, threadsPerTrial, progress, cancel);
+            ended = true;
         }
         catch (OperationCanceledException)
         {
-            cancelled = true;
+            cancelled = ended = true;
         }
         finally
         {
+            // A study that failed says why once; its idle time is not worth a second complaint about the same store.
+            if (ended) RecordIdle(store, worker, meter.Seconds, progress);
             // Wait for a heartbeat in flight: none may touch the store once the caller disposes it.
             using var stopped = new ManualResetEvent(false);
             if (heartbeat.Dispose(stopped)) stopped.WaitOne();
@@ -90,14 +111,38 @@ public static class Study
     internal static StudyResult Summarize(StudySettings settings, IReadOnlyList<TrialParams> trials, IStudyStore store, TrialResult? fullWinner = null,
                                           long? trained = null, bool cancelled = false, double seconds = 0)
     {
-        var results = store.Trials().Where(t => t.ResultJson is not null).Select(t => TrialResult.Read(t.ResultJson!, store.Name, t.Key)).ToList();
+        var held = store.Trials();
         long full = trials.Sum(t => (long)TrialRunner.FullBudget(settings, t)) * settings.FoldsTrained;
-        return new StudyResult(settings, StudyResult.Rank(results), trials.Count - results.Count, trained ?? EpochsTrained(store), full, fullWinner,
-                               cancelled, seconds);
+        IReadOnlyList<TrialResult> results;
+        int unfinished;
+        if (settings.Pruner == Pruner.Asha)
+        {
+            var ladder = new AsyncHalving.Ladder(settings, trials, held, store.Name);
+            results = ladder.Results();
+            unfinished = ladder.Finished ? 0 : Math.Max(1, ladder.Open(trials));
+        }
+        else
+        {
+            results = [.. held.Where(t => t.ResultJson is not null).Select(t => TrialResult.Read(t.ResultJson!, store.Name, t.Key))];
+            unfinished = trials.Count - results.Count;
+        }
+        return new StudyResult(settings, StudyResult.Rank(results), unfinished, trained ?? EpochsTrained(store), full, fullWinner, cancelled, seconds)
+        {
+            Promotions = [.. store.Promotions().Select(p => Promotion.Read(p, store.Name))],
+            IdleSeconds = store.IdleSeconds().Values.Sum(),
+        };
+    }
+
+    /// <summary>Whether every trial of the study is finished (with asha: every rung closed and no job left).</summary>
+    internal static bool IsFinished(StudySettings settings, IReadOnlyList<TrialParams> trials, IStudyStore store)
+    {
+        if (settings.Pruner == Pruner.Asha) return AsyncHalving.IsFinished(settings, trials, store);
+        var held = store.Trials();
+        return held.Count >= trials.Count && held.All(t => t.ResultJson is not null);
     }
 
     // Workers claim trials from the store until none is left; each finished fold and trial is committed at once, under the claim.
-    private static void Claim(StudySettings settings, TrialRunner runner, IStudyStore store, string worker, int threads,
+    private static void Claim(StudySettings settings, TrialRunner runner, IStudyStore store, string worker, int threads, IdleMeter meter,
                               Action<StudyProgress>? progress, CancellationToken cancel)
     {
         var stage = new StudyStage(0, 0, store.Trials().Count);
@@ -107,33 +152,50 @@ public static class Study
             while (!cancel.IsCancellationRequested && store.ClaimNext(worker) is { } claim)
             {
                 var trial = ParamsOf(claim.Key, store);
-                int budget = runner.FullBudget(trial);
-                try
-                {
-                    var result = runner.Run(trial, budget, threads, p => progress?.Invoke(new(trial, budget, p, null, Stage: stage)), cancel, claim, worker);
-                    store.Complete(claim.Key, Json.Compact(result), claim, worker);
-                    progress?.Invoke(new(trial, budget, null, result, Stage: stage));
-                }
-                catch (ClaimLostException lost)
-                {
-                    // Another worker has the trial now and computes the same numbers; this one goes on with the next.
-                    progress?.Invoke(new(trial, budget, null, null, lost.Message, stage));
-                }
-                catch (Exception e) when (IsTrialFailure(e))
-                {
-                    var failed = new TrialResult(trial, TrialStatus.Failed, budget, [], double.PositiveInfinity);
-                    int failures = store.Fail(claim, worker, e.Message, settings.MaxRetries, Json.Compact(failed));
-                    string next = failures > settings.MaxRetries ? "recorded as failed" : $"it will be tried again ({failures} of {settings.MaxRetries + 1} tries so far)";
-                    progress?.Invoke(new(trial, budget, null, failures > settings.MaxRetries ? failed : null,
-                                         $"trial {trial} failed: {e.Message}; {next}", stage));
-                }
-                catch
-                {
-                    store.Release(claim, worker);
-                    throw;
-                }
+                Work(settings, runner, store, worker, threads, claim, trial, runner.FullBudget(trial), stage, commit => commit(), meter, progress, cancel);
             }
         }, cancel);
+    }
+
+    /// <summary>
+    /// Trains the claimed <paramref name="trial"/> at <paramref name="budget"/> epochs and commits its result under the claim:
+    /// a claim lost to another worker is let go, a trial whose training throws is counted as failed (and tried again or
+    /// recorded), anything else gives the claim back and is thrown. <paramref name="commit"/> makes each final commit
+    /// (asha serialises them with its decisions).
+    /// </summary>
+    internal static void Work(StudySettings settings, TrialRunner runner, IStudyStore store, string worker, int threads, Claim claim, TrialParams trial,
+                              int budget, StudyStage stage, Action<Action> commit, IdleMeter meter, Action<StudyProgress>? progress, CancellationToken cancel)
+    {
+        var busy = Stopwatch.StartNew();
+        try
+        {
+            var result = runner.Run(trial, budget, threads, p => progress?.Invoke(new(trial, budget, p, null, Stage: stage)), cancel, claim, worker, claim.Key);
+            commit(() => store.Complete(claim.Key, Json.Compact(result), claim, worker));
+            progress?.Invoke(new(trial, budget, null, result, Stage: stage));
+        }
+        catch (ClaimLostException lost)
+        {
+            // Another worker has the trial now and computes the same numbers; this one goes on with the next.
+            commit(() => { });
+            progress?.Invoke(new(trial, budget, null, null, lost.Message, stage));
+        }
+        catch (Exception e) when (IsTrialFailure(e))
+        {
+            var failed = new TrialResult(trial, TrialStatus.Failed, budget, [], double.PositiveInfinity);
+            int failures = 0;
+            commit(() => failures = store.Fail(claim, worker, e.Message, settings.MaxRetries, Json.Compact(failed)));
+            string next = failures > settings.MaxRetries ? "recorded as failed" : $"it will be tried again ({failures} of {settings.MaxRetries + 1} tries so far)";
+            progress?.Invoke(new(trial, budget, null, failures > settings.MaxRetries ? failed : null, $"trial {trial} failed: {e.Message}; {next}", stage));
+        }
+        catch
+        {
+            commit(() => store.Release(claim, worker));
+            throw;
+        }
+        finally
+        {
+            meter.Worked(busy.Elapsed);
+        }
     }
 
     // An error of the trial's own training (not the study being stopped, the store failing, or the data being damaged) fails that trial only.
@@ -141,14 +203,14 @@ public static class Study
         e is not (OperationCanceledException or IOException or DataFormatException or StorageException or OutOfMemoryException or ClaimLostException);
 
     private static void Halve(StudySettings settings, IReadOnlyList<TrialParams> trials, TrialRunner runner, IStudyStore store,
-                              int threads, Action<StudyProgress>? progress, CancellationToken cancel)
+                              int threads, IdleMeter meter, Action<StudyProgress>? progress, CancellationToken cancel)
     {
         var alive = trials.ToList();
         var rungs = settings.Rungs();
         for (int r = 0; r < rungs.Count; r++)
         {
             int budget = rungs[r];
-            var results = RunAll(settings, alive, _ => budget, runner, threads, new(r + 1, rungs.Count, alive.Count), progress, cancel);
+            var results = RunAll(settings, alive, _ => budget, runner, threads, new(r + 1, rungs.Count, alive.Count), meter, progress, cancel);
             bool last = r == rungs.Count - 1;
             var ranked = StudyResult.Rank(results);
             int keep = last ? ranked.Count : Math.Max(1, (int)Math.Ceiling(ranked.Count / (double)settings.Eta));
@@ -163,7 +225,8 @@ public static class Study
 
     // Runs trials at their budgets, Jobs at a time; the results come back in the trials' order.
     private static List<TrialResult> RunAll(StudySettings settings, IReadOnlyList<TrialParams> trials, Func<TrialParams, int> budget,
-                                            TrialRunner runner, int threads, StudyStage stage, Action<StudyProgress>? progress, CancellationToken cancel)
+                                            TrialRunner runner, int threads, StudyStage stage, IdleMeter meter, Action<StudyProgress>? progress,
+                                            CancellationToken cancel)
     {
         var results = new TrialResult[trials.Count];
         InParallel(settings.Jobs, trials.Count, i =>
@@ -171,7 +234,9 @@ public static class Study
             if (cancel.IsCancellationRequested) return;
             var trial = trials[i];
             int b = budget(trial);
+            var busy = Stopwatch.StartNew();
             results[i] = runner.Run(trial, b, threads, p => progress?.Invoke(new(trial, b, p, null, Stage: stage)), cancel);
+            meter.Worked(busy.Elapsed);
             progress?.Invoke(new(trial, b, null, results[i], Stage: stage));
         }, cancel);
         return [.. results];
@@ -193,6 +258,20 @@ public static class Study
         }
     }
 
+    // Idle time is a figure for the report: a store that cannot take it now is told of, not fatal.
+    private static void RecordIdle(IStudyStore store, string worker, double seconds, Action<StudyProgress>? progress)
+    {
+        if (seconds <= 0) return;
+        try
+        {
+            store.AddIdle(worker, seconds);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            progress?.Invoke(new StudyProgress(null, 0, null, null, $"could not record this worker's idle time ({e.Message}); continuing"));
+        }
+    }
+
     /// <summary>Epochs the store's committed folds trained, in all: a resumed study's work so far.</summary>
     internal static long EpochsTrained(IStudyStore store) =>
         store.Trials().Sum(t => store.Stages(t.Key).Values.Sum(s => (long)FoldResult.Read(s, store.Name, t.Key).Epochs.Count));
@@ -209,8 +288,8 @@ public static class Study
         }
     }
 
-    // body(0..count−1) on a pool of `jobs` threads; a cancellation surfaces as itself, not wrapped.
-    private static void InParallel(int jobs, int count, Action<int> body, CancellationToken cancel)
+    /// <summary>body(0..count−1) on a pool of <paramref name="jobs"/> threads; a cancellation surfaces as itself, not wrapped.</summary>
+    internal static void InParallel(int jobs, int count, Action<int> body, CancellationToken cancel)
     {
         using var pool = new WorkerPool(jobs);
         try

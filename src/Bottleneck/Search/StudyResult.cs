@@ -15,6 +15,12 @@ public sealed record StudyResult(
     bool Cancelled,
     double Seconds)
 {
+    /// <summary>With asha, every promotion decided, in order.</summary>
+    public IReadOnlyList<Promotion> Promotions { get; init; } = [];
+
+    /// <summary>Slot-seconds the study's workers sat with nothing to run, over every process that worked on it.</summary>
+    public double IdleSeconds { get; init; }
+
     /// <summary>The best completed trial, or null when none completed.</summary>
     public TrialResult? Best => Ranked.Count > 0 && Ranked[0].Status == TrialStatus.Completed ? Ranked[0] : null;
 

@@ -69,8 +69,10 @@ public sealed record StudySettings
     public int KlWarmup { get; init; }
     /// <summary>The study's seed: the folds, and each trial's weights and shuffles (from its parameters).</summary>
     public uint Seed { get; init; }
-    /// <summary>Prune trials by synchronous successive halving.</summary>
-    public bool Halving { get; init; }
+    /// <summary>How trials are pruned: not at all, by synchronous or by asynchronous successive halving.</summary>
+    public Pruner Pruner { get; init; }
+    /// <summary>Whether trials train at rungs of growing budgets (either halving pruner).</summary>
+    public bool Halves => Pruner != Pruner.None;
     /// <summary>The halving factor η: a third of the trials (η = 3) go on at each rung.</summary>
     public int Eta { get; init; } = 3;
     /// <summary>Epochs of the first halving rung; 0 picks epochs / η².</summary>
@@ -109,7 +111,7 @@ public sealed record StudySettings
     /// <summary>Epoch budgets of the halving rungs, ending at the full budget: b₀, b₀·η, …, epochs.</summary>
     public IReadOnlyList<int> Rungs()
     {
-        if (!Halving) return [Epochs];
+        if (!Halves) return [Epochs];
         int first = MinEpochs > 0 ? MinEpochs : Math.Max(1, (int)Math.Round(Epochs / (double)(Eta * Eta)));
         var rungs = new List<int>();
         for (double b = first; b < Epochs; b *= Eta) rungs.Add((int)Math.Round(b));
@@ -156,8 +158,9 @@ public sealed record StudySettings
         ["last_epochs"] = LastEpochs,
         ["score_best"] = ScoreBest,
         ["seed"] = Seed,
-        ["pruner"] = Halving ? $"halving:eta={Eta},rungs={string.Join("/", Rungs())}" : "none",
-        ["halving"] = Halving,
+        // "halving" stays a flag, so that the definitions of studies made before asha existed read the same.
+        ["pruner"] = Halves ? $"{Pruner.ToString().ToLowerInvariant()}:eta={Eta},rungs={string.Join("/", Rungs())}" : "none",
+        ["halving"] = Pruner == Pruner.Halving,
         ["eta"] = Eta,
         ["min_epochs"] = MinEpochs,
     };
@@ -184,7 +187,7 @@ public sealed record StudySettings
         LastEpochs = Get<int>(j, "last_epochs"),
         ScoreBest = Get<bool>(j, "score_best"),
         Seed = Get<uint>(j, "seed"),
-        Halving = Get<bool>(j, "halving"),
+        Pruner = Get<bool>(j, "halving") ? Pruner.Halving : Get<string>(j, "pruner").StartsWith("asha:", StringComparison.Ordinal) ? Pruner.Asha : Pruner.None,
         Eta = Get<int>(j, "eta"),
         MinEpochs = Get<int>(j, "min_epochs"),
     };

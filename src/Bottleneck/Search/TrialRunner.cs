@@ -73,14 +73,16 @@ internal sealed class TrialRunner
 
     /// <summary>
     /// Trains (or reads back) every fold of <paramref name="trial"/> at <paramref name="budget"/> epochs; under a
-    /// <paramref name="claim"/> of <paramref name="worker"/>, each fold is committed only while the claim holds.
+    /// <paramref name="claim"/> of <paramref name="worker"/>, each fold is committed only while the claim holds. The folds are
+    /// the store's under <paramref name="key"/> (by default the trial's own; a rung's job with asha).
     /// </summary>
     public TrialResult Run(TrialParams trial, int budget, int threads, Action<TrainingProgress>? progress, CancellationToken cancel,
-                           Claim? claim = null, string? worker = null)
+                           Claim? claim = null, string? worker = null, string? key = null)
     {
         var store = _store ?? throw new InvalidOperationException("this runner has no study store");
         var settings = SettingsFor(trial, budget, threads);
-        var stages = store.Stages(trial.Key);
+        string row = key ?? trial.Key;
+        var stages = store.Stages(row);
         var folds = new List<FoldResult>();
         var parts = _study.Kind == StudyKind.Tune ? _folds.Value : [(_train, _test)];
         for (int f = 0; f < parts.Count; f++)
@@ -88,14 +90,14 @@ internal sealed class TrialRunner
             string stage = _study.Kind == StudyKind.Tune ? $"b{budget}/fold{f}" : $"b{budget}/full";
             if (stages.TryGetValue(stage, out var saved))
             {
-                folds.Add(FoldResult.Read(saved, store.Name, trial.Key));
+                folds.Add(FoldResult.Read(saved, store.Name, row));
                 continue;
             }
             cancel.ThrowIfCancellationRequested();
             var outcome = Trainer.Run(settings with { Seed = RandomState.Derive(settings.Seed, stage) }, parts[f].Train, parts[f].Validation, progress, cancel);
             if (outcome.Status == RunStatus.Cancelled) throw new OperationCanceledException(cancel);
             var fold = new FoldResult(outcome.Status, outcome.Epochs);
-            store.SaveStage(trial.Key, stage, Json.Compact(fold), claim, worker);
+            store.SaveStage(row, stage, Json.Compact(fold), claim, worker);
             folds.Add(fold);
             if (fold.Status == RunStatus.Diverged) break;
         }

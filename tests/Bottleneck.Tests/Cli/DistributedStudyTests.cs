@@ -101,6 +101,80 @@ public sealed class DistributedStudyTests(ReferenceStudy reference) : IClassFixt
         return int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
     }
 
+    // Asha across three processes: every job (a trial at a rung) runs once, every decision is recorded once, the ladder ends
+    // with its rungs closed, and each job's numbers are the trial's own at that budget (a job read back from SQLite agrees).
+    [PostgresFact]
+    public void Three_processes_climb_one_asha_ladder_each_job_once()
+    {
+        // Rungs at 27, 81 and 243 epochs; about 6 s in one process.
+        string[] asha = [.. Study.Select(a => a == "200" ? "243" : a), "--pruner", "asha", "--eta", "3", "--min-epochs", "27"];
+        var workers = Enumerable.Range(0, 2).Select(_ => StartWorker("asha", null, "--wait")).ToList();
+        using var tune = BottleneckProcess.Start(_dir, [.. asha, "--storage", Db.DatabaseUrl, "--study", "asha", "--out", Path.Combine(_dir, "tune-asha")]);
+        var ran = workers.Select(w => w.WaitForExit(Long)).ToList();
+        var started = tune.WaitForExit(Long);
+        workers.ForEach(w => w.Dispose());
+
+        started.ExitCode.Should().Be(0, started.ToString());
+        foreach (var w in ran) w.ExitCode.Should().Be(0, w.ToString());
+        ran.Count(w => FinishedBy(w) > 0).Should().BeGreaterThan(0, "the workers took part");
+        long promotions = Db.Query<long>("SELECT count(*) FROM bottleneck.promotions WHERE study = 'asha'")[0];
+        promotions.Should().BeGreaterThan(0);
+        Db.Query<long>("SELECT count(*) FROM bottleneck.trials WHERE study = 'asha'")[0].Should().Be(8 + promotions, "a job per trial, and one per promotion");
+        Db.Query<long>("SELECT count(*) FROM bottleneck.trials WHERE study = 'asha' AND result IS NULL")[0].Should().Be(0);
+        Db.Query<int>("SELECT saves FROM bottleneck.stages WHERE study = 'asha'").Should().HaveCount((int)(8 + promotions) * 2).And.OnlyContain(n => n == 1);
+        started.StandardOutput.Should().Contain("asha: ").And.Contain("promotion");
+
+        string out_ = Path.Combine(_dir, "show-asha");
+        var show = BottleneckProcess.Run(_dir, Long, "studies", "show", "asha", "--storage", Db.DatabaseUrl, "--out", out_);
+        show.ExitCode.Should().Be(0, show.ToString());
+        var results = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(out_, "results.json")))!;
+        results["promotions"]!.AsArray().Should().HaveCount((int)promotions);
+        results["trials"]!.AsArray().Should().HaveCount(8);
+        results["trials"]![0]!["budget_epochs"]!.GetValue<int>().Should().Be(243, "the winner reached the full budget");
+        File.ReadAllText(Path.Combine(out_, HtmlReportFile)).Should().Contain("Promotions, in the order they were decided").And.Contain("worker idle time");
+
+        // The same study in one process on SQLite gives every job it shares with the ladder above the same numbers.
+        var alone = BottleneckProcess.Run(_dir, Long, [.. asha, "--out", Path.Combine(_dir, "asha-alone")]);
+        alone.ExitCode.Should().Be(0, alone.ToString());
+        var here = Db.Query<string>("SELECT key || ' ' || result FROM bottleneck.trials WHERE study = 'asha'")
+                     .ToDictionary(r => r[..(r.IndexOf('}') + 1)], r => Score(r[(r.IndexOf('}') + 2)..]));
+        using var sqlite = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_dir, "asha-alone", "study.db")};Pooling=false");
+        sqlite.Open();
+        using var read = new Microsoft.Data.Sqlite.SqliteCommand("SELECT key, result FROM trials", sqlite);
+        using var rows = read.ExecuteReader();
+        int shared = 0;
+        while (rows.Read())
+            if (here.TryGetValue(rows.GetString(0), out double score))
+            {
+                Score(rows.GetString(1)).Should().Be(score, rows.GetString(0));
+                shared++;
+            }
+        shared.Should().BeGreaterThanOrEqualTo(8, "every trial's first-rung job is in both");
+    }
+
+    private static double Score(string resultJson) => System.Text.Json.Nodes.JsonNode.Parse(resultJson)!["score"]!.GetValue<double>();
+
+    // A database written by the first release of the PostgreSQL store (schema version 1; Fixtures/postgres-v1, a finished
+    // 2-trial tune on digits dumped with pg_dump) is migrated when opened: the study reads back with its table, and goes on.
+    [PostgresFact]
+    public void A_database_of_schema_version_1_is_migrated_and_its_study_reads_back()
+    {
+        Db.Execute(File.ReadAllText(Fixture.Path("postgres-v1/study.sql")));
+        Db.Query<string>("SELECT value FROM bottleneck.meta WHERE name = 'schema_version'").Should().Equal("1");
+        string out_ = Path.Combine(_dir, "show-v1");
+        var show = BottleneckProcess.Run(_dir, Long, "studies", "show", "v1-tune", "--storage", Db.DatabaseUrl, "--out", out_);
+        show.ExitCode.Should().Be(0, show.ToString());
+        File.ReadAllText(Path.Combine(out_, "trials.csv")).Should().Be(File.ReadAllText(Fixture.Path("postgres-v1/trials.csv")));
+        Db.Query<string>("SELECT value FROM bottleneck.meta WHERE name = 'schema_version'").Should().Equal("2");
+        Db.Query<long>("SELECT count(*) FROM bottleneck.promotions")[0].Should().Be(0);
+
+        var again = BottleneckProcess.Run(_dir, Long, "tune", "--dataset", "digits", "--model", "dense", "--code-size", "8", "--grid", "lr=1e-3,3e-3",
+                                          "--epochs", "2", "--folds", "2", "--storage", Db.DatabaseUrl, "--study", "v1-tune", "--out", Path.Combine(_dir, "v1-again"));
+        again.ExitCode.Should().Be(0, again.ToString());
+        again.StandardOutput.Should().Contain("2 trials of 2 already finished");
+        File.ReadAllText(Path.Combine(_dir, "v1-again", "trials.csv")).Should().Be(File.ReadAllText(Fixture.Path("postgres-v1/trials.csv")));
+    }
+
     [PostgresFact]
     public void Four_processes_share_a_study_and_give_the_one_process_table()
     {

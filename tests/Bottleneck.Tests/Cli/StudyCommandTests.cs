@@ -110,21 +110,24 @@ public sealed class StudyCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    // Fixtures/study-v1 is a finished tune written by the previous release (schema version 1). Resuming it migrates the
-    // store and trains nothing; the table is the one that release wrote, and the same study run afresh gives it too.
-    [Fact]
-    public void A_study_store_of_the_previous_release_resumes_with_its_table()
+    // Fixtures/study-v1 and study-v2 are the same finished tune written by earlier releases (schema versions 1 and 2).
+    // Resuming one migrates the store and trains nothing; the table is the one that release wrote, and the same study run
+    // afresh gives it too.
+    [Theory]
+    [InlineData("study-v1")]
+    [InlineData("study-v2")]
+    public void A_study_store_of_an_earlier_release_resumes_with_its_table(string fixture)
     {
-        string old = Path.Combine(_dir, "v1");
+        string old = Path.Combine(_dir, fixture);
         Directory.CreateDirectory(old);
-        File.Copy(Fixture.Path("study-v1/study.db"), Path.Combine(old, "study.db"));
+        File.Copy(Fixture.Path($"{fixture}/study.db"), Path.Combine(old, "study.db"));
         var resumed = BottleneckProcess.Run(_dir, TimeSpan.FromMinutes(2), "tune", "--resume", old);
         resumed.ExitCode.Should().Be(0, resumed.ToString());
         resumed.StandardOutput.Should().Contain("2 trials of 2 already finished");
-        string table = File.ReadAllText(Fixture.Path("study-v1/trials.csv"));
+        string table = File.ReadAllText(Fixture.Path($"{fixture}/trials.csv"));
         File.ReadAllText(Path.Combine(old, "trials.csv")).Should().Be(table);
 
-        string fresh = Path.Combine(_dir, "v1-fresh");
+        string fresh = Path.Combine(_dir, fixture + "-fresh");
         var again = BottleneckProcess.Run(_dir, TimeSpan.FromMinutes(2), "tune", "--dataset", "digits", "--model", "dense", "--code-size", "8",
                                           "--grid", "lr=1e-3,3e-3", "--epochs", "2", "--folds", "2", "--out", fresh);
         again.ExitCode.Should().Be(0, again.ToString());

@@ -21,7 +21,7 @@ public sealed class HalvingOnFashionMnistTests(ITestOutputHelper output) : IDisp
         var settings = new StudySettings
         {
             Dataset = "fashion-mnist", Limit = 6000, Model = "lab", Epochs = 9, BatchSize = 128, Folds = 3, Seed = 0,
-            Halving = true, Eta = 3, Threads = Environment.ProcessorCount,
+            Pruner = Pruner.Halving, Eta = 3, Threads = Environment.ProcessorCount,
         };
         var trials = SearchSpace.Grid("lr=5e-2,1e-2,5e-3,1e-3,5e-4,1e-4;weight-decay=5e-4,1e-4,5e-5,1e-5,5e-6,1e-6");
         using var store = new SqliteStudyStore(Path.Combine(_dir, "study.db"));

@@ -20,6 +20,7 @@ public sealed class PostgresStudyStoreTests : StudyStoreContract, IDisposable
 
     [PostgresFact] public void Definition_round_trips_and_a_different_study_is_refused_in_one_line_() => Definition_round_trips_and_a_different_study_is_refused_in_one_line();
     [PostgresFact] public void AddTrials_is_idempotent_and_keeps_first_insertion_order_() => AddTrials_is_idempotent_and_keeps_first_insertion_order();
+    [PostgresFact] public void Promotions_add_their_job_once_keep_the_first_decision_and_idle_time_adds_up_() => Promotions_add_their_job_once_keep_the_first_decision_and_idle_time_adds_up();
     [PostgresFact] public void Stages_and_results_are_saved_and_read_back_after_reopening_() => Stages_and_results_are_saved_and_read_back_after_reopening();
     [PostgresFact] public void Complete_stores_the_result_and_releases_the_claim_() => Complete_stores_the_result_and_releases_the_claim();
     [PostgresFact] public void Release_frees_only_the_holders_claim_() => Release_frees_only_the_holders_claim();

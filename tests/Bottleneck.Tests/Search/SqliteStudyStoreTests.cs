@@ -31,6 +31,7 @@ public sealed class SqliteStudyStoreTests : StudyStoreContract, IDisposable
 
     [Fact] public void Definition_round_trips_and_a_different_study_is_refused_in_one_line_() => Definition_round_trips_and_a_different_study_is_refused_in_one_line();
     [Fact] public void AddTrials_is_idempotent_and_keeps_first_insertion_order_() => AddTrials_is_idempotent_and_keeps_first_insertion_order();
+    [Fact] public void Promotions_add_their_job_once_keep_the_first_decision_and_idle_time_adds_up_() => Promotions_add_their_job_once_keep_the_first_decision_and_idle_time_adds_up();
     [Fact] public void Stages_and_results_are_saved_and_read_back_after_reopening_() => Stages_and_results_are_saved_and_read_back_after_reopening();
     [Fact] public void Complete_stores_the_result_and_releases_the_claim_() => Complete_stores_the_result_and_releases_the_claim();
     [Fact] public void Release_frees_only_the_holders_claim_() => Release_frees_only_the_holders_claim();
@@ -135,7 +136,7 @@ public sealed class SqliteStudyStoreTests : StudyStoreContract, IDisposable
             var claim = store.ClaimNext(Worker("w"))!.Value;
             claim.Should().Be(new Claim("{\"lr\":0.01}", 1));
         }
-        Meta("schema_version").Should().Be("2");
+        Meta("schema_version").Should().Be(SqliteStudyStore.SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Saves("{\"lr\":0.001}").Values.Should().Equal(1, 1);
     }
 
@@ -147,11 +148,11 @@ public sealed class SqliteStudyStoreTests : StudyStoreContract, IDisposable
         {
             c.Open();
             using var bump = c.CreateCommand();
-            bump.CommandText = "UPDATE meta SET value = '3' WHERE name = 'schema_version'";
+            bump.CommandText = $"UPDATE meta SET value = '{SqliteStudyStore.SchemaVersion + 1}' WHERE name = 'schema_version'";
             bump.ExecuteNonQuery();
         }
         var act = () => new SqliteStudyStore(StorePath);
-        act.Should().Throw<DataFormatException>().WithMessage($"{StorePath} is a study store of schema version 3, made by a newer Bottleneck*");
+        act.Should().Throw<DataFormatException>().WithMessage($"{StorePath} is a study store of schema version {SqliteStudyStore.SchemaVersion + 1}, made by a newer Bottleneck*");
     }
 
     private string? Meta(string name)

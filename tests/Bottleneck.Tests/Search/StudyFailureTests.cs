@@ -48,35 +48,18 @@ public sealed class StudyFailureTests : IDisposable
     }
 
     // A store whose SaveStage throws for one trial, the first `throws` times: a fold that fails after training.
-    private sealed class Throwing(IStudyStore inner, string key, int throws) : IStudyStore
+    private sealed class Throwing(IStudyStore inner, string key, int throws) : DelegatingStore(inner)
     {
         private int _thrown;
 
-        public void SaveStage(string k, string stage, string json, Claim? claim = null, string? worker = null)
+        public override void SaveStage(string k, string stage, string json, Claim? claim = null, string? worker = null)
         {
             if (k == key && _thrown < throws)
             {
                 _thrown++;
                 throw new InvalidOperationException("injected");
             }
-            inner.SaveStage(k, stage, json, claim, worker);
+            base.SaveStage(k, stage, json, claim, worker);
         }
-
-        public void Open(string definitionJson, string? fingerprint = null) => inner.Open(definitionJson, fingerprint);
-        public string? Definition => inner.Definition;
-        public IReadOnlyList<string> Invocations() => inner.Invocations();
-        public void AddInvocation(string json) => inner.AddInvocation(json);
-        public string Name => inner.Name;
-        public void AddTrials(IReadOnlyList<string> keys) => inner.AddTrials(keys);
-        public Claim? ClaimNext(string worker) => inner.ClaimNext(worker);
-        public void Heartbeat(string worker) => inner.Heartbeat(worker);
-        public IReadOnlyDictionary<string, string> Stages(string k) => inner.Stages(k);
-        public void Complete(string k, string resultJson, Claim? claim = null, string? worker = null) => inner.Complete(k, resultJson, claim, worker);
-        public void Release(Claim claim, string worker) => inner.Release(claim, worker);
-        public int Fail(Claim claim, string worker, string error, int maxRetries, string failedResultJson) => inner.Fail(claim, worker, error, maxRetries, failedResultJson);
-        public IReadOnlyList<StoredTrial> Trials() => inner.Trials();
-        public TimeSpan Grace => inner.Grace;
-        public IReadOnlyList<string> LiveWorkers() => inner.LiveWorkers();
-        public void Dispose() => inner.Dispose();
     }
 }

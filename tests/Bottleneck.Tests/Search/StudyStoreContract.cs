@@ -57,6 +57,27 @@ public abstract class StudyStoreContract
         store.Trials().Should().OnlyContain(t => t.ResultJson == null && t.ClaimedBy == null);
     }
 
+    protected void Promotions_add_their_job_once_keep_the_first_decision_and_idle_time_adds_up()
+    {
+        using (var store = Create())
+        {
+            store.Open("{}");
+            store.AddTrials(["a", "b"]);
+            store.Promote("a3", "first");
+            store.Promote("b3", "second");
+            store.Promote("a3", "again"); // another worker that decided the same at once
+            store.AddTrials(["c"]);
+            store.Trials().Select(t => t.Key).Should().Equal("a", "b", "a3", "b3", "c");
+            store.ClaimNext(Worker("w")).Should().Be(new Claim("a", 1));
+            store.AddIdle(Worker("w"), 1.5);
+            store.AddIdle(Worker("w"), 0.25);
+            store.AddIdle(Elsewhere("v"), 2);
+        }
+        using var reopened = Create();
+        reopened.Promotions().Should().Equal("first", "second");
+        reopened.IdleSeconds().Should().BeEquivalentTo(new Dictionary<string, double> { [Worker("w")] = 1.75, [Elsewhere("v")] = 2 });
+    }
+
     protected void Stages_and_results_are_saved_and_read_back_after_reopening()
     {
         using (var store = Create())

@@ -7,7 +7,8 @@ namespace Bottleneck.Tests.Search;
 public sealed class StudyTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("bottleneck-study-").FullName;
-    private static readonly (Dataset Train, Dataset Test) Digits01 = Load();
+    /// <summary>Digits split 3:1 and scaled to [0, 1]: the studies' data in these tests.</summary>
+    internal static readonly (Dataset Train, Dataset Test) Digits01 = Load();
 
     private static (Dataset, Dataset) Load()
     {
@@ -74,7 +75,7 @@ public sealed class StudyTests : IDisposable
     [Fact]
     public void Halving_keeps_the_best_third_at_each_rung_and_counts_its_epochs()
     {
-        var settings = Settings() with { Epochs = 9, Halving = true, Eta = 3 };
+        var settings = Settings() with { Epochs = 9, Pruner = Pruner.Halving, Eta = 3 };
         settings.Rungs().Should().Equal(1, 3, 9);
         var trials = SearchSpace.Grid("lr=1e-1,5e-2,1e-2,5e-3,1e-3,5e-4,1e-4,5e-5,1e-5");
         var result = Run(settings, trials, "halving");

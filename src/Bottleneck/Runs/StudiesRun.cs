@@ -34,12 +34,13 @@ public static class StudiesRun
             using var store = storage.Open(name);
             if (store.Definition is not { } definition) continue;
             var (settings, trials) = StudySettings.FromDefinition(definition, store.Name);
-            var stored = store.Trials();
-            var results = stored.Where(t => t.ResultJson is not null).Select(t => TrialResult.Read(t.ResultJson!, store.Name, t.Key)).ToList();
-            int running = stored.Count(t => t.ResultJson is null && t.ClaimedBy is not null);
-            var best = StudyResult.Rank(results).FirstOrDefault(r => r.Status == TrialStatus.Completed);
+            // Each trial's result as the study ranks it (with asha, at the highest rung it reached; its jobs are not trials).
+            var study = Study.Summarize(settings, trials, store);
+            var results = study.Ranked;
+            int running = store.Trials().Count(t => t.ResultJson is null && t.ClaimedBy is not null);
             summaries.Add(new StudySummary(name, settings.Kind, settings.Dataset, trials.Count, results.Count(r => r.Status != TrialStatus.Failed), running,
-                                           results.Count(r => r.Status == TrialStatus.Failed), stored.Count - results.Count - running, best, store.LiveWorkers()));
+                                           results.Count(r => r.Status == TrialStatus.Failed), Math.Max(0, trials.Count - results.Count - running), study.Best,
+                                           store.LiveWorkers()));
         }
         return summaries;
     }

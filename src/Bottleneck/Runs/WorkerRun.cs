@@ -143,7 +143,7 @@ public static class WorkerRun
             var waited = Stopwatch.StartNew();
             cancel.WaitHandle.WaitOne(settings.Poll);
             idle += waited.Elapsed.TotalSeconds;
-            store.AddIdle(WorkerId.ForThisProcess(), waited.Elapsed.TotalSeconds);
+            Study.RecordIdle(store, WorkerId.ForThisProcess(), waited.Elapsed.TotalSeconds, Progress);
         }
     }
 }

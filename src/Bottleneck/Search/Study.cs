@@ -258,8 +258,8 @@ public static class Study
         }
     }
 
-    // Idle time is a figure for the report: a store that cannot take it now is told of, not fatal.
-    private static void RecordIdle(IStudyStore store, string worker, double seconds, Action<StudyProgress>? progress)
+    /// <summary>Adds a worker's idle time to the store. It is a figure for the report: a store that cannot take it now is told of, not fatal.</summary>
+    internal static void RecordIdle(IStudyStore store, string worker, double seconds, Action<StudyProgress>? progress)
     {
         if (seconds <= 0) return;
         try

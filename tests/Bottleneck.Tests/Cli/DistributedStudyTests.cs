@@ -132,6 +132,9 @@ public sealed class DistributedStudyTests(ReferenceStudy reference) : IClassFixt
         results["trials"]!.AsArray().Should().HaveCount(8);
         results["trials"]![0]!["budget_epochs"]!.GetValue<int>().Should().Be(243, "the winner reached the full budget");
         File.ReadAllText(Path.Combine(out_, HtmlReportFile)).Should().Contain("Promotions, in the order they were decided").And.Contain("worker idle time");
+        var listed = BottleneckProcess.Run(_dir, Long, "studies", "--storage", Db.DatabaseUrl);
+        listed.ExitCode.Should().Be(0, listed.ToString());
+        listed.StandardOutput.Should().Contain("8/8", "the listing counts trials, not the ladder's jobs");
 
         // The same study in one process on SQLite gives every job it shares with the ladder above the same numbers.
         var alone = BottleneckProcess.Run(_dir, Long, [.. asha, "--out", Path.Combine(_dir, "asha-alone")]);

@@ -110,6 +110,21 @@ public sealed class DistributedStudyTests(ReferenceStudy reference) : IClassFixt
         string[] asha = [.. Study.Select(a => a == "200" ? "243" : a), "--pruner", "asha", "--eta", "3", "--min-epochs", "27"];
         var workers = Enumerable.Range(0, 2).Select(_ => StartWorker("asha", null, "--wait")).ToList();
         using var tune = BottleneckProcess.Start(_dir, [.. asha, "--storage", Db.DatabaseUrl, "--study", "asha", "--out", Path.Combine(_dir, "tune-asha")]);
+        // The study's own process could climb the whole ladder before slow-starting workers join (a busy CI machine): it is
+        // paused, ten seconds at a time, until each worker has held a job.
+        WaitFor(() => Holds(tune, "asha"), Long).Should().BeTrue(tune.StandardErrorSoFar);
+        var joined = new HashSet<int>();
+        for (var clock = System.Diagnostics.Stopwatch.StartNew(); joined.Count < workers.Count && clock.Elapsed < Long;)
+        {
+            tune.Signal("STOP");
+            WaitFor(() =>
+            {
+                joined.UnionWith(workers.Where(w => Holds(w, "asha")).Select(w => w.Id));
+                return joined.Count == workers.Count;
+            }, TimeSpan.FromSeconds(10));
+            tune.Signal("CONT");
+        }
+        joined.Should().HaveCount(workers.Count, "every worker took a job");
         var ran = workers.Select(w => w.WaitForExit(Long)).ToList();
         var started = tune.WaitForExit(Long);
         workers.ForEach(w => w.Dispose());

@@ -8,9 +8,9 @@ namespace Bottleneck.Search;
 
 /// <summary>
 /// Progress of a study: a trial's training, or a trial just finished, in its <see cref="Stage"/>; or, with no trial, a
-/// problem the study carried on through (<see cref="Warning"/>, e.g. a heartbeat the store did not take).
+/// problem the study carried on through (<see cref="Warning"/>, e.g. a heartbeat the store did not take). With asha, also a
+/// promotion just decided (<see cref="Promoted"/>), or a job slot starting to wait for one (<see cref="Waiting"/>).
 /// </summary>
-/// With asha, also a promotion just decided (<see cref="Promoted"/>), or a job slot starting to wait for one (<see cref="Waiting"/>).
 public readonly record struct StudyProgress(TrialParams? Trial, int Budget, TrainingProgress? Training, TrialResult? Finished, string? Warning = null,
                                             StudyStage Stage = default, Promotion? Promoted = null, bool Waiting = false);
 

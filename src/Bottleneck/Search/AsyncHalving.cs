@@ -40,6 +40,14 @@ internal static class AsyncHalving
         }
     }
 
+    // The rung a job of `epochs` runs at; a job at no rung of the study is a damaged store.
+    private static int RungOf(IReadOnlyList<int> rungs, int epochs, string key, string store)
+    {
+        for (int r = 0; r < rungs.Count; r++)
+            if (rungs[r] == epochs) return r;
+        throw new DataFormatException($"{store}: the job {key} trains {epochs} epochs, which is no rung of the study ({string.Join(", ", rungs)})");
+    }
+
     /// <summary>A promotion waiting to be made: the trial at rung <see cref="From"/>, ranked <see cref="Rank"/> of <see cref="Seen"/>.</summary>
     public readonly record struct Candidate(TrialParams Trial, int From, int Rank, int Seen, double Score, bool Closed);
 
@@ -76,7 +84,7 @@ internal static class AsyncHalving
             foreach (var job in held)
             {
                 var (trial, epochs) = JobOf(job.Key, store);
-                int rung = IndexOf(epochs, job.Key, store);
+                int rung = RungOf(_rungs, epochs, job.Key, store);
                 var result = job.ResultJson is { } json ? TrialResult.Read(json, store, job.Key) : null;
                 _jobs[(trial.Key, rung)] = result;
                 if (result is null) _unfinished[rung]++;
@@ -100,13 +108,6 @@ internal static class AsyncHalving
         public int Open(IReadOnlyList<TrialParams> trials) =>
             trials.Count(t => !Enumerable.Range(0, _rungs.Count).Any(r => _jobs.TryGetValue((t.Key, r), out var done) && done is not null)
                               || Enumerable.Range(0, _rungs.Count).Any(r => _jobs.TryGetValue((t.Key, r), out var running) && running is null));
-
-        private int IndexOf(int epochs, string key, string store)
-        {
-            for (int r = 0; r < _rungs.Count; r++)
-                if (_rungs[r] == epochs) return r;
-            throw new DataFormatException($"{store}: the job {key} trains {epochs} epochs, which is no rung of the study ({string.Join(", ", _rungs)})");
-        }
 
         // Bottom-up, because whether a rung is closed depends on the rungs below; returned top-down, as workers take them.
         private List<Candidate> Candidates()
@@ -174,7 +175,7 @@ internal static class AsyncHalving
                 }
                 var job = claim!.Value;
                 var (trial, epochs) = JobOf(job.Key, store.Name);
-                int rung = rungs.ToList().IndexOf(epochs);
+                int rung = RungOf(rungs, epochs, job.Key, store.Name);
                 Study.Work(settings, runner, store, worker, threads, job, trial, epochs, new StudyStage(rung + 1, rungs.Count, rung == 0 ? trials.Count : 0),
                            Commit, meter, progress, cancel);
             }

@@ -10,7 +10,7 @@ using Bottleneck.Training;
 
 // Side-by-side benchmarks against the PyTorch peers in ../shared/peers, ours and theirs in one run.
 //   dotnet run -c Release --project bench/Bottleneck.Bench -- study-a [threads] [repeats]
-//   dotnet run -c Release --project bench/Bottleneck.Bench -- lab-epoch [threads] [epochs]
+//   dotnet run -c Release --project bench/Bottleneck.Bench -- lab-epoch [threads] [epochs]   (the published `bottleneck train`, against TorchSharp and PyTorch 1.13)
 //   dotnet run -c Release --project bench/Bottleneck.Bench -- tsne [threads] [n]
 //   dotnet run -c Release --project bench/Bottleneck.Bench -- npy      (60,000 × 784 uint8 as .npy/.npz, against np.load)
 //   dotnet run -c Release --project bench/Bottleneck.Bench -- images [threads] [n]   (an image folder of n 28×28 PNGs, against PIL)
@@ -25,7 +25,7 @@ int threads = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture)
 return which switch
 {
     "study-a" => StudyA(threads, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5),
-    "lab-epoch" => LabEpoch(threads, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2),
+    "lab-epoch" => LabEpoch(threads, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3),
     "tsne" => TsneBench(threads, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2000),
     "npy" => NpyBench(),
     "images" => ImagesBench(args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10000),
@@ -71,29 +71,88 @@ static int StudyA(int threads, int repeats)
     return 0;
 }
 
-// One or more training epochs of study B's lab model on Fashion-MNIST (batch 256, Adam, lr 1e-3, wd 1e-5).
+// Study B's lab model on Fashion-MNIST (Adam, lr 1e-3, weight decay 1e-5) as users run it: the published `bottleneck train`
+// process, whose results.json gives each epoch's training time, at batch 32, 64 and 256 on 1 and 2 threads; the 2-thread,
+// batch-256 run again with --profile for the achieved GFLOP/s. Then the peers at batch 256 (their scripts fix it):
+// TorchSharp (libtorch 2.10) on 1 and 2 threads and PyTorch 1.13 on the thread count given. Peak memory (VmHWM) of
+// every process. "Steady" is the best epoch after the first.
 static int LabEpoch(int threads, int epochs)
 {
-    var (train, test) = DatasetCatalog.LoadSplit("fashion-mnist", null, allowDownload: false, log: null);
-    var settings = new TrainSettings
+    string? exe = Published.Bottleneck();
+    if (exe is null)
     {
-        Model = new ModelChoice("lab", 20),
-        Optimizer = OptimizerSettings.Defaults("adam", OptimizerConvention.PyTorch) with { LearningRate = 1e-3, WeightDecay = 1e-5 },
-        Epochs = epochs,
-        Threads = threads,
-    };
-    var outcome = Trainer.Run(settings, train, test);
-    var ours = outcome.Epochs.Select(e => train.Count / e.TrainSeconds).ToList();
-    for (int e = 0; e < ours.Count; e++)
-        Console.WriteLine($"bottleneck epoch {e + 1}: {ours[e]:N0} images/s, test MSE {outcome.Epochs[e].EvalLoss:0.00000}");
+        Console.Error.WriteLine("lab-epoch measures the published command: run `dotnet publish src/Bottleneck.Cli -c Release --ucr -o bin/bottleneck` first");
+        return 1;
+    }
+    string dir = Directory.CreateTempSubdirectory("bottleneck-bench-lab-").FullName;
+    try
+    {
+        Console.WriteLine($"bottleneck train ({exe}), {epochs} epochs each:");
+        (double First, double Steady)? headline = null;
+        foreach (int t in new[] { 1, 2 })
+            foreach (int batch in new[] { 32, 64, 256 })
+            {
+                string output = Path.Combine(dir, $"t{t}-b{batch}");
+                var run = Measured.Run(exe, ["train", "--dataset", "fashion-mnist", "--model", "lab", "--epochs", epochs.ToString(CultureInfo.InvariantCulture),
+                                             "--threads", t.ToString(CultureInfo.InvariantCulture), "--batch-size", batch.ToString(CultureInfo.InvariantCulture),
+                                             "--weight-decay", "1e-5", "--out", output]);
+                if (run.ExitCode != 0) { Console.WriteLine($"  threads {t} batch {batch}: failed (exit {run.ExitCode}): {run.LastError}"); return 1; }
+                var (first, steady, mse) = Epochs(output);
+                Console.WriteLine($"  threads {t} batch {batch,3}: first epoch {first,7:N0} images/s, steady {steady,7:N0} images/s, test MSE {mse:0.00000}, peak memory {run.PeakMb:0} MB");
+                if (t == threads && batch == 256) headline = (first, steady);
+            }
+        string profiled = Path.Combine(dir, "profile");
+        var profile = Measured.Run(exe, ["train", "--dataset", "fashion-mnist", "--model", "lab", "--epochs", "1", "--threads", threads.ToString(CultureInfo.InvariantCulture),
+                                         "--weight-decay", "1e-5", "--profile", "--out", profiled]);
+        if (profile.ExitCode == 0)
+        {
+            var p = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(profiled, "results.json")))!["profile"]!;
+            double gflop = p["layers"]!.AsArray().Sum(l => (double)l!["forward_gflop"]! + (double)l["weight_gradient_gflop"]! + (double)l["input_gradient_gflop"]!);
+            double seconds = (double)p["train_seconds"]!, peak = (double)p["peak_gflops"]!;
+            Console.WriteLine($"  profile (threads {threads}, batch 256, 1 epoch): {gflop / seconds:0.0} GFLOP/s of a measured peak of {peak:0.0} ({gflop / seconds / peak:P1})");
+        }
 
-    var peer = Peer.Run("torch_study_b.py", ["/usr/share/datasets/fashion-mnist", threads.ToString(CultureInfo.InvariantCulture), epochs.ToString(CultureInfo.InvariantCulture)]);
-    if (peer is null) return 0;
-    Console.Write("pytorch:\n" + peer);
-    var theirs = Regex.Matches(peer, @"samples_per_s=([0-9.]+)").Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
-    Console.WriteLine($"ratio, first epoch: {ours[0] / theirs[0]:0.00}x; best epoch: {ours.Max() / theirs.Max():0.00}x " +
-                      $"({ours.Max():N0} vs {theirs.Max():N0} images/s, threads={threads})");
-    return 0;
+        var torchsharp = Measured.Run("bash", [Peer.Find("torchsharp/run.sh"), "lab", "/usr/share/datasets/fashion-mnist", "1", epochs.ToString(CultureInfo.InvariantCulture)]);
+        (double First, double Steady)? sharp = null;
+        foreach (int t in new[] { 1, 2 })
+        {
+            var peer = t == 1 ? torchsharp : Measured.Run("bash", [Peer.Find("torchsharp/run.sh"), "lab", "/usr/share/datasets/fashion-mnist", "2", epochs.ToString(CultureInfo.InvariantCulture)]);
+            if (peer.ExitCode != 0) { Console.WriteLine($"torchsharp: skipped (exit {peer.ExitCode}: {peer.LastError})"); break; }
+            var rates = PeerRates(peer.Output);
+            Console.WriteLine($"torchsharp (libtorch 2.10) threads {t} batch 256: first epoch {rates[0],7:N0} images/s, steady {rates.Skip(1).DefaultIfEmpty(rates[0]).Max(),7:N0} images/s, peak memory {peer.PeakMb:0} MB");
+            if (t == threads) sharp = (rates[0], rates.Skip(1).DefaultIfEmpty(rates[0]).Max());
+        }
+        var torch = Measured.Run("/usr/bin/python3", [Peer.Find("torch_study_b.py"), "/usr/share/datasets/fashion-mnist", threads.ToString(CultureInfo.InvariantCulture), epochs.ToString(CultureInfo.InvariantCulture)]);
+        (double First, double Steady)? old = null;
+        if (torch.ExitCode == 0)
+        {
+            var rates = PeerRates(torch.Output);
+            old = (rates[0], rates.Skip(1).DefaultIfEmpty(rates[0]).Max());
+            Console.WriteLine($"pytorch 1.13 threads {threads} batch 256: first epoch {old.Value.First,7:N0} images/s, steady {old.Value.Steady,7:N0} images/s, peak memory {torch.PeakMb:0} MB");
+        }
+        else Console.WriteLine($"pytorch 1.13: skipped (exit {torch.ExitCode}: {torch.LastError})");
+        if (headline is { } ours)
+        {
+            if (sharp is { } s) Console.WriteLine($"ratio ours / torchsharp, threads {threads}, batch 256: first epoch {ours.First / s.First:0.00}x, steady {ours.Steady / s.Steady:0.00}x");
+            if (old is { } o) Console.WriteLine($"ratio ours / pytorch 1.13, threads {threads}, batch 256: first epoch {ours.First / o.First:0.00}x, steady {ours.Steady / o.Steady:0.00}x");
+        }
+        return 0;
+    }
+    finally
+    {
+        Directory.Delete(dir, recursive: true);
+    }
+
+    static (double First, double Steady, double TestMse) Epochs(string output)
+    {
+        var results = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(output, "results.json")))!;
+        int samples = (int)results["settings"]!["train_samples"]!;
+        var rates = results["epochs"]!.AsArray().Select(e => samples / (double)e!["train_seconds"]!).ToList();
+        return (rates[0], rates.Skip(1).DefaultIfEmpty(rates[0]).Max(), (double)results["test_mse"]!);
+    }
+
+    static List<double> PeerRates(string output) =>
+        [.. Regex.Matches(output, @"samples_per_s=([0-9.]+)").Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))];
 }
 
 // t-SNE of n × 20-D points (PCA-20 of the first n Fashion-MNIST test images, standing in for codes):
@@ -229,7 +288,7 @@ static class Peer
     public static double Number(string text, string pattern) =>
         double.Parse(Regex.Match(text, pattern).Groups[1].Value, CultureInfo.InvariantCulture);
 
-    private static string Find(string script)
+    public static string Find(string script)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

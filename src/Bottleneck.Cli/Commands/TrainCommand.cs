@@ -24,9 +24,14 @@ public static class TrainCommand
             Description = "Go on with the run in this directory from its last finished epoch (with --epochs, train a finished run longer)",
         };
 
+        var profile = new Option<bool>("--profile")
+        {
+            Description = "Time every layer's forward pass, weight gradient and input gradient, and print where the time went with the GFLOP/s reached against the machine's peak",
+        };
+
         var command = new Command("train", "Train one autoencoder and save it (model.safetensors, curves, reconstructions); resumable")
         {
-            dataset, dataDir, limit, testLimit, seed, threads, outDir, resume,
+            dataset, dataDir, limit, testLimit, seed, threads, outDir, resume, profile,
         };
         training.AddTo(command);
         command.SetAction(parsed =>
@@ -39,7 +44,7 @@ public static class TrainCommand
                 return Report(ConsoleObserver.Run(observer => TrainRun.Resume(resumeSettings, CommonOptions.Context(parsed, outDir, observer, resumeInterrupt.Token))));
             }
             var settings = new TrainRunSettings(DataOptions.Source(parsed, dataset, dataDir, limit, testLimit),
-                                                training.Settings(parsed, parsed.GetValue(seed), parsed.GetValue(threads)));
+                                                training.Settings(parsed, parsed.GetValue(seed), parsed.GetValue(threads)) with { Profile = parsed.GetValue(profile) });
             settings.Validate();
             foreach (var warning in training.IgnoredWithModelFile(parsed)) Console.Error.WriteLine($"warning: {warning}");
             using var interrupt = new Interrupt();
@@ -52,6 +57,7 @@ public static class TrainCommand
     private static int Report(TrainRunResult result)
     {
         var t = result.Training;
+        if (t.Profile is { } profile) ProfileTable.Print(profile);
         if (t.Status != RunStatus.Diverged)
         {
             string baselines = result.Results.Baselines is { } b ? $" (predicting the mean training sample: {F(b.MeanImage)}, zeros: {F(b.Zeros)})" : "";

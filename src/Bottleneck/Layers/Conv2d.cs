@@ -3,8 +3,8 @@ using Bottleneck.Tensors;
 namespace Bottleneck.Layers;
 
 // Conv2d: y = W ⋆ x + b.  x: [B, Cin, H, W]  W: [Cout, Cin, k, k]  b: [Cout]  y: [B, Cout, Ho, Wo],
-// Ho = ⌊(H + 2p − k)/s⌋ + 1.  The batch is unfolded into one matrix, cols: [Cin·k·k, B·Ho·Wo], so forward
-// and both gradients are single large GEMMs.
+// Ho = ⌊(H + 2p − k)/s⌋ + 1.  The batch is unfolded into one matrix, cols: [Cin·k·k, B·Ho·Wo], and each run of
+// samples is unfolded, multiplied and copied out in one go, so its columns are used while they are in cache.
 /// <summary>A 2-D convolution, as PyTorch's <c>nn.Conv2d</c> with square kernels and zero padding.</summary>
 /// <param name="inChannels">Cin, channels of the input.</param>
 /// <param name="outChannels">Cout, channels of the output.</param>
@@ -34,22 +34,23 @@ public sealed class Conv2d(int inChannels, int outChannels, int kernelSize, int 
     public override void Forward(Tensor x, Tensor y)
     {
         var ws = BuffersFor(x, OutChannels);
-        Conv.Unfold(x, Geometry, ws.Cols, Workers);                                                      // cols = unfold(x)
-        Gemm.Multiply(Weight.Value.AsMatrix(), ws.Cols.AsMatrix(), ws.ChannelMajor.AsMatrix(), Workers); // [Cout, B·P] = W·cols
-        Conv.ToBatchMajor(ws.ChannelMajor, y, Workers, Bias?.Value);                                     // y = that + b
+        Conv.Convolve(x, Geometry, Weight.Value, Bias?.Value, ws.Cols, ws.ChannelMajor, y, Workers);   // y = W·unfold(x) + b, run by run
     }
 
     /// <inheritdoc/>
     public override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx)
     {
         var ws = BuffersFor(x, OutChannels);                                    // cols still holds unfold(x)
-        Conv.ToChannelMajor(dy, ws.ChannelMajor, Workers);                      // dy as [Cout, B·P]
-        if (Bias is not null) Conv.AddRowSums(ws.ChannelMajor, Bias.Grad, Workers);                       // db += Σ dy
-        Conv.WeightGradient(ws.Cols, ws.ChannelMajor, x.Rows, ws.Partials, Weight.Grad, Workers);         // dW += dy·colsᵀ
-        if (dx is null) return;
-        Gemm.Multiply(Weight.Value.AsMatrix().T, ws.ChannelMajor.AsMatrix(), ws.Cols.AsMatrix(), Workers); // dcols = Wᵀ·dy
-        Conv.Fold(ws.Cols, Geometry, dx, Workers);                                                         // dx = fold(dcols)
+        // dW partials = dy·colsᵀ; dx = fold(Wᵀ·dy)
+        Conv.ConvolveBackward(dy, Geometry, Weight.Value, ws.Cols, ws.ChannelMajor, ws.Partials, dx, Workers, ws.SplitFor(this));
+        if (ws.SplitFor(this) is { } split) BackwardSplit(split);
+        if (Bias is not null) Conv.AddRowSums(ws.ChannelMajor, x.Rows, Bias.Grad, Workers);                       // db += Σ dy (channel-major now)
+        Conv.AddPartials(ws.Partials, x.Rows, Geometry.PatchSize, OutChannels, Weight.Grad);                  // dW += the partials, in run order
+        WeightGradientDone();
     }
+
+    // Each output value is a dot product over one patch.
+    internal override long MultiplyAddsPerSample => (long)OutChannels * Geometry.Positions * Geometry.PatchSize;
 
     /// <inheritdoc/>
     public override string ToString() => Describe("Conv2d");

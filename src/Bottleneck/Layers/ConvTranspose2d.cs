@@ -51,23 +51,23 @@ public sealed class ConvTranspose2d : ConvolutionLayer
     public override void Forward(Tensor x, Tensor y)
     {
         var ws = BuffersFor(x, InChannels);
-        Conv.ToChannelMajor(x, ws.ChannelMajor, Workers);                                                   // x as [Cin, B·H·W]
-        Gemm.Multiply(Weight.Value.AsMatrix().T, ws.ChannelMajor.AsMatrix(), ws.Cols.AsMatrix(), Workers);  // cols = Wᵀ·x
-        Conv.Fold(ws.Cols, Geometry, y, Workers, Bias?.Value);                                              // y = fold(cols) + b
+        Conv.Transpose(x, Geometry, Weight.Value, Bias?.Value, ws.Cols, ws.ChannelMajor, y, Workers);     // y = fold(Wᵀ·x) + b, run by run
     }
 
     /// <inheritdoc/>
     public override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx)
     {
-        var ws = BuffersFor(x, InChannels);
+        var ws = BuffersFor(x, InChannels);                                                                 // channel-major still holds x
         if (Bias is not null) Conv.AddChannelSums(dy, Bias.Grad, Workers);                                 // db += Σ dy
-        Conv.Unfold(dy, Geometry, ws.Cols, Workers);                                                        // dcols = unfold(dy)
-        Conv.ToChannelMajor(x, ws.ChannelMajor, Workers);                                                   // x as [Cin, B·H·W]
-        Conv.WeightGradient(ws.Cols, ws.ChannelMajor, x.Rows, ws.Partials, Weight.Grad, Workers);           // dW += x·dcolsᵀ
-        if (dx is null) return;
-        Gemm.Multiply(Weight.Value.AsMatrix(), ws.Cols.AsMatrix(), ws.ChannelMajor.AsMatrix(), Workers);    // [Cin, B·H·W] = W·dcols
-        Conv.ToBatchMajor(ws.ChannelMajor, dx, Workers);                                                    // dx
+        // dW partials = x·unfold(dy)ᵀ; dx = W·unfold(dy)
+        Conv.TransposeBackward(dy, Geometry, Weight.Value, ws.Cols, ws.ChannelMajor, ws.Partials, dx, Workers, ws.SplitFor(this));
+        if (ws.SplitFor(this) is { } split) BackwardSplit(split);
+        Conv.AddPartials(ws.Partials, x.Rows, Geometry.PatchSize, InChannels, Weight.Grad);                  // dW += the partials, in run order
+        WeightGradientDone();
     }
+
+    // Each input value spreads over one output patch (the geometry's positions are the input's).
+    internal override long MultiplyAddsPerSample => (long)InChannels * Geometry.Positions * Geometry.PatchSize;
 
     /// <inheritdoc/>
     public override string ToString() => Describe("ConvTranspose2d", $", op{OutputPadding}");

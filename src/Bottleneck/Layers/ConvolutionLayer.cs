@@ -60,7 +60,8 @@ public abstract class ConvolutionLayer : Layer
             _workspaces[batch] = ws = new Workspace(
                 new Tensor(g.PatchSize, batch * g.Positions),
                 new Tensor(channelMajorRows, batch * g.Positions),
-                [.. Enumerable.Range(0, Conv.SampleChunks(batch).Count).Select(_ => new float[Weight.Value.Length])]);
+                [.. Enumerable.Range(0, Conv.SampleChunks(batch).Count).Select(_ => new float[Weight.Value.Length])],
+                new long[2 * Conv.SampleChunks(batch).Count]);
         }
         return ws;
     }
@@ -68,7 +69,12 @@ public abstract class ConvolutionLayer : Layer
     /// <param name="Cols">The unfolded image in forward, or the unfolded gradient in backward.</param>
     /// <param name="ChannelMajor">Conv2d's output (or its gradient), ConvTranspose2d's input (or its gradient), as [C, B·P].</param>
     /// <param name="Partials">One weight gradient per run of samples, added in run order.</param>
-    protected sealed record Workspace(Tensor Cols, Tensor ChannelMajor, float[][] Partials);
+    /// <param name="Split">Per run, the thread time of its weight and its input gradient, when a profile is taken.</param>
+    protected sealed record Workspace(Tensor Cols, Tensor ChannelMajor, float[][] Partials, long[] Split)
+    {
+        /// <summary><see cref="Split"/> while the layer is profiled, else null (the kernels then read no clock).</summary>
+        internal long[]? SplitFor(Layer layer) => layer.Clock is null ? null : Split;
+    }
 
     private protected string Describe(string kind, string extra = "") =>
         $"{kind}({InChannels} → {OutChannels}, k{KernelSize}, s{Stride}, p{Padding}{extra}{(Bias is null ? ", no bias" : "")})";

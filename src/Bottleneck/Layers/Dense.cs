@@ -53,9 +53,12 @@ public sealed class Dense : Layer
         var input = new Matrix(x.Data, x.Rows, InFeatures);
         Gemm.MultiplyAdd(dy.AsMatrix().T, input, Weight.Grad.AsMatrix(), Workers);  // dW += dyᵀ·x : [Out, B]·[B, In]
         Elementwise.AccumulateColumnSums(dy.Span, Bias.Grad.Span);                  // db += Σ_B dy
+        WeightGradientDone();
         if (dx is not null)
             Gemm.Multiply(dy.AsMatrix(), Weight.Value.AsMatrix(), new Matrix(dx.Data, x.Rows, InFeatures), Workers);  // dx = dy·W : [B, Out]·[Out, In]
     }
+
+    internal override long MultiplyAddsPerSample => (long)InFeatures * OutFeatures;
 
     /// <inheritdoc/>
     public override string ToString() => $"Dense({InFeatures} → {OutFeatures})";

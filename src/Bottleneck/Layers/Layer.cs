@@ -42,6 +42,18 @@ public abstract class Layer
     /// <summary>From the output gradient <paramref name="dy"/>, adds the parameters' gradients into their <see cref="Parameter.Grad"/> and writes the input gradient into <paramref name="dx"/> unless it is null; <paramref name="x"/> and <paramref name="y"/> are the last forward pass's.</summary>
     public abstract void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx);
 
+    /// <summary>Set while a profile is taken (<see cref="LayerClock"/>); null otherwise, which costs nothing.</summary>
+    internal LayerClock? Clock { get; set; }
+
+    /// <summary>Multiply-adds of one forward pass per sample for the last input shape seen; the weight and the input gradient cost as many again each. 0 for layers that do no products.</summary>
+    internal virtual long MultiplyAddsPerSample => 0;
+
+    /// <summary>Marks, inside <see cref="Backward"/>, the end of the parameter gradients when a profile is taken.</summary>
+    private protected void WeightGradientDone() => Clock?.WeightGradientDone();
+
+    /// <summary>Shares, inside <see cref="Backward"/>, the time so far between the two gradients by the thread time <paramref name="split"/> holds for each.</summary>
+    private protected void BackwardSplit(long[] split) => Clock?.SplitBackward(split);
+
     /// <summary>PyTorch-style one-line description, e.g. <c>Linear(64 → 32)</c>.</summary>
     public abstract override string ToString();
 }

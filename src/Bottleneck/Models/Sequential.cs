@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Bottleneck.Layers;
 using Bottleneck.Tensors;
 
@@ -41,7 +42,9 @@ public sealed class Sequential : Model
         var current = x;
         for (int i = 0; i < _layers.Length; i++)
         {
+            long started = _layers[i].Clock is null ? 0 : Stopwatch.GetTimestamp();
             _layers[i].Forward(current, b.Activations[i]);
+            _layers[i].Clock?.Forward(started, x.Rows);
             current = b.Activations[i];
         }
         return current;
@@ -57,7 +60,9 @@ public sealed class Sequential : Model
         {
             var layerInput = i == 0 ? x : b.Activations[i - 1];
             var dx = i > 0 || inputGradient ? b.Gradients[i] : null;
+            _layers[i].Clock?.StartBackward();
             _layers[i].Backward(layerInput, b.Activations[i], grad, dx);
+            _layers[i].Clock?.EndBackward(x.Rows, dx is not null);
             if (dx is null) return null;
             grad = dx;
         }

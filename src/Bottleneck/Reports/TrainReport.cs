@@ -41,6 +41,9 @@ public sealed class TrainReport() : ReportKind<TrainReport.Results>(SchemaName)
     {
         /// <summary>A sparse autoencoder's share of near-zero code values over the test set; absent without the penalty.</summary>
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? CodeNearZeroFraction { get; init; }
+
+        /// <summary>Where the training time went, layer by layer and pass by pass, when the run was profiled; absent otherwise.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public TrainingProfile? Profile { get; init; }
     }
 
     /// <summary>What was trained on what, as results.json and the checkpoint's metadata record it.</summary>
@@ -105,6 +108,7 @@ public sealed class TrainReport() : ReportKind<TrainReport.Results>(SchemaName)
                                   result.TestMse, baselines, result.ImagesPerSecond, result.Seconds, worse is null ? [] : [worse], result.Epochs)
         {
             CodeNearZeroFraction = result.CodeNearZeroFraction,
+            Profile = result.Profile,
         };
         dir.WriteText(HtmlReport.ResultsFile, Json.Serialize(results));
         HtmlReport.Write(dir);

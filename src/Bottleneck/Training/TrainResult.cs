@@ -15,6 +15,9 @@ public sealed record TrainResult(Autoencoder Model, ModelSpec Spec, RunStatus St
     /// <summary>A sparse autoencoder's share of code values near zero (|z| &lt; <see cref="Losses.CodeL1.NearZero"/>) over the test set; null without the penalty.</summary>
     public double? CodeNearZeroFraction { get; init; }
 
+    /// <summary>Where the training time went, when <see cref="TrainSettings.Profile"/> asked for it; null otherwise.</summary>
+    public TrainingProfile? Profile { get; init; }
+
     /// <summary>The training loss of the last epoch (NaN before the first).</summary>
     public double FinalTrainLoss => Epochs.Count > 0 ? Epochs[^1].TrainLoss : double.NaN;
     /// <summary>The test loss of the last epoch (NaN before the first).</summary>

@@ -37,6 +37,9 @@ public sealed record TrainSettings
     /// <summary>Threads for every layer's kernels; the numbers do not depend on it.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>Time every stage of every training step (<see cref="TrainResult.Profile"/>); the numbers trained are the same either way.</summary>
+    public bool Profile { get; init; }
+
     /// <summary>Throws a <see cref="SettingException"/> naming the first setting that cannot work.</summary>
     public void Validate()
     {

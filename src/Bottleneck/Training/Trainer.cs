@@ -27,11 +27,13 @@ public sealed class Trainer
     private readonly Dictionary<int, (Tensor Batch, Tensor Grad, Tensor Input)> _batches = [];
     private readonly RandomState _corruptions = new(0);
     private readonly VariationalStep? _variational;
+    private readonly TrainingProfiler? _profiler;
 
     private Trainer(Autoencoder model, Optimizer optimizer, TrainSettings settings, RandomState rng, TrainingState state)
     {
         (_model, _loss, _optimizer, _settings, _rng, _state) = (model, settings.Loss.Create(), optimizer, settings, rng, state);
         if (model.Variational) _variational = new VariationalStep(model, _loss, settings.Seed);
+        if (settings.Profile) _profiler = new TrainingProfiler(model);
     }
 
     /// <summary>
@@ -69,13 +71,17 @@ public sealed class Trainer
             var state = new TrainingState(spec, resume?.PlannedEpochs ?? settings.Epochs, model, optimizer);
             var trainer = new Trainer(model, optimizer, settings, rng, state);
             var (status, epochs, message) = trainer.Fit(train, test, progress, cancel, resume, epochEnded);
+            var profile = trainer._profiler?.Result(settings.Threads);
             double testMse = status == RunStatus.Diverged ? double.NaN : trainer.Evaluate(test, new MSELoss());
             double? nearZero = settings.CodeL1 > 0 && status != RunStatus.Diverged ? trainer.NearZeroCodes(test) : null;
             // Over the whole history: a resumed run's earlier epochs count with the times they took.
             double trainSeconds = epochs.Sum(e => e.TrainSeconds);
             double imagesPerSecond = trainSeconds > 0 ? epochs.Count * (double)train.Count / trainSeconds : double.NaN;
             double seconds = clock.Elapsed.TotalSeconds + (resume?.History.Sum(e => e.Seconds) ?? 0);
-            return new TrainResult(model, spec, status, epochs, message, testMse, imagesPerSecond, seconds) { State = state, CodeNearZeroFraction = nearZero };
+            return new TrainResult(model, spec, status, epochs, message, testMse, imagesPerSecond, seconds)
+            {
+                State = state, CodeNearZeroFraction = nearZero, Profile = profile,
+            };
         }
         finally
         {
@@ -125,9 +131,11 @@ public sealed class Trainer
             double beta = _settings.KlWarmup > 0 ? _settings.Beta * Math.Min(1.0, (double)epoch / _settings.KlWarmup) : _settings.Beta;
             _model.Train();
             double lossSum = 0, reconstructionSum = 0, klSum = 0;
+            _profiler?.Attach();
             for (int b = 0; b < batches; b++)
             {
                 if (cancel.IsCancellationRequested) return (RunStatus.Cancelled, history, $"cancelled in epoch {epoch}");
+                _profiler?.StartStep();
                 int start = b * batchSize, size = Math.Min(batchSize, train.Count - start);
                 var (x, grad, input) = BuffersFor(size, train.FeatureCount);
                 for (int i = 0; i < size; i++) train.Features.Row(order[start + i]).CopyTo(x.Row(i));
@@ -139,6 +147,7 @@ public sealed class Trainer
                 }
 
                 _optimizer.ZeroGrad();
+                _profiler?.BatchReady();
                 double batchLoss;
                 if (_variational is not null)
                 {
@@ -159,13 +168,16 @@ public sealed class Trainer
                     if (_settings.CodeL1 > 0) CodeL1.Backward(code, dCode, _settings.CodeL1);
                     _model.Encoder.Backward(dCode);
                 }
+                _profiler?.ModelDone();
                 _optimizer.Step();
+                _profiler?.StepDone(size);
                 // Weighted by batch size, so the epoch loss is the mean over samples (as Keras reports it).
                 lossSum += batchLoss * size;
 
                 if (b < batches - 1) progress?.Invoke(new TrainingProgress(epoch, epochs, b + 1, batches, null));
             }
             double trainSeconds = clock.Elapsed.TotalSeconds;
+            _profiler?.Detach(trainSeconds);
             EpochRecord record;
             if (_variational is null)
             {
@@ -183,6 +195,7 @@ public sealed class Trainer
                                          _optimizer.LearningRate, reconstruction, kl, reconstruction + kl, evalReconstruction + evalKl);
             }
             history.Add(record);
+            _profiler?.Evaluated(record.Seconds - record.TrainSeconds);
             progress?.Invoke(new TrainingProgress(epoch, epochs, batches, batches, record));
             if (validation is not null && !double.IsFinite(record.EvalLoss))
                 return (RunStatus.Diverged, history, $"validation loss became {record.EvalLoss} in epoch {epoch}");

@@ -28,6 +28,15 @@ public class ConvGradientTests
     public void ConvTranspose2d_backward_matches_finite_differences(int cin, int cout, int k, int s, int p, int op, int h, int w) =>
         GradientCheck.Layer(Init(new ConvTranspose2d(cin, cout, k, s, p, op)), GradientCheck.RandomTensor(_rng, [2, cin, h, w], 1), _rng);
 
+    // A batch of 18 is two runs of samples, the second partial, and 12×12 inputs give rows of 6 outputs (the vector path).
+    [Fact]
+    public void Conv2d_over_two_runs_of_samples_matches_finite_differences() =>
+        GradientCheck.Layer(Init(new Conv2d(2, 3, 3, 2, 1)), GradientCheck.RandomTensor(_rng, [18, 2, 12, 12], 1), _rng);
+
+    [Fact]
+    public void ConvTranspose2d_over_two_runs_of_samples_matches_finite_differences() =>
+        GradientCheck.Layer(Init(new ConvTranspose2d(3, 2, 3, 2, 1, 1)), GradientCheck.RandomTensor(_rng, [18, 3, 6, 6], 1), _rng);
+
     [Fact]
     public void Conv2d_without_bias_matches_finite_differences() =>
         GradientCheck.Layer(Init(new Conv2d(2, 3, 3, 1, 1, bias: false)), GradientCheck.RandomTensor(_rng, [2, 2, 5, 4], 1), _rng);

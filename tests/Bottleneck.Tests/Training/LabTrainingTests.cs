@@ -21,7 +21,7 @@ public class LabTrainingTests(ITestOutputHelper output)
         Threads = threads,
     };
 
-    private static Dataset RandomImages(int count, uint seed)
+    internal static Dataset RandomImages(int count, uint seed)
     {
         var rng = new RandomState(seed);
         var x = new Tensor(count, 784);

@@ -1,0 +1,76 @@
+using Bottleneck.Tensors;
+using FluentAssertions;
+
+namespace Bottleneck.Tests.Tensors;
+
+// Im2Col and Col2Im against the definitions, written out one value at a time, over geometries that take each of
+// the kernels' paths: rows of 5 to 16 outputs at stride 1 or 2 (vector rows), narrower or other strides (gathers),
+// with and without padding, and a block of columns inside a wider matrix.
+public class ConvKernelTests
+{
+    public static TheoryData<int, int, int, int, int, int> Geometries() => new()
+    {
+        // channels, height, width, kernel, stride, padding
+        { 1, 28, 28, 3, 2, 1 },   // Wo 14, stride 2: vector rows
+        { 8, 14, 14, 3, 2, 1 },   // Wo 7
+        { 16, 7, 7, 3, 2, 0 },    // Wo 3: gathers
+        { 2, 9, 11, 3, 1, 1 },    // Wo 11, stride 1: vector rows
+        { 3, 20, 33, 3, 1, 0 },   // Wo 31: too wide for one vector, gathers
+        { 2, 10, 10, 4, 3, 2 },   // stride 3: gathers
+        { 1, 5, 5, 5, 1, 2 },     // Wo 5, a kernel as wide as the image
+    };
+
+    [Theory]
+    [MemberData(nameof(Geometries))]
+    public void Im2Col_reads_every_window_value_or_zero_in_the_padding(int c, int h, int w, int k, int s, int p)
+    {
+        var g = ConvGeometry.ForInput(c, h, w, k, s, p);
+        var rng = new RandomState(5);
+        var x = new float[g.ImageSize];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)rng.NextDouble() + 0.5f;
+        int offset = 3 * g.Positions, ld = 5 * g.Positions;
+        var cols = new float[g.PatchSize * ld];
+        Array.Fill(cols, float.NaN);
+        Conv.Im2Col(x, g, cols, ld, offset);
+        for (int ch = 0; ch < c; ch++)
+            for (int ki = 0; ki < k; ki++)
+                for (int kj = 0; kj < k; kj++)
+                    for (int oh = 0; oh < g.OutHeight; oh++)
+                        for (int ow = 0; ow < g.OutWidth; ow++)
+                        {
+                            int ih = oh * s - p + ki, iw = ow * s - p + kj;
+                            float expected = ih >= 0 && ih < h && iw >= 0 && iw < w ? x[(ch * h + ih) * w + iw] : 0f;
+                            cols[((ch * k + ki) * k + kj) * ld + offset + oh * g.OutWidth + ow].Should().Be(expected);
+                        }
+        // Outside its block of columns nothing is written.
+        for (int row = 0; row < g.PatchSize; row++)
+            for (int j = 0; j < ld; j++)
+                if (j < offset || j >= offset + g.Positions) float.IsNaN(cols[row * ld + j]).Should().BeTrue($"column {j} of row {row} is outside the block");
+    }
+
+    [Theory]
+    [MemberData(nameof(Geometries))]
+    public void Col2Im_sums_into_each_value_what_Im2Col_read_from_it(int c, int h, int w, int k, int s, int p)
+    {
+        var g = ConvGeometry.ForInput(c, h, w, k, s, p);
+        var rng = new RandomState(6);
+        int offset = g.Positions, ld = 2 * g.Positions;
+        var cols = new float[g.PatchSize * ld];
+        for (int i = 0; i < cols.Length; i++) cols[i] = (float)rng.NextDouble() - 0.5f;
+        var x = new float[g.ImageSize];
+        Array.Fill(x, 7f);   // overwritten, not added to
+        Conv.Col2Im(cols, ld, offset, g, x);
+        var expected = new float[g.ImageSize];
+        for (int ch = 0; ch < c; ch++)
+            for (int ki = 0; ki < k; ki++)
+                for (int kj = 0; kj < k; kj++)
+                    for (int oh = 0; oh < g.OutHeight; oh++)
+                        for (int ow = 0; ow < g.OutWidth; ow++)
+                        {
+                            int ih = oh * s - p + ki, iw = ow * s - p + kj;
+                            if (ih >= 0 && ih < h && iw >= 0 && iw < w)
+                                expected[(ch * h + ih) * w + iw] += cols[((ch * k + ki) * k + kj) * ld + offset + oh * g.OutWidth + ow];
+                        }
+        x.Should().Equal(expected);
+    }
+}

@@ -41,7 +41,7 @@ static int Usage()
 
 static int[] Ints(string list) => [.. list.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture))];
 
-// Study A, 4 optimizers × 50 epochs, timed in-process.
+// Study A, 4 optimizers × 50 epochs, timed in-process, against TorchSharp (libtorch 2.10) and PyTorch 1.13, each timing its own loop.
 static int StudyA(int threads, int repeats)
 {
     var digits = Digits.Load();
@@ -63,11 +63,19 @@ static int StudyA(int threads, int repeats)
     Console.WriteLine($"bottleneck: {string.Join(", ", last!.Runs.Select(r => $"{r.Optimizer} {r.TestMse:0.0000}"))}");
     Console.WriteLine($"study_a bottleneck wall_s={ours:0.0000} (median of {repeats} warm runs, threads={threads}); first run {first:0.0000} s");
 
+    var sharp = Measured.Run("bash", [Peer.Find("torchsharp/run.sh"), "study-a", threads.ToString(CultureInfo.InvariantCulture)]);
+    if (sharp.ExitCode == 0)
+    {
+        Console.Write("torchsharp: " + sharp.Output);
+        double theirs = Peer.Number(sharp.Output, @"wall_s=([0-9.]+)");
+        Console.WriteLine($"ratio: TorchSharp / Bottleneck = {theirs / ours:0.0}x warm, {theirs / first:0.0}x on the first run");
+    }
+    else Console.WriteLine($"torchsharp: skipped (exit {sharp.ExitCode}: {sharp.LastError})");
     var peer = Peer.Run("torch_study_a.py", [threads.ToString(CultureInfo.InvariantCulture)]);
     if (peer is null) return 0;
     Console.Write("pytorch:    " + peer);
-    double theirs = Peer.Number(peer, @"wall_s=([0-9.]+)");
-    Console.WriteLine($"ratio: PyTorch / Bottleneck = {theirs / ours:0.0}x warm, {theirs / first:0.0}x on the first run");
+    double torch = Peer.Number(peer, @"wall_s=([0-9.]+)");
+    Console.WriteLine($"ratio: PyTorch / Bottleneck = {torch / ours:0.0}x warm, {torch / first:0.0}x on the first run");
     return 0;
 }
 

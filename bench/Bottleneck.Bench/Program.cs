@@ -11,7 +11,7 @@ using Bottleneck.Training;
 // Side-by-side benchmarks against the PyTorch peers in ../shared/peers, ours and theirs in one run.
 //   dotnet run -c Release --project bench/Bottleneck.Bench -- study-a [threads] [repeats]
 //   dotnet run -c Release --project bench/Bottleneck.Bench -- lab-epoch [threads] [epochs]   (the published `bottleneck train`, against TorchSharp and PyTorch 1.13)
-//   dotnet run -c Release --project bench/Bottleneck.Bench -- tsne [threads] [n]
+//   dotnet run -c Release --project bench/Bottleneck.Bench -- tsne [threads] [n,…] [auto|exact|barneshut]
 //   dotnet run -c Release --project bench/Bottleneck.Bench -- npy      (60,000 × 784 uint8 as .npy/.npz, against np.load)
 //   dotnet run -c Release --project bench/Bottleneck.Bench -- images [threads] [n]   (an image folder of n 28×28 PNGs, against PIL)
 // The peers time their own loops in-process (after importing torch), so no figure includes start-up.
@@ -26,7 +26,7 @@ return which switch
 {
     "study-a" => StudyA(threads, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5),
     "lab-epoch" => LabEpoch(threads, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3),
-    "tsne" => TsneBench(threads, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2000),
+    "tsne" => TsneBench(threads, args.Length > 2 ? Ints(args[2]) : [2000], args.Length > 3 ? Enum.Parse<TsneMethod>(args[3], ignoreCase: true) : TsneMethod.Auto),
     "npy" => NpyBench(),
     "images" => ImagesBench(args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10000),
     _ => Usage(),
@@ -34,7 +34,7 @@ return which switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Bottleneck.Bench study-a [threads] [repeats] | lab-epoch [threads] [epochs] | tsne [threads] [n] | npy | images [threads] [n] " +
+    Console.Error.WriteLine("usage: Bottleneck.Bench study-a [threads] [repeats] | lab-epoch [threads] [epochs] | tsne [threads] [n,…] [method] | npy | images [threads] [n] " +
                             "| store URL [workers,…] [trials,…]");
     return 2;
 }
@@ -163,39 +163,49 @@ static int LabEpoch(int threads, int epochs)
         [.. Regex.Matches(output, @"samples_per_s=([0-9.]+)").Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))];
 }
 
-// t-SNE of n × 20-D points (PCA-20 of the first n Fashion-MNIST test images, standing in for codes):
-// the peer computes them, embeds them with scikit-learn and saves them; ours embeds the same file.
-static int TsneBench(int threads, int n)
+// t-SNE of n × 20-D points (PCA-20 of the first n Fashion-MNIST images, test then training set, standing in for codes),
+// for each n given: the peer computes them, embeds them with scikit-learn and saves them; ours embeds the same file
+// (first run in the process, JIT included), then once more split into stages. Ends with the time-versus-n slopes.
+static int TsneBench(int threads, int[] sizes, TsneMethod method)
 {
-    string points = Path.Combine(Path.GetTempPath(), $"bottleneck-tsne-{n}-{Environment.ProcessId}.csv");
-    try
+    var rows = new List<(int N, double Ours, double Theirs)>();
+    foreach (int n in sizes)
     {
-        var peer = Peer.Run("sklearn_tsne.py", ["/usr/share/datasets/fashion-mnist", n.ToString(CultureInfo.InvariantCulture), "--save", points]);
-        if (peer is null) return 0;
-        var x = CsvDataset.Load(points).Features;
-        var settings = new TsneSettings { Threads = threads };
-        var clock = Stopwatch.StartNew();
-        var ours = Tsne.Fit(x, settings);
-        double seconds = clock.Elapsed.TotalSeconds;
-        // A second, warm run split into stages (the figure compared with sklearn's stays the first run's).
-        var profile = new TsneProfile();
-        Tsne.Profile = profile;
-        var warm = Stopwatch.StartNew();
-        Tsne.Fit(x, settings);
-        Tsne.Profile = null;
-        Console.WriteLine($"bottleneck stages (warm run, {warm.Elapsed.TotalSeconds:0.00} s): {profile}");
-        Console.WriteLine($"bottleneck: tsne n={x.Rows} wall_s={seconds:0.00} kl={ours.KlDivergence:0.0000} " +
-                          $"({(ours.Method == TsneMethod.Exact ? "exact" : "barnes-hut")}, threads={threads}, first run, JIT included)");
-        Console.Write("sklearn:    " + peer);
-        double theirs = Peer.Number(peer, @"wall_s=([0-9.]+)"), theirKl = Peer.Number(peer, @"kl=([0-9.]+)");
-        double relative = 100 * (ours.KlDivergence / theirKl - 1);
-        Console.WriteLine($"ratio: sklearn / Bottleneck = {theirs / seconds:0.0}x wall; KL {(relative < 0 ? "-" : "+")}{Math.Abs(relative):0.00}% vs sklearn's");
-        return 0;
+        string points = Path.Combine(Path.GetTempPath(), $"bottleneck-tsne-{n}-{Environment.ProcessId}.csv");
+        try
+        {
+            var peer = Peer.Run("sklearn_tsne.py", ["/usr/share/datasets/fashion-mnist", n.ToString(CultureInfo.InvariantCulture), "--save", points]);
+            if (peer is null) return 0;
+            var x = CsvDataset.Load(points).Features;
+            var settings = new TsneSettings { Threads = threads, Method = method };
+            var clock = Stopwatch.StartNew();
+            var ours = Tsne.Fit(x, settings);
+            double seconds = clock.Elapsed.TotalSeconds;
+            var profile = new TsneProfile();
+            Tsne.Profile = profile;
+            var warm = Stopwatch.StartNew();
+            Tsne.Fit(x, settings);
+            Tsne.Profile = null;
+            Console.WriteLine($"bottleneck stages (warm run, {warm.Elapsed.TotalSeconds:0.00} s): {profile}");
+            Console.WriteLine($"bottleneck: tsne n={x.Rows} wall_s={seconds:0.00} kl={ours.KlDivergence:0.0000} ({ours.Method}, threads={threads}, first run, JIT included)");
+            Console.Write("sklearn:    " + peer);
+            double theirs = Peer.Number(peer, @"wall_s=([0-9.]+)"), theirKl = Peer.Number(peer, @"kl=([0-9.]+)");
+            double relative = 100 * (ours.KlDivergence / theirKl - 1);
+            Console.WriteLine($"ratio: sklearn / Bottleneck = {theirs / seconds:0.0}x wall; KL {(relative < 0 ? "-" : "+")}{Math.Abs(relative):0.00}% vs sklearn's");
+            rows.Add((n, seconds, theirs));
+        }
+        finally
+        {
+            File.Delete(points);
+        }
     }
-    finally
+    for (int k = 1; k < rows.Count; k++)
     {
-        File.Delete(points);
+        double span = Math.Log(rows[k].N / (double)rows[k - 1].N);
+        Console.WriteLine($"log-log slope of time against n, {rows[k - 1].N:N0} → {rows[k].N:N0}: ours {Math.Log(rows[k].Ours / rows[k - 1].Ours) / span:0.00}, " +
+                          $"sklearn {Math.Log(rows[k].Theirs / rows[k - 1].Theirs) / span:0.00}");
     }
+    return 0;
 }
 
 // Reading a Fashion-MNIST-sized uint8 array from .npy, stored .npz and deflated .npz, against numpy's np.load on the

@@ -15,7 +15,7 @@ public static class EmbedCommand
         var points = new Option<string?>("--points") { Description = "A numeric CSV of vectors to embed (optional 'label' column)" };
         var dataset = DataOptions.CheckpointDataset();
         var dataDir = DataOptions.DataDir();
-        var samples = new Option<int>("--samples") { Description = "Embed the first N test images (with --checkpoint)", DefaultValueFactory = _ => 2000 };
+        var samples = new Option<int>("--samples") { Description = "Embed the first N test images (with --checkpoint), then training images beyond the test set (70000: all of Fashion-MNIST)", DefaultValueFactory = _ => 2000 };
         var method = new Option<string>("--method") { Description = "tsne or pca", DefaultValueFactory = _ => "tsne" };
         var perplexity = new Option<double>("--perplexity") { Description = "t-SNE perplexity (effective number of neighbours)", DefaultValueFactory = _ => 30 };
         var seed = CommonOptions.Seed(0);

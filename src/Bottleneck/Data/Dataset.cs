@@ -51,4 +51,15 @@ public sealed class Dataset
 
     /// <summary>The same samples' labels and shape with other <paramref name="features"/> (e.g. scaled).</summary>
     public Dataset WithFeatures(Tensor features) => new(Name, features, Labels, ImageShape);
+
+    /// <summary>These samples followed by <paramref name="more"/>'s (under this name; labels only when both have them).</summary>
+    internal Dataset Concatenate(Dataset more)
+    {
+        if (more.FeatureCount != FeatureCount) throw new ArgumentException($"{more.Name} has {more.FeatureCount} features per sample, {Name} {FeatureCount}");
+        var features = new float[Features.Length + more.Features.Length];
+        Features.Data.CopyTo(features, 0);
+        more.Features.Data.CopyTo(features, Features.Length);
+        int[]? labels = Labels is null || more.Labels is null ? null : [.. Labels, .. more.Labels];
+        return new Dataset(Name, new Tensor(features, Count + more.Count, FeatureCount), labels, ImageShape);
+    }
 }

@@ -54,7 +54,7 @@ public static class DatasetCatalog
     public static Dataset Load(string spec, string? dataDir = null, bool allowDownload = true, Action<string>? log = null)
     {
         var (data, test) = LoadParts(spec, dataDir, allowDownload, log);
-        return test is null ? data : Concatenate(data, test);
+        return test is null ? data : data.Concatenate(test);
     }
 
     /// <summary>
@@ -70,14 +70,5 @@ public static class DatasetCatalog
             ?? throw new ArgumentException($"'{name}' has no published train/test split (expected {string.Join(", ", MnistFamily.All.Select(d => d.Name))})");
         using var downloader = allowDownload ? new Downloader() : null;
         return IdxDatasetLoader.Load(Downloader.WithMirrorOverride(dataset), DatasetPlaces.FromEnvironment(dataDir), downloader, log);
-    }
-
-    private static Dataset Concatenate(Dataset first, Dataset second)
-    {
-        var features = new float[first.Features.Length + second.Features.Length];
-        first.Features.Data.CopyTo(features, 0);
-        second.Features.Data.CopyTo(features, first.Features.Length);
-        int[]? labels = first.Labels is null || second.Labels is null ? null : [.. first.Labels, .. second.Labels];
-        return new Dataset(first.Name, new Tensor(features, first.Count + second.Count, first.FeatureCount), labels, first.ImageShape);
     }
 }

@@ -7,7 +7,8 @@ namespace Bottleneck.Runs;
 
 /// <summary>
 /// What <c>bottleneck embed</c> maps: the codes of the first <paramref name="Samples"/> test images of <paramref name="Dataset"/>
-/// (null: the one the checkpoint was trained on) under a <paramref name="Checkpoint"/>, or the rows of a CSV file of <paramref name="Points"/>.
+/// (null: the one the checkpoint was trained on) under a <paramref name="Checkpoint"/>, followed by training images when there are
+/// fewer test images than that (70,000 maps all of Fashion-MNIST), or the rows of a CSV file of <paramref name="Points"/>.
 /// </summary>
 public sealed record EmbedRunSettings(EmbedSettings Embed, string? Checkpoint, string? Points, string? Dataset = null, string? DataDir = null, int Samples = 2000);
 
@@ -46,15 +47,21 @@ public static class EmbedRun
         {
             Require.AtLeast(settings.Samples, 2, "samples");
             var data = CheckpointData.Load(settings.Checkpoint!, settings.Dataset, settings.DataDir, settings.Samples, settings.Embed.Seed, observer.Data);
+            var images = data.Test;
+            if (settings.Samples > images.Count)
+            {
+                var (train, _) = new DataSource(data.Dataset, settings.DataDir, Limit: settings.Samples - images.Count).Load(data.SplitSeed, observer.Data);
+                images = images.Concatenate(train);
+            }
             using var pool = new WorkerPool(settings.Embed.Threads);
             data.Model.Workers = pool;
-            var codes = CodeSpace.Encode(data.Model, data.Test.Features);
+            var codes = CodeSpace.Encode(data.Model, images.Features);
             data.Model.Workers = WorkerPool.Serial;
             if (Array.FindIndex(codes.Data, v => !float.IsFinite(v)) is var bad and >= 0)
-                throw new DataFormatException($"{settings.Checkpoint} gives a NaN or infinite code for test image {bad / codes.RowSize + 1} of {data.Test.Name}; its weights overflow on these images");
-            var classes = MnistFamily.Find(data.Test.Name)?.ClassNames;
-            points = new Points(codes, data.Test.Labels,
-                new EmbedReport.Source(settings.Checkpoint, data.Test.Name, data.Model.CodeSize, data.SplitSeed, classes, null));
+                throw new DataFormatException($"{settings.Checkpoint} gives a NaN or infinite code for image {bad / codes.RowSize + 1} of {images.Name}; its weights overflow on these images");
+            var classes = MnistFamily.Find(images.Name)?.ClassNames;
+            points = new Points(codes, images.Labels,
+                new EmbedReport.Source(settings.Checkpoint, images.Name, data.Model.CodeSize, data.SplitSeed, classes, null));
         }
         settings.Embed.Validate(points.Vectors.Rows, points.Vectors.RowSize);
         return points;

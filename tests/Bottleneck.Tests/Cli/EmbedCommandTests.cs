@@ -101,6 +101,22 @@ public sealed class EmbedCommandTests : IDisposable
         File.ReadAllLines(Path.Combine(outDir, "embedding.csv")).Should().HaveCount(201);
     }
 
+    [Fact]
+    public void More_samples_than_test_images_go_on_with_training_images()
+    {
+        string trainDir = OutDir("train");
+        Run("train", "--dataset", "digits", "--model", "dense", "--hidden", "32", "--code-size", "8", "--epochs", "1", "--seed", "3", "--out", trainDir).ExitCode.Should().Be(0);
+
+        // The digits' 1,797 rows split 75/25: 450 test images, then 1,347 training images.
+        string outDir = OutDir();
+        var result = Run("embed", "--checkpoint", Path.Combine(trainDir, "model.safetensors"), "--samples", "1797", "--method", "pca", "--out", outDir);
+        result.ExitCode.Should().Be(0, result.ToString());
+        ReadResults(outDir)["samples"]!.GetValue<int>().Should().Be(1797, "every image of the dataset is mapped");
+        var rows = File.ReadAllLines(Path.Combine(outDir, "embedding.csv"));
+        rows.Should().HaveCount(1798);
+        rows.Skip(1).Select(r => r.Split(',')[^1]).Distinct().Should().HaveCount(10, "labels come along for the training images too");
+    }
+
     // ---- bad input: exit code 2, one line on stderr, nothing written ----
 
     [Fact]

@@ -101,6 +101,28 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void Profile_prints_where_the_time_went_and_keeps_it_in_the_results()
+    {
+        string outDir = OutDir();
+        var result = Run("train", "--dataset", "digits", "--model", "dense", "--hidden", "32", "--epochs", "2", "--profile", "--out", outDir);
+        result.ExitCode.Should().Be(0, result.ToString());
+        result.StandardOutput.Should().Contain("Where").And.Contain("Dense(64 → 32)").And.Contain("optimizer").And.MatchRegex(@"achieved [0-9.]+ GFLOP/s");
+        var profile = ReadResults(outDir)["profile"]!;
+        profile["layers"]!.AsArray().Select(l => l!["layer"]!.GetValue<string>()).Should().Contain("Dense(64 → 32)");
+        profile["steps"]!.GetValue<long>().Should().BeGreaterThan(0);
+        profile["peak_gflops"]!.GetValue<double>().Should().BeGreaterThan(profile["gflops"]!.GetValue<double>());
+        AssertNoStackTrace(result);
+    }
+
+    [Fact]
+    public void Without_profile_results_hold_none()
+    {
+        string outDir = OutDir();
+        Run("train", "--dataset", "digits", "--model", "dense", "--epochs", "1", "--out", outDir).ExitCode.Should().Be(0);
+        ReadResults(outDir).AsObject().ContainsKey("profile").Should().BeFalse();
+    }
+
+    [Fact]
     public void Saved_model_loads_back_with_its_architecture()
     {
         string outDir = OutDir();

@@ -39,7 +39,7 @@ internal static class Conv
     /// channelMajor, the run's weight gradient dy·colsᵀ into its partial, and, when dx is wanted, Wᵀ·dy (overwriting the
     /// run's columns) folds into dx. The caller adds the partials in run order (<see cref="AddPartials"/>).
     /// </summary>
-    /// When a profile is taken, split gets the ticks each run's weight gradient and input gradient took, at [2·run] and [2·run + 1].
+    /// <remarks>When a profile is taken, split gets the ticks each run's weight gradient and input gradient took, at [2·run] and [2·run + 1].</remarks>
     public static void ConvolveBackward(Tensor dy, in ConvGeometry g, Tensor weight, Tensor cols, Tensor channelMajor, float[][] partials, Tensor? dx, WorkerPool pool,
                                         long[]? split = null) =>
         pool.For(SampleChunks(dy.Rows).Count, new ConvolveBackwardJob(dy, g, weight, cols, channelMajor, partials, dx, split));
@@ -56,7 +56,7 @@ internal static class Conv
     /// unfolds into cols, the run's weight gradient x·colsᵀ goes into its partial, and, when dx is wanted, W·cols
     /// (overwriting the run's block of channelMajor) is copied into dx.
     /// </summary>
-    /// A profile's split is kept as <see cref="ConvolveBackward"/> keeps it.
+    /// <remarks>A profile's split is kept as <see cref="ConvolveBackward"/> keeps it.</remarks>
     public static void TransposeBackward(Tensor dy, in ConvGeometry g, Tensor weight, Tensor cols, Tensor channelMajor, float[][] partials, Tensor? dx, WorkerPool pool,
                                          long[]? split = null) =>
         pool.For(SampleChunks(dy.Rows).Count, new TransposeBackwardJob(dy, g, weight, cols, channelMajor, partials, dx, split));

@@ -11,7 +11,7 @@ public static class ProfileTable
     {
         double perStep = p.Steps > 0 ? 1000.0 / p.Steps : double.NaN;
         var table = new Table().Border(TableBorder.Simple)
-            .Title($"Where {p.TrainSeconds:0.00} s of training went ({p.Steps:N0} steps, {p.Samples / Math.Max(1.0, p.TrainSeconds):N0} images/s, {p.Threads} threads); ms per step");
+            .Title($"Where {p.TrainSeconds:0.00} s of training went ({p.Steps:N0} steps, {p.Samples / Math.Max(1.0, p.TrainSeconds):N0} images/s, {Plural.Count(p.Threads, "thread")}); ms per step");
         table.AddColumn("part");
         table.AddColumn("layer");
         foreach (var heading in new[] { "forward", "weight grad", "input grad", "share", "GFLOP/s" })

@@ -38,7 +38,7 @@ public sealed class TerminalTests : IDisposable
             process.StandardInput.Write('\u0003');
             process.StandardInput.Flush();
             // On a loaded machine script(1) has been seen to drop a ^C typed the moment the run got going (about one full
-            // suite run in three; twice in a row once, with two other trainings on the machine's two cores): while nothing
+            // suite run in three; twice in a row once in CI, with two other trainings on the machine's two cores): while nothing
             // acknowledges it, it is typed again every 15 s, three more times at most. Had the program seen one, the next
             // would quit at once, and the screen checks below would fail.
             for (int again = 0; again < 3 && !process.HasExited; again++)

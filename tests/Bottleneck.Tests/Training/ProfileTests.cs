@@ -58,6 +58,14 @@ public class ProfileTests
         p.Gflops.Should().BeGreaterThan(0).And.BeLessThan(p.PeakGflops, "nothing computes faster than the machine's peak");
     }
 
+    // One thread, so every kernel (unfold, GEMM, fold, the profile's clocks) runs on the thread whose allocations are counted.
+    [Fact]
+    public void Profiled_steady_steps_of_the_conv_model_allocate_nothing()
+    {
+        var (train, test) = (LabTrainingTests.RandomImages(100, 1), LabTrainingTests.RandomImages(20, 2));
+        TrainerTests.AllocatedInSteadySteps(Lab(profile: true) with { Threads = 1 }, train, test).Should().Be(0);
+    }
+
     [Fact]
     public void Profiled_steady_steps_allocate_nothing()
     {

@@ -293,13 +293,9 @@ static class Peer
             Console.WriteLine($"peer: skipped ({path} or /usr/bin/python3 missing; apt-get install -y python3-torch python3-sklearn dataset-fashion-mnist)");
             return null;
         }
-        var psi = new ProcessStartInfo("/usr/bin/python3", [path, .. arguments]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(psi)!;
-        var error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode == 0) return output;
-        Console.WriteLine($"peer: failed (exit {process.ExitCode}): {error.Result.Split('\n').LastOrDefault(l => l.Length > 0)}");
+        var run = Measured.Run("/usr/bin/python3", [path, .. arguments]);
+        if (run.ExitCode == 0) return run.Output;
+        Console.WriteLine($"peer: failed (exit {run.ExitCode}): {run.LastError}");
         return null;
     }
 

@@ -20,6 +20,23 @@ public class ConvKernelTests
         { 1, 5, 5, 5, 1, 2 },     // Wo 5, a kernel as wide as the image
     };
 
+    // The definition, one value at a time, in (channel, kernel row, kernel column, output row, output column) order: the index
+    // of each entry of the columns (a block at offset in rows ld wide) and of the image value it holds, or −1 in the padding.
+    private static IEnumerable<(int Column, int Pixel)> Windows(ConvGeometry g, int ld, int offset)
+    {
+        int k = g.Kernel;
+        for (int ch = 0; ch < g.Channels; ch++)
+            for (int ki = 0; ki < k; ki++)
+                for (int kj = 0; kj < k; kj++)
+                    for (int oh = 0; oh < g.OutHeight; oh++)
+                        for (int ow = 0; ow < g.OutWidth; ow++)
+                        {
+                            int ih = oh * g.Stride - g.Padding + ki, iw = ow * g.Stride - g.Padding + kj;
+                            bool inside = ih >= 0 && ih < g.Height && iw >= 0 && iw < g.Width;
+                            yield return (((ch * k + ki) * k + kj) * ld + offset + oh * g.OutWidth + ow, inside ? (ch * g.Height + ih) * g.Width + iw : -1);
+                        }
+    }
+
     [Theory]
     [MemberData(nameof(Geometries))]
     public void Im2Col_reads_every_window_value_or_zero_in_the_padding(int c, int h, int w, int k, int s, int p)
@@ -32,16 +49,8 @@ public class ConvKernelTests
         var cols = new float[g.PatchSize * ld];
         Array.Fill(cols, float.NaN);
         Conv.Im2Col(x, g, cols, ld, offset);
-        for (int ch = 0; ch < c; ch++)
-            for (int ki = 0; ki < k; ki++)
-                for (int kj = 0; kj < k; kj++)
-                    for (int oh = 0; oh < g.OutHeight; oh++)
-                        for (int ow = 0; ow < g.OutWidth; ow++)
-                        {
-                            int ih = oh * s - p + ki, iw = ow * s - p + kj;
-                            float expected = ih >= 0 && ih < h && iw >= 0 && iw < w ? x[(ch * h + ih) * w + iw] : 0f;
-                            cols[((ch * k + ki) * k + kj) * ld + offset + oh * g.OutWidth + ow].Should().Be(expected);
-                        }
+        foreach (var (column, pixel) in Windows(g, ld, offset))
+            cols[column].Should().Be(pixel >= 0 ? x[pixel] : 0f);
         // Outside its block of columns nothing is written.
         for (int row = 0; row < g.PatchSize; row++)
             for (int j = 0; j < ld; j++)
@@ -61,16 +70,8 @@ public class ConvKernelTests
         Array.Fill(x, 7f);   // overwritten, not added to
         Conv.Col2Im(cols, ld, offset, g, x);
         var expected = new float[g.ImageSize];
-        for (int ch = 0; ch < c; ch++)
-            for (int ki = 0; ki < k; ki++)
-                for (int kj = 0; kj < k; kj++)
-                    for (int oh = 0; oh < g.OutHeight; oh++)
-                        for (int ow = 0; ow < g.OutWidth; ow++)
-                        {
-                            int ih = oh * s - p + ki, iw = ow * s - p + kj;
-                            if (ih >= 0 && ih < h && iw >= 0 && iw < w)
-                                expected[(ch * h + ih) * w + iw] += cols[((ch * k + ki) * k + kj) * ld + offset + oh * g.OutWidth + ow];
-                        }
+        foreach (var (column, pixel) in Windows(g, ld, offset))
+            if (pixel >= 0) expected[pixel] += cols[column];
         x.Should().Equal(expected);
     }
 }

@@ -53,6 +53,9 @@ public static class StudyRun
     /// <summary>The study store's file in the run directory.</summary>
     public const string StoreFile = "study.db";
 
+    /// <summary>The folder of the run directory where asha keeps each fold's state between rungs, while the study runs.</summary>
+    public const string StatesFolder = "rung-states";
+
     /// <summary>What <c>bottleneck tune</c> and <c>sweep</c> do: loads the data, runs the study and writes the run directory.</summary>
     public static StudyRunResult Execute(StudyRunSettings settings, RunContext context)
     {
@@ -162,7 +165,7 @@ public static class StudyRun
             int finished = halving ? 0 : Study.Summarize(settings, trials, store).Ranked.Count;
             observer.StudyStarted(new StudyPlan(settings, trials, train.Name, train.Count, test.Count, store.Name, planned,
                                                 finished, halving ? 0 : Study.EpochsTrained(store)));
-            var result = Study.Run(settings, trials, train, test, store, verify, observer.Study, cancel);
+            var result = Study.Run(settings, trials, train, test, store, verify, observer.Study, cancel, states: new RungStates(dir.File(StatesFolder)));
             var results = StudyReport.Write(dir, result, trials, provenance);
             var run = new StudyRunResult(dir.Path, result, trials, results);
             observer.StudyFinished(run);

@@ -123,6 +123,10 @@ public static class WorkerRun
         var started = DateTimeOffset.Now;
         store.AddInvocation(Json.Compact(context.Provenance(started, s.Threads).AsInvocation() with { TestLimit = testLimit }));
 
+        // A worker has no run directory: asha's rung states wait in one folder per study and machine, which the workers here
+        // share (each state is written whole, and any two of the same fold are the same bits).
+        var states = new RungStates(Path.Combine(Path.GetTempPath(), "bottleneck-rung-states",
+                                                 Checksums.Sha256(System.Text.Encoding.UTF8.GetBytes(store.Name + "\n" + definition))[..16]));
         int finished = 0;
         double idle = 0;
         var cancel = context.Cancel;
@@ -135,7 +139,7 @@ public static class WorkerRun
                                             store.Trials().Count(t => t.ResultJson is not null), Study.EpochsTrained(store)));
         while (true)
         {
-            var result = Study.Run(s, trials, train, test, store, progress: Progress, cancel: cancel, poll: settings.Poll);
+            var result = Study.Run(s, trials, train, test, store, progress: Progress, cancel: cancel, poll: settings.Poll, states: states);
             bool over = Study.IsFinished(s, trials, store);
             if (over) settled.Add(name);
             if (over || cancel.IsCancellationRequested) return new WorkerStudy(name, finished, result.Unfinished, idle);

@@ -5,9 +5,10 @@ namespace Bottleneck.Search;
 /// <summary>
 /// Asynchronous successive halving (ASHA; Li et al., "A System for Massively Parallel Hyperparameter Tuning", MLSys 2020)
 /// over a study's store, so that any number of workers on any number of machines share one ladder of rungs. A job is a
-/// trial at one rung's budget, kept in the store under its own key (the trial's parameters and <c>epochs</c>); like
-/// synchronous halving, a promoted trial trains again from scratch at the larger budget, with the seeds it would have
-/// there, so each rung's result is the trial's own at that budget. A worker with nothing to run asks, in order:
+/// trial at one rung's budget, kept in the store under its own key (the trial's parameters and <c>epochs</c>). Each rung's
+/// job is the start of the trial's full-budget run (its seeds, its schedule's horizon), so a promoted trial goes on from
+/// the state its folds had at the rung below (<see cref="RungStates"/>), and one that reaches the full budget ends with the
+/// numbers the unpruned grid gives it. A worker with nothing to run asks, in order:
 /// <list type="number">
 /// <item>Is a trial promotable: among the best ⌊n/η⌋ of the n results at its rung so far, highest rung first, and not yet
 /// at the next? Then it is promoted (the decision recorded) and run.</item>

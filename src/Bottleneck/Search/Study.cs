@@ -26,9 +26,10 @@ public readonly record struct StudyStage(int Rung, int Rungs, int Trials, bool V
 /// process on the same store) claim trials one at a time, so each runs exactly once; with the
 /// halving pruner this process runs synchronous successive halving: every trial at the first
 /// rung's budget, the best 1/η of them at the next, and so on up to the full budget; with asha,
-/// workers climb the same rungs asynchronously (<see cref="AsyncHalving"/>). Promoted trials
-/// restart from scratch, which costs more epochs than continuing but keeps memory flat and
-/// makes each rung's result the trial's own result at that budget, whatever ran before it.
+/// workers climb the same rungs asynchronously (<see cref="AsyncHalving"/>). Synchronous halving's
+/// promoted trials restart from scratch, so each rung's result is the trial's own at that budget
+/// (a 9-epoch schedule at 9 epochs); asha's rungs are the start of the trial's full-budget run,
+/// and a promoted job goes on from the state its rung below left (<see cref="RungStates"/>).
 /// </summary>
 public static class Study
 {
@@ -37,17 +38,19 @@ public static class Study
     /// keeping every fold in <paramref name="store"/>; with synchronous halving and <paramref name="verify"/>, the full grid
     /// too. <paramref name="poll"/>: with asha, how often a worker with nothing to run looks for commits by other processes
     /// (default 1 s). <paramref name="cancel"/> stops after the folds in progress; <paramref name="progress"/> is told of each.
+    /// <paramref name="states"/>: with asha, where each fold's state at the end of a rung waits for the next (deleted when the
+    /// study is finished); null trains every rung from scratch, with the same numbers.
     /// </summary>
     internal static StudyResult Run(StudySettings settings, IReadOnlyList<TrialParams> trials, Dataset train, Dataset test,
                                   IStudyStore store, bool verify = false, Action<StudyProgress>? progress = null, CancellationToken cancel = default,
-                                  TimeSpan? poll = null)
+                                  TimeSpan? poll = null, RungStates? states = null)
     {
         settings.Validate();
         if (trials.Count == 0) throw new ArgumentException("the study has no trials");
         if (settings.Halves && trials.Any(t => t.Has("epochs")))
             throw new ArgumentException($"the {settings.Pruner.ToString().ToLowerInvariant()} pruner sets each trial's epochs itself: do not search 'epochs' with it");
         var clock = Stopwatch.StartNew();
-        var runner = new TrialRunner(settings, train, test, store);
+        var runner = new TrialRunner(settings, train, test, store, states);
         // Asha adds each trial's jobs as it gets to them: the store holds what was started, not the grid.
         if (settings.Pruner != Pruner.Asha) store.AddTrials([.. trials.Select(t => t.Key)]);
         int threadsPerTrial = Math.Max(1, settings.Threads / settings.Jobs);
@@ -77,6 +80,7 @@ public static class Study
                     break;
                 case Pruner.Asha:
                     AsyncHalving.Run(settings, trials, runner, store, worker, threadsPerTrial, poll ?? TimeSpan.FromSeconds(1), meter, progress, cancel);
+                    if (!cancel.IsCancellationRequested && AsyncHalving.IsFinished(settings, trials, store)) states?.Clear();
                     break;
                 default:
                     Claim(settings, runner, store, worker, threadsPerTrial, meter, progress, cancel);
@@ -272,9 +276,9 @@ public static class Study
         }
     }
 
-    /// <summary>Epochs the store's committed folds trained, in all: a resumed study's work so far.</summary>
+    /// <summary>Epochs the store's committed folds trained, in all (not those a fold went on from): a resumed study's work so far.</summary>
     internal static long EpochsTrained(IStudyStore store) =>
-        store.Trials().Sum(t => store.Stages(t.Key).Values.Sum(s => (long)FoldResult.Read(s, store.Name, t.Key).Epochs.Count));
+        store.Trials().Sum(t => store.Stages(t.Key).Values.Sum(s => (long)FoldResult.Read(s, store.Name, t.Key).Trained));
 
     private static TrialParams ParamsOf(string key, IStudyStore store)
     {

@@ -119,14 +119,18 @@ public sealed record StudySettings
         return [.. rungs.Distinct()];
     }
 
-    /// <summary>Epochs a study plans to train for <paramref name="trials"/> trials: every rung's survivors at its budget, every fold.</summary>
+    /// <summary>
+    /// Epochs a study plans to train for <paramref name="trials"/> trials, every fold: every rung's survivors at its budget
+    /// (asha's, from the rung below on).
+    /// </summary>
     public long PlannedEpochs(int trials)
     {
         long epochs = 0;
-        int alive = trials;
+        int alive = trials, below = 0;
         foreach (int budget in Rungs())
         {
-            epochs += (long)alive * budget;
+            epochs += (long)alive * (budget - below);
+            if (Pruner == Pruner.Asha) below = budget;
             alive = Math.Max(1, (int)Math.Ceiling(alive / (double)Eta));
         }
         return epochs * FoldsTrained;
@@ -158,8 +162,9 @@ public sealed record StudySettings
         ["last_epochs"] = LastEpochs,
         ["score_best"] = ScoreBest,
         ["seed"] = Seed,
-        // "halving" stays a flag, so that the definitions of studies made before asha existed read the same.
-        ["pruner"] = Halves ? $"{Pruner.ToString().ToLowerInvariant()}:eta={Eta},rungs={string.Join("/", Rungs())}" : "none",
+        // "halving" stays a flag, so that the definitions of studies made before asha existed read the same. Asha's rungs are
+        // "continued" (each the start of the full-budget run): a store whose rungs each trained from scratch is refused, not mixed in.
+        ["pruner"] = Halves ? $"{Pruner.ToString().ToLowerInvariant()}:eta={Eta},rungs={string.Join("/", Rungs())}{(Pruner == Pruner.Asha ? ",continued" : "")}" : "none",
         ["halving"] = Pruner == Pruner.Halving,
         ["eta"] = Eta,
         ["min_epochs"] = MinEpochs,

@@ -11,22 +11,26 @@ namespace Bottleneck.Search;
 /// Trains one trial at one epoch budget: every fold of the training set (tune) or the whole
 /// training set tested on the test set (sweep). Each finished fold is saved in the store before
 /// the next starts, and folds already there are read back instead of retrained, which is how an
-/// interrupted study resumes. A trial's seed comes from the study seed and its parameters only.
+/// interrupted study resumes. A trial's seed comes from the study seed and its parameters only. With asha, each rung's job
+/// is the start of the trial's full-budget run (its seeds, and its horizon for the schedule), so the job at the next rung
+/// goes on from the fold's state at the rung below when <see cref="RungStates"/> has it, and gives the same numbers when not.
 /// </summary>
 internal sealed class TrialRunner
 {
     private readonly StudySettings _study;
     private readonly Dataset _train, _test;
     private readonly IStudyStore? _store;
+    private readonly RungStates? _states;
     private readonly Lazy<IReadOnlyList<(Dataset Train, Dataset Validation)>> _folds;
 
     /// <param name="store">Where folds are saved and found again; null when only <see cref="SettingsFor(TrialParams, int, int)"/> is needed.</param>
     /// <param name="study">The study's settings.</param>
     /// <param name="train">The training set (folded for a tune).</param>
     /// <param name="test">The test set (a sweep's evaluation).</param>
-    public TrialRunner(StudySettings study, Dataset train, Dataset test, IStudyStore? store)
+    /// <param name="states">With asha, where each fold's state at the end of a rung is kept for the next; null trains every rung from scratch.</param>
+    public TrialRunner(StudySettings study, Dataset train, Dataset test, IStudyStore? store, RungStates? states = null)
     {
-        (_study, _train, _test, _store) = (study, train, test, store);
+        (_study, _train, _test, _store, _states) = (study, train, test, store, states);
         // One set of folds for every trial (from the study seed), so trials are compared on the same splits.
         _folds = new(() => [.. KFold.Split(train.Count, study.Folds, study.Seed)
             .Select((f, i) => (train.Subset(f.Train, train.Name), train.Subset(f.Validation, train.Name)))]);
@@ -80,24 +84,33 @@ internal sealed class TrialRunner
                            Claim? claim = null, string? worker = null, string? key = null)
     {
         var store = _store ?? throw new InvalidOperationException("this runner has no study store");
-        var settings = SettingsFor(trial, budget, threads);
+        // Asha's rungs are parts of one run: the full budget's seeds and horizon, each rung going on from the one below.
+        bool continued = _study.Pruner == Pruner.Asha;
+        int full = FullBudget(trial);
+        int below = continued ? _study.Rungs().LastOrDefault(b => b < budget) : 0;
+        var settings = SettingsFor(trial, budget, threads) with { Horizon = continued ? full : null };
         string row = key ?? trial.Key;
         var stages = store.Stages(row);
         var folds = new List<FoldResult>();
         var parts = _study.Kind == StudyKind.Tune ? _folds.Value : [(_train, _test)];
         for (int f = 0; f < parts.Count; f++)
         {
-            string stage = _study.Kind == StudyKind.Tune ? $"b{budget}/fold{f}" : $"b{budget}/full";
+            string part = _study.Kind == StudyKind.Tune ? $"fold{f}" : "full";
+            string stage = $"b{budget}/{part}";
             if (stages.TryGetValue(stage, out var saved))
             {
                 folds.Add(FoldResult.Read(saved, store.Name, row));
                 continue;
             }
             cancel.ThrowIfCancellationRequested();
-            var outcome = Trainer.Run(settings with { Seed = RandomState.Derive(settings.Seed, stage) }, parts[f].Train, parts[f].Validation, progress, cancel);
+            var foldSettings = settings with { Seed = RandomState.Derive(settings.Seed, continued ? $"b{full}/{part}" : stage) };
+            var resume = below > 0 ? _states?.Load(trial, part, below, foldSettings, foldSettings.Model.For(parts[f].Train.SampleShape)) : null;
+            var outcome = Trainer.Run(foldSettings, parts[f].Train, parts[f].Validation, progress, cancel, resume: resume);
             if (outcome.Status == RunStatus.Cancelled) throw new OperationCanceledException(cancel);
-            var fold = new FoldResult(outcome.Status, outcome.Epochs);
+            if (continued && budget < full && outcome.Status == RunStatus.Completed && outcome.State is { } state) _states?.Save(trial, part, budget, state);
+            var fold = new FoldResult(outcome.Status, outcome.Epochs, resume?.Epoch ?? 0);
             store.SaveStage(row, stage, Json.Compact(fold), claim, worker);
+            if (resume is not null) _states!.Drop(trial, part, below);
             folds.Add(fold);
             if (fold.Status == RunStatus.Diverged) break;
         }

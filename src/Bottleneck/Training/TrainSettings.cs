@@ -16,6 +16,11 @@ public sealed record TrainSettings
     public LossFunction Loss { get; init; } = LossFunction.Mse;
     /// <summary>Epochs to train.</summary>
     public int Epochs { get; init; } = 10;
+    /// <summary>
+    /// The epochs of the whole run when this one trains only its first <see cref="Epochs"/> (asha's rungs, each continued by
+    /// the next): the horizon a schedule plans for (cosine's default t_max), so the part trains as the whole would. Null: <see cref="Epochs"/>.
+    /// </summary>
+    public int? Horizon { get; init; }
     /// <summary>Minibatch size.</summary>
     public int BatchSize { get; init; } = 256;
     /// <summary>Reshuffle the training set at the start of every epoch.</summary>
@@ -44,6 +49,7 @@ public sealed record TrainSettings
     public void Validate()
     {
         Require.AtLeast(Epochs, 1, "epochs");
+        Require.AtLeast(Horizon, Epochs, "horizon");
         Require.AtLeast(BatchSize, 1, "batch-size");
         Require.AtLeast(EarlyStopping, 1, "early-stopping");
         Require.Threads(Threads);

@@ -68,7 +68,7 @@ public sealed class Trainer
         try
         {
             var optimizer = settings.Optimizer.Create(model.Parameters);
-            var state = new TrainingState(spec, resume?.PlannedEpochs ?? settings.Epochs, model, optimizer);
+            var state = new TrainingState(spec, resume?.PlannedEpochs ?? settings.Horizon ?? settings.Epochs, model, optimizer);
             var trainer = new Trainer(model, optimizer, settings, rng, state);
             var (status, epochs, message) = trainer.Fit(train, test, progress, cancel, resume, epochEnded);
             var profile = trainer._profiler?.Result(settings.Threads);

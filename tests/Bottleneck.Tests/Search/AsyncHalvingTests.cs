@@ -1,4 +1,5 @@
 using Bottleneck.Data;
+using Bottleneck.Schedules;
 using Bottleneck.Search;
 using FluentAssertions;
 
@@ -17,15 +18,17 @@ public sealed class AsyncHalvingTests : IDisposable
     };
 
     private StudyResult Run(StudySettings settings, string name, Action<StudyProgress>? progress = null, CancellationToken cancel = default,
-                            Func<IStudyStore, IStudyStore>? wrap = null)
+                            Func<IStudyStore, IStudyStore>? wrap = null, RungStates? states = null, IReadOnlyList<TrialParams>? trials = null)
     {
+        trials ??= Grid;
         IStudyStore store = new SqliteStudyStore(Path.Combine(_dir, name + ".db"));
         if (wrap is not null) store = wrap(store);
         using (store)
         {
-            store.Open(settings.Definition(Grid));
+            store.Open(settings.Definition(trials));
             // No process but this one: a waiting slot must be woken by a commit here, never by the clock.
-            return Study.Run(settings, Grid, Digits01.Train, Digits01.Test, store, progress: progress, cancel: cancel, poll: TimeSpan.FromHours(1));
+            return Study.Run(settings, trials, Digits01.Train, Digits01.Test, store, progress: progress, cancel: cancel, poll: TimeSpan.FromHours(1),
+                             states: states);
         }
     }
 
@@ -90,6 +93,70 @@ public sealed class AsyncHalvingTests : IDisposable
         Numbers(resumed).Should().Be(Numbers(whole));
         Decisions(resumed).Should().Be(Decisions(whole));
         retrained.Should().Be(Grid.Count + whole.Promotions.Count - 5, "the five jobs finished before the cut are not run again");
+    }
+
+    // Cosine's t_max defaults to the run's epochs: each rung must plan for the full budget, not its own.
+    [Theory]
+    [InlineData(null)]
+    [InlineData("cosine")]
+    public void A_promoted_job_goes_on_from_the_rung_below_with_the_numbers_of_one_trained_from_scratch(string? schedule)
+    {
+        var settings = Settings(1) with { Schedule = schedule is null ? null : ScheduleSpec.Parse(schedule) };
+        var scratch = Run(settings, "scratch");
+        var states = new RungStates(Path.Combine(_dir, "states"));
+        int resumedFolds = 0;
+        var continued = Run(settings, "continued", states: states);
+        Numbers(continued).Should().Be(Numbers(scratch), "a resumed run is exact, and every rung trains with the full budget's seeds");
+        Decisions(continued).Should().Be(Decisions(scratch));
+        using (var store = new SqliteStudyStore(Path.Combine(_dir, "continued.db")))
+            foreach (var job in store.Trials())
+                foreach (var stage in store.Stages(job.Key).Values)
+                {
+                    var fold = FoldResult.Read(stage, store.Name, job.Key);
+                    var (_, epochs) = AsyncHalving.JobOf(job.Key, store.Name);
+                    fold.Resumed.Should().Be(epochs == 1 ? 0 : epochs == 3 ? 1 : 3, $"job {job.Key} goes on from the rung below");
+                    if (fold.Resumed > 0) resumedFolds++;
+                }
+        resumedFolds.Should().Be(2 * continued.Promotions.Count);
+        int jobs1 = Grid.Count, jobs3 = continued.Promotions.Count(p => p.ToEpochs == 3), jobs9 = continued.Promotions.Count(p => p.ToEpochs == 9);
+        continued.EpochsTrained.Should().Be(2L * (jobs1 * 1 + jobs3 * (3 - 1) + jobs9 * (9 - 3)), "each rung trains only the epochs above the one below");
+        Directory.Exists(states.Directory).Should().BeFalse("a finished study keeps no states");
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("cosine")]
+    public void A_trial_that_reaches_the_full_budget_ends_with_the_numbers_the_unpruned_grid_gives_it(string? schedule)
+    {
+        var settings = Settings(1) with { Schedule = schedule is null ? null : ScheduleSpec.Parse(schedule) };
+        var asha = Run(settings, "asha", states: new RungStates(Path.Combine(_dir, "states")));
+        var top = asha.Ranked.Where(t => t.Budget == 9 && t.Status == TrialStatus.Completed).ToList();
+        top.Should().NotBeEmpty();
+        var grid = Run(settings with { Pruner = Pruner.None }, "grid", trials: [.. top.Select(t => t.Params)]);
+        Numbers(asha with { Ranked = StudyResult.Rank(top) }).Should().Be(Numbers(grid));
+    }
+
+    [Fact]
+    public void A_damaged_or_missing_state_is_trained_again_from_scratch_with_the_same_numbers()
+    {
+        var whole = Run(Settings(1), "whole");
+        var states = new RungStates(Path.Combine(_dir, "states"));
+        using var cts = new CancellationTokenSource();
+        int finished = 0;
+        Run(Settings(1), "cut", p => { if (p.Finished is not null && ++finished == Grid.Count) cts.Cancel(); }, cts.Token, states: states);
+        var files = Directory.GetFiles(states.Directory, "*.safetensors", SearchOption.AllDirectories);
+        files.Should().HaveCountGreaterThan(2, "the folds of the jobs finished so far left their states");
+        for (int i = 0; i < files.Length; i++)
+        {
+            if (i % 3 == 0) File.WriteAllBytes(files[i], [1, 2, 3]);
+            else if (i % 3 == 1) File.WriteAllBytes(files[i], File.ReadAllBytes(files[i])[..100]);
+            else File.Delete(files[i]);
+        }
+        var resumed = Run(Settings(1), "cut", states: states);
+        Numbers(resumed).Should().Be(Numbers(whole));
+        Decisions(resumed).Should().Be(Decisions(whole));
+        resumed.EpochsTrained.Should().BeGreaterThan(Run(Settings(1), "fresh", states: new RungStates(Path.Combine(_dir, "fresh"))).EpochsTrained,
+                                                     "what had no usable state was trained again from scratch");
     }
 
     [Fact]

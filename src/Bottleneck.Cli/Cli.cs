@@ -58,7 +58,7 @@ public static class Cli
         AggregateException a when a.Flatten().InnerExceptions is { Count: > 0 } inner && inner.All(x => Describe(x, command) is not null) => Describe(inner[0], command),
         UsageException u => (u.Message, Usage),
         SettingException s => (Flagged(s, command), Usage),
-        StudyMismatchException m => (command.Name == "worker" ? m.Message : $"{m.Message}; choose another --out (or another --study in a shared --storage), or resume it with --resume and nothing else", Usage),
+        StudyMismatchException m => (command.Name == "worker" || !m.Resumable ? m.Message : $"{m.Message}; choose another --out (or another --study in a shared --storage), or resume it with --resume and nothing else", Usage),
         StorageException s => (s.Message, s.Lost ? Failed : Usage),
         ClaimLostException c => (c.Message, Failed),
         DataFormatException d => (d.Message, Usage),

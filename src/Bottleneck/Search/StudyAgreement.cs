@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Bottleneck.Search;
 
@@ -17,14 +18,31 @@ internal static class StudyAgreement
     /// <param name="storedVersion">The Bottleneck version that made the study; null when none was recorded.</param>
     public static void Check(string store, string storedDefinition, string definition, string? storedFingerprint, string? fingerprint, string? storedVersion)
     {
+        if (storedDefinition != definition && RungsFromScratch(storedDefinition))
+            throw new StudyMismatchException($"{store} was made by an earlier Bottleneck, whose asha pruner trained every rung from scratch " +
+                                             "(this one goes on from the rung below, with other numbers): finish it with the Bottleneck that made it, or start it afresh");
         if (storedDefinition != definition)
-            throw new StudyMismatchException($"{store} holds a different study ({Differences(storedDefinition, definition)})");
+            throw new StudyMismatchException($"{store} holds a different study ({Differences(storedDefinition, definition)})", resumable: true);
         if (storedFingerprint is not null && fingerprint is not null && storedFingerprint != fingerprint)
             throw new StudyMismatchException($"{store} was made on other data (fingerprint {storedFingerprint[..12]}…, here {fingerprint[..12]}…): " +
                                              "check the dataset files on this machine, and the data folder it was given");
         if (storedVersion is not null && storedVersion != LibraryVersion.Current)
             throw new StudyMismatchException($"{store} was made by Bottleneck {storedVersion}; this is {LibraryVersion.Current}, whose numbers may differ: " +
                                              $"run it with Bottleneck {storedVersion}");
+    }
+
+    // Asha before its rungs continued each other recorded its pruner without ",continued" (see StudySettings.ToJson).
+    private static bool RungsFromScratch(string definition)
+    {
+        try
+        {
+            return JsonNode.Parse(definition)?["settings"]?["pruner"] is JsonValue v && v.TryGetValue(out string? pruner)
+                   && pruner.StartsWith("asha:", StringComparison.Ordinal) && !pruner.EndsWith(",continued", StringComparison.Ordinal);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     // Names the top-level settings that differ, when both definitions are JSON objects.

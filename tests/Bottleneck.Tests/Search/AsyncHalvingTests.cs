@@ -160,6 +160,23 @@ public sealed class AsyncHalvingTests : IDisposable
     }
 
     [Fact]
+    public void A_store_of_the_asha_that_trained_every_rung_from_scratch_is_refused_in_one_line_and_kept()
+    {
+        string current = Settings(1).Definition(Grid);
+        current.Should().Contain(",continued\"");
+        string earlier = current.Replace(",continued\"", "\"");
+        string path = Path.Combine(_dir, "earlier.db");
+        using (var store = new SqliteStudyStore(path)) store.Open(earlier);
+        using var reopened = new SqliteStudyStore(path);
+        var refused = reopened.Invoking(s => s.Open(current)).Should().Throw<StudyMismatchException>().Which;
+        refused.Message.Should().Contain("earlier Bottleneck").And.Contain("from scratch").And.NotContain("\n");
+        refused.Resumable.Should().BeFalse("resuming with the stored settings would mix two kinds of rungs");
+        reopened.Definition.Should().Be(earlier);
+        var other = reopened.Invoking(s => s.Open((Settings(1) with { Eta = 2 }).Definition(Grid))).Should().Throw<StudyMismatchException>().Which;
+        other.Message.Should().Contain("earlier Bottleneck", "any asha definition differs from one made before rungs continued");
+    }
+
+    [Fact]
     public void Idle_time_is_recorded_for_the_report()
     {
         var result = Run(Settings(3) with { Threads = 3 }, "idle");

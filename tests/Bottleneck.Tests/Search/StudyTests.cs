@@ -106,7 +106,8 @@ public sealed class StudyTests : IDisposable
         var trials = SearchSpace.Grid("lr=1e-2");
         Run(Settings(), trials, "mine");
         using var store = new SqliteStudyStore(Path.Combine(_dir, "mine.db"));
-        FluentActions.Invoking(() => store.Open((Settings() with { Epochs = 4 }).Definition(trials))).Should().Throw<StudyMismatchException>();
+        FluentActions.Invoking(() => store.Open((Settings() with { Epochs = 4 }).Definition(trials))).Should().Throw<StudyMismatchException>()
+            .Which.Resumable.Should().BeTrue("the stored study can go on with its own settings");
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

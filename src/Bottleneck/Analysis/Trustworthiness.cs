@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Bottleneck.Tensors;
 
 namespace Bottleneck.Analysis;
@@ -40,11 +43,10 @@ public static class Trustworthiness
                 original[i] = double.PositiveInfinity;
                 foreach (int j in mapNeighbours)
                 {
-                    // r(i, j) = 1 + the number of points before j in i's original-space order.
-                    int rank = 1;
+                    // r(i, j) = 1 + the number of points before j in i's original-space order: closer, or as close with a
+                    // smaller index (i itself, at +∞, is never before j).
                     double dj = original[j];
-                    for (int m = 0; m < n; m++)
-                        if (m != i && m != j && (original[m] < dj || (original[m] == dj && m < j))) rank++;
+                    int rank = 1 + Count(original.AsSpan(0, j), dj, orEqual: true) + Count(original.AsSpan(j + 1), dj, orEqual: false);
                     if (rank > k) sum += rank - k;
                 }
             }
@@ -53,5 +55,33 @@ public static class Trustworthiness
         double total = 0;
         foreach (double s in partial) total += s;
         return 1 - total * (2.0 / (n * k * (2.0 * n - 3.0 * k - 1.0)));
+    }
+
+    // How many of values lie below limit (or at it, with orEqual): a count, so vector width changes no number.
+    private static int Count(ReadOnlySpan<double> values, double limit, bool orEqual)
+    {
+        int count = 0, m = 0;
+        ref double start = ref MemoryMarshal.GetReference(values);
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var l = Vector512.Create(limit);
+            for (; m + 8 <= values.Length; m += 8)
+            {
+                var v = Vector512.LoadUnsafe(ref start, (nuint)m);
+                count += BitOperations.PopCount((orEqual ? Vector512.LessThanOrEqual(v, l) : Vector512.LessThan(v, l)).ExtractMostSignificantBits());
+            }
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var l = Vector256.Create(limit);
+            for (; m + 4 <= values.Length; m += 4)
+            {
+                var v = Vector256.LoadUnsafe(ref start, (nuint)m);
+                count += BitOperations.PopCount((orEqual ? Vector256.LessThanOrEqual(v, l) : Vector256.LessThan(v, l)).ExtractMostSignificantBits());
+            }
+        }
+        for (; m < values.Length; m++)
+            if (orEqual ? values[m] <= limit : values[m] < limit) count++;
+        return count;
     }
 }

@@ -27,17 +27,22 @@ public static class KnnAccuracy
         using var pool = new WorkerPool(threads);
         pool.For(Chunks.Into(n), (chunk, start, end) =>
         {
-            var distances = new double[n];
+            var distances = new double[Points.Rows * n];
             var votes = new Dictionary<int, int>();
             int right = 0;
-            for (int i = start; i < end; i++)
+            for (int i0 = start; i0 < end; i0 += Points.Rows)
             {
-                votes.Clear();
-                columns.SquaredDistances(i, distances);
-                foreach (int j in Points.Nearest(distances, i, k))
-                    votes[labels[j]] = votes.GetValueOrDefault(labels[j]) + 1;
-                int predicted = votes.OrderByDescending(v => v.Value).ThenBy(v => v.Key).First().Key;
-                if (predicted == labels[i]) right++;
+                int count = Math.Min(Points.Rows, end - i0);
+                columns.SquaredDistances(i0, count, distances);
+                for (int q = 0; q < count; q++)
+                {
+                    int i = i0 + q;
+                    votes.Clear();
+                    foreach (int j in Points.Nearest(distances.AsSpan(q * n, n), i, k))
+                        votes[labels[j]] = votes.GetValueOrDefault(labels[j]) + 1;
+                    int predicted = votes.OrderByDescending(v => v.Value).ThenBy(v => v.Key).First().Key;
+                    if (predicted == labels[i]) right++;
+                }
             }
             partial[chunk] = right;
         });

@@ -32,22 +32,28 @@ public static class Trustworthiness
         using var pool = new WorkerPool(threads);
         pool.For(Chunks.Into(n), (chunk, start, end) =>
         {
-            var distances = new double[n];
-            var original = new double[n];
+            var mapRows = new double[Points.Rows * n];
+            var dataRows = new double[Points.Rows * n];
             double sum = 0;
-            for (int i = start; i < end; i++)
+            for (int i0 = start; i0 < end; i0 += Points.Rows)
             {
-                map.SquaredDistances(i, distances);
-                var mapNeighbours = Points.Nearest(distances, i, k);
-                data.SquaredDistances(i, original);
-                original[i] = double.PositiveInfinity;
-                foreach (int j in mapNeighbours)
+                int count = Math.Min(Points.Rows, end - i0);
+                map.SquaredDistances(i0, count, mapRows);
+                data.SquaredDistances(i0, count, dataRows);
+                for (int q = 0; q < count; q++)
                 {
-                    // r(i, j) = 1 + the number of points before j in i's original-space order: closer, or as close with a
-                    // smaller index (i itself, at +∞, is never before j).
-                    double dj = original[j];
-                    int rank = 1 + Count(original.AsSpan(0, j), dj, orEqual: true) + Count(original.AsSpan(j + 1), dj, orEqual: false);
-                    if (rank > k) sum += rank - k;
+                    int i = i0 + q;
+                    var mapNeighbours = Points.Nearest(mapRows.AsSpan(q * n, n), i, k);
+                    var original = dataRows.AsSpan(q * n, n);
+                    original[i] = double.PositiveInfinity;
+                    foreach (int j in mapNeighbours)
+                    {
+                        // r(i, j) = 1 + the number of points before j in i's original-space order: closer, or as close with a
+                        // smaller index (i itself, at +∞, is never before j).
+                        double dj = original[j];
+                        int rank = 1 + Count(original[..j], dj, orEqual: true) + Count(original[(j + 1)..], dj, orEqual: false);
+                        if (rank > k) sum += rank - k;
+                    }
                 }
             }
             partial[chunk] = sum;

@@ -54,15 +54,20 @@ public class MetricsTests
         for (int i = 0; i < n; i++)
             for (int k = 0; k < d; k++) x[i, k] = random.NextDouble() * 4 - 2;
         var points = new Points(x);
-        var row = new double[n];
-        foreach (int i in new[] { 0, n / 2, n - 1 })
+        var rows = new double[Points.Rows * n];
+        // Every count of rows at once, at the start, the middle and the end.
+        foreach (var (first, count) in new[] { (0, 1), (n / 2, Math.Min(2, n - n / 2)), (Math.Max(0, n - 3), Math.Min(3, n)), (0, Math.Min(4, n)) })
         {
-            points.SquaredDistances(i, row);
-            for (int j = 0; j < n; j++)
+            points.SquaredDistances(first, count, rows);
+            for (int r = 0; r < Points.Rows; r++)
             {
-                double expected = 0;
-                for (int k = 0; k < d; k++) expected += (x[i, k] - x[j, k]) * (x[i, k] - x[j, k]);
-                row[j].Should().Be(expected, $"distance {i}-{j} of {n} points in {d} dimensions");
+                int i = first + Math.Min(r, count - 1);
+                for (int j = 0; j < n; j++)
+                {
+                    double expected = 0;
+                    for (int k = 0; k < d; k++) expected += (x[i, k] - x[j, k]) * (x[i, k] - x[j, k]);
+                    rows[r * n + j].Should().Be(expected, $"distance {i}-{j} of {n} points in {d} dimensions (rows {first}+{count})");
+                }
             }
         }
     }

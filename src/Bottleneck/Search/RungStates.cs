@@ -40,7 +40,12 @@ internal sealed class RungStates(string directory)
         {
             // A state cut short by a full disk cannot be (the file is renamed into place whole); one damaged by hand is retrained.
         }
-        File.Delete(path);
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // Another worker on this machine went on from it first (it ran the same job) and dropped it.
+            return null;
+        }
+        Forget(path);
         return null;
     }
 
@@ -53,12 +58,25 @@ internal sealed class RungStates(string directory)
     }
 
     /// <summary>Forgets the state at <paramref name="epochs"/>, once the rung above has gone on from it.</summary>
-    public void Drop(TrialParams trial, string fold, int epochs) => File.Delete(PathOf(trial, fold, epochs));
+    public void Drop(TrialParams trial, string fold, int epochs) => Forget(PathOf(trial, fold, epochs));
 
     /// <summary>Deletes every state: the study is finished and no rung will be continued.</summary>
     public void Clear()
     {
         if (System.IO.Directory.Exists(directory)) System.IO.Directory.Delete(directory, recursive: true);
+    }
+
+    // Gone already is as good: the folder may have been cleared by hand while the study ran (File.Delete throws for a missing
+    // folder on Windows, not on Linux).
+    private static void Forget(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
     }
 
     // A trial's parameters can be long and hold any character: its folder is named by their hash, and the file says whose it is.

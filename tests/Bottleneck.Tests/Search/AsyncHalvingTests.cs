@@ -160,6 +160,26 @@ public sealed class AsyncHalvingTests : IDisposable
     }
 
     [Fact]
+    public void The_states_folder_cleared_while_jobs_go_on_from_it_loses_nothing()
+    {
+        var whole = Run(Settings(1), "whole");
+        var states = new RungStates(Path.Combine(_dir, "states"));
+        int cleared = 0;
+        // Mid-fold of a job that went on from the rung below: the state it read, and every other, is gone when it ends.
+        var result = Run(Settings(1), "cleared", p =>
+        {
+            if (p.Training is not null && p.Budget == 3 && Directory.Exists(states.Directory))
+            {
+                Directory.Delete(states.Directory, recursive: true);
+                cleared++;
+            }
+        }, states: states);
+        cleared.Should().BeGreaterThan(0);
+        result.Unfinished.Should().Be(0);
+        Numbers(result).Should().Be(Numbers(whole));
+    }
+
+    [Fact]
     public void A_store_of_the_asha_that_trained_every_rung_from_scratch_is_refused_in_one_line_and_kept()
     {
         string current = Settings(1).Definition(Grid);

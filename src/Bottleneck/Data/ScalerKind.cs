@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Bottleneck.Data;
 
 /// <summary>How features are scaled before training, by the names settings and results files use.</summary>
+[JsonConverter(typeof(EnumAsWord<ScalerKind>))]
 public enum ScalerKind
 {
     /// <summary>scikit-learn's StandardScaler: zero mean, unit variance per feature.</summary>

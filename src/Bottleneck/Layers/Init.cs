@@ -1,8 +1,10 @@
+using System.Text.Json.Serialization;
 using Bottleneck.Tensors;
 
 namespace Bottleneck.Layers;
 
 /// <summary>Weight initialisation conventions, named after the framework whose default they are.</summary>
+[JsonConverter(typeof(EnumAsWord<InitScheme>))]
 public enum InitScheme
 {
     /// <summary>Keras: Glorot-uniform weights, U(±√(6/(fan_in+fan_out))), zero biases.</summary>

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Bottleneck.Losses;
 
 /// <summary>The losses a training run can minimise, by the names settings and results files use.</summary>
+[JsonConverter(typeof(EnumAsWord<LossFunction>))]
 public enum LossFunction
 {
     /// <summary>Mean squared error (PyTorch's MSELoss).</summary>

@@ -1,8 +1,10 @@
+using System.Text.Json.Serialization;
 using Bottleneck.Layers;
 
 namespace Bottleneck.Optimizers;
 
 /// <summary>Whose default hyperparameters to start from: study A uses Keras's.</summary>
+[JsonConverter(typeof(EnumAsWord<OptimizerConvention>))]
 public enum OptimizerConvention
 {
     /// <summary>Keras's defaults (e.g. Adam's ε = 1e-7, RMSprop's ρ = 0.9, Adagrad's initial accumulator 0.1).</summary>

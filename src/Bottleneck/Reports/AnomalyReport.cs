@@ -94,7 +94,7 @@ public sealed class AnomalyReport() : ReportKind<AnomalyReport.Results>(SchemaNa
         var results = new Results(SchemaName, cancelled ? "cancelled" : "completed", provenance,
             new Settings(dataset, test.Count, t.Model.Name, t.Loss, t.Optimizer, t.Epochs, t.BatchSize, t.Seed, repeats, score),
             rows, rows.Count > 0 ? rows.Average(r => r.AucMean) : null, rows.Count > 0 ? rows.Average(r => r.AveragePrecisionMean) : null, seconds);
-        dir.WriteText(HtmlReport.ResultsFile, Json.Serialize(results));
+        dir.WriteText(HtmlReport.ResultsFile, Json.Serialize(results, ReportsJson.Default));
         HtmlReport.Write(dir);
         return results;
     }

@@ -36,7 +36,7 @@ public sealed class AnomalyScoreReport() : ReportKind<AnomalyScoreReport.Results
     {
         dir.WriteText("scores.csv", Csv(scores, labels, half, results.Threshold));
         dir.WriteText("scores.svg", Histograms(scores, labels, half, results.NormalClass));
-        dir.WriteText(HtmlReport.ResultsFile, Json.Serialize(results));
+        dir.WriteText(HtmlReport.ResultsFile, Json.Serialize(results, ReportsJson.Default));
         HtmlReport.Write(dir);
         return results;
     }

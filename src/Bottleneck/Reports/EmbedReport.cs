@@ -77,7 +77,7 @@ public sealed class EmbedReport() : ReportKind<EmbedReport.Results>(SchemaName)
                 : null,
             ExplainedVarianceRatio = outcome.ExplainedVarianceRatio,
         };
-        dir.WriteText(HtmlReport.ResultsFile, Json.Serialize(results));
+        dir.WriteText(HtmlReport.ResultsFile, Json.Serialize(results, ReportsJson.Default));
         HtmlReport.Write(dir);
         return results;
     }

@@ -56,7 +56,7 @@ public sealed class EncodeReport() : ReportKind<EncodeReport.Results>(SchemaName
         dir.WriteText("codes.svg", LineChart.Render("Code units over the samples", "code unit", "value (mean ± std)",
             [new Series("mean ± std", [.. units.Select(u => (double)u.Index)], [.. units.Select(u => u.Mean)], Error: [.. units.Select(u => u.Std)])]));
         var results = new Results(SchemaName, provenance, settings, codes.Rows, codes.RowSize, parameters, errors.Average(), units, seconds);
-        dir.WriteText(HtmlReport.ResultsFile, Json.Serialize(results));
+        dir.WriteText(HtmlReport.ResultsFile, Json.Serialize(results, ReportsJson.Default));
         HtmlReport.Write(dir);
         return results;
     }

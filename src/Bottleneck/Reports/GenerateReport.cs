@@ -32,7 +32,7 @@ public sealed class GenerateReport() : ReportKind<GenerateReport.Results>(Schema
         dir.WriteBytes("samples.png", samples);
         dir.WriteBytes("interpolations.png", interpolations);
         if (manifold is not null) dir.WriteBytes("manifold.png", manifold);
-        dir.WriteText(HtmlReport.ResultsFile, Json.Serialize(results));
+        dir.WriteText(HtmlReport.ResultsFile, Json.Serialize(results, ReportsJson.Default));
         HtmlReport.Write(dir);
         return results;
     }

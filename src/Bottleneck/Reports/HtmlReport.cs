@@ -147,7 +147,7 @@ public static class HtmlReport
         if (r["provenance"] is JsonObject p)
         {
             Provenance? provenance = null;
-            try { provenance = Json.Deserialize<Provenance>(p); }
+            try { provenance = Json.Deserialize<Provenance>(p, ReportsJson.Default); }
             catch (JsonException) { }
             if (provenance is not null)
                 page.KeyValues(

@@ -120,7 +120,7 @@ public sealed class OptimizerStudyReport() : ReportKind<OptimizerStudyReport.Res
         {
             Published = studyA ? StudyAReference.TestMse.ToDictionary(kv => kv.Key, kv => new Reference(kv.Value.Keras, kv.Value.PyTorch)) : null,
         };
-        dir.WriteText(HtmlReport.ResultsFile, Json.Serialize(results));
+        dir.WriteText(HtmlReport.ResultsFile, Json.Serialize(results, ReportsJson.Default));
         HtmlReport.Write(dir);
         return results;
     }

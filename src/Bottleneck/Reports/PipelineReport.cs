@@ -53,7 +53,7 @@ public sealed class PipelineReport() : ReportKind<PipelineReport.Results>(Schema
 
     internal static void Write(RunDirectory dir, Results results)
     {
-        dir.WriteText(HtmlReport.ResultsFile, Json.Serialize(results));
+        dir.WriteText(HtmlReport.ResultsFile, Json.Serialize(results, ReportsJson.Default));
         // The pipeline's page links each phase's own report.html (written by the phase's report writer).
         HtmlReport.Write(dir);
     }

@@ -24,7 +24,7 @@ public sealed record Provenance
 
     // For reading a results file: what it does not say stays empty.
     [JsonConstructor]
-    private Provenance() { }
+    internal Provenance() { }
 
     /// <summary>The command line that started the run.</summary>
     [JsonPropertyOrder(0)] public string Command { get; init; } = "";

@@ -52,7 +52,7 @@ public abstract class ReportKind<TResults>(string schema) : ReportKind(schema) w
     {
         try
         {
-            return Json.Deserialize<TResults>(results);
+            return Json.Deserialize<TResults>(results, ReportsJson.Default);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException)
         {

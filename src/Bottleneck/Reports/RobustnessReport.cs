@@ -97,7 +97,7 @@ public sealed class RobustnessReport() : ReportKind<RobustnessReport.Results>(Sc
         {
             Models = compared ? [.. models.Select((model, m) => new ComparedModel(labels[m], settings.Checkpoints[m], model.ParameterCount, model.CodeSize))] : null,
         };
-        dir.WriteText(HtmlReport.ResultsFile, Json.Serialize(results));
+        dir.WriteText(HtmlReport.ResultsFile, Json.Serialize(results, ReportsJson.Default));
         HtmlReport.Write(dir);
         return results;
     }

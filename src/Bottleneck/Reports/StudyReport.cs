@@ -51,7 +51,7 @@ public sealed class StudyReport() : ReportKind<StudyReport.Results>(SchemaName)
         dir.WriteText("curves.svg", Curves(result));
         if (result.Best is { } best) dir.WriteText("best-curves.svg", BestCurves(best));
         var results = ResultsOf(result, provenance);
-        dir.WriteText(HtmlReport.ResultsFile, Json.Serialize(results));
+        dir.WriteText(HtmlReport.ResultsFile, Json.Serialize(results, ReportsJson.Default));
         HtmlReport.Write(dir);
         return results;
     }

@@ -110,7 +110,7 @@ public sealed class TrainReport() : ReportKind<TrainReport.Results>(SchemaName)
             CodeNearZeroFraction = result.CodeNearZeroFraction,
             Profile = result.Profile,
         };
-        dir.WriteText(HtmlReport.ResultsFile, Json.Serialize(results));
+        dir.WriteText(HtmlReport.ResultsFile, Json.Serialize(results, ReportsJson.Default));
         HtmlReport.Write(dir);
         return results;
     }

@@ -42,7 +42,7 @@ public static class OptimizersRun
     private const string StatesFolder = "states";
 
     // What the study was started with, and by whom: enough to go on with nothing else.
-    private sealed record Recorded(string Dataset, string DataSha256, OptimizerStudySettings Study, IReadOnlyList<Invocation> Invocations);
+    internal sealed record Recorded(string Dataset, string DataSha256, OptimizerStudySettings Study, IReadOnlyList<Invocation> Invocations);
 
     /// <summary>What <c>bottleneck optimizers</c> does: loads the data, runs the study and writes the run directory.</summary>
     public static OptimizersRunResult Execute(OptimizersRunSettings settings, RunContext context)
@@ -56,7 +56,7 @@ public static class OptimizersRun
         var dir = context.CreateDirectory("optimizers", started, OptimizerStudyReport.SchemaName);
         var provenance = context.Provenance(started, settings.Study.Threads);
         var record = new Recorded(new DataSource(settings.Dataset).Recorded, Checksums.Sha256(data.Features.Data), settings.Study, provenance.Invocations());
-        dir.WriteText(SettingsFile, Json.Serialize(record));
+        dir.WriteText(SettingsFile, Json.Serialize(record, RunsJson.Default));
         return Study(settings.Study, settings.Dataset, data, dir, provenance, record, context);
     }
 
@@ -70,7 +70,7 @@ public static class OptimizersRun
         Recorded record;
         try
         {
-            record = Json.Deserialize<Recorded>(InputFile.ReadText(path, "optimizer study's settings", 1 << 20));
+            record = Json.Deserialize<Recorded>(InputFile.ReadText(path, "optimizer study's settings", 1 << 20), RunsJson.Default);
         }
         catch (JsonException e)
         {
@@ -86,7 +86,7 @@ public static class OptimizersRun
         var current = context.Provenance(started, study.Threads);
         var provenance = Reports.Provenance.Of([.. record.Invocations, current.AsInvocation()], current);
         record = record with { Invocations = provenance.Invocations() };
-        dir.WriteText(SettingsFile, Json.Serialize(record));
+        dir.WriteText(SettingsFile, Json.Serialize(record, RunsJson.Default));
         return Study(study, record.Dataset, data, dir, provenance, record, context, resume: true);
     }
 
@@ -97,7 +97,7 @@ public static class OptimizersRun
         var labels = (from r in Enumerable.Range(0, s.Repeats) from o in s.Optimizers select Label(o, r, s.Repeats)).ToList();
         var states = RunContext.CreateDirectory(dir.File(StatesFolder));
         string StatePath(string optimizer, int repeat) => states.File($"{optimizer}-{repeat + 1}.safetensors");
-        var metadata = new Dictionary<string, string> { ["study"] = Json.Compact(record with { Invocations = [] }) };
+        var metadata = new Dictionary<string, string> { ["study"] = Json.Compact(record with { Invocations = [] }, RunsJson.Default) };
 
         TrainingState? Saved(string optimizer, int repeat)
         {

@@ -261,7 +261,7 @@ public static class PipelineRun
             Files = [.. Directory.GetFiles(folder).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal)],
         };
         if (phase.Kind != PhaseKind.Embed) return entry;
-        var embed = Json.Deserialize<EmbedReport.Results>(File.ReadAllText(Path.Combine(folder, HtmlReport.ResultsFile)));
+        var embed = Json.Deserialize<EmbedReport.Results>(File.ReadAllText(Path.Combine(folder, HtmlReport.ResultsFile)), ReportsJson.Default);
         return entry with
         {
             Method = embed.Method, Samples = embed.Samples, Trustworthiness = embed.Trustworthiness, KnnAccuracy = embed.KnnAccuracy,
@@ -276,7 +276,7 @@ public static class PipelineRun
         if (!File.Exists(path)) return [];
         try
         {
-            var earlier = Json.Deserialize<PipelineReport.Results>(File.ReadAllText(path)).Provenance;
+            var earlier = Json.Deserialize<PipelineReport.Results>(File.ReadAllText(path), ReportsJson.Default).Provenance;
             return earlier?.Command is null ? [] : earlier.Invocations();
         }
         catch (JsonException)

@@ -114,7 +114,7 @@ public static class StudyRun
         foreach (string json in store.Invocations())
         {
             Invocation? invocation;
-            try { invocation = Json.Deserialize<Invocation>(json); }
+            try { invocation = Json.Deserialize<Invocation>(json, ReportsJson.Default); }
             catch (System.Text.Json.JsonException) { invocation = null; }
             if (invocation?.Command is not null) yield return invocation;
         }
@@ -157,7 +157,7 @@ public static class StudyRun
             store.Open(settings.Definition(trials), DataFingerprint.Of(train, test));
             // The run's history: the invocation that started the study first, then every one that continued it.
             var mine = provenance.AsInvocation() with { TestLimit = testLimit };
-            store.AddInvocation(Json.Compact(mine));
+            store.AddInvocation(Json.Compact(mine, ReportsJson.Default));
             provenance = Provenance.Of([.. InvocationsOf(store)], provenance);
             bool halving = settings.Pruner == Pruner.Halving;
             long planned = settings.PlannedEpochs(trials.Count) + (verify && halving ? (long)trials.Count * settings.Epochs * settings.FoldsTrained : 0);

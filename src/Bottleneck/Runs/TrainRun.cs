@@ -51,7 +51,7 @@ public static class TrainRun
     private const string RunKey = "run";
 
     /// <summary>What a training state records of its run besides the state itself: enough to go on with nothing else.</summary>
-    private sealed record Recorded(DataSource Data, string DataSha256, ModelChoice Model, OptimizerSettings Optimizer, LossFunction Loss, int Epochs,
+    internal sealed record Recorded(DataSource Data, string DataSha256, ModelChoice Model, OptimizerSettings Optimizer, LossFunction Loss, int Epochs,
                                    int BatchSize, bool Shuffle, ScheduleSpec? Schedule, int? EarlyStopping, uint Seed, IReadOnlyList<Invocation> Invocations,
                                    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Denoising? Denoise = null,
                                    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] double CodeL1 = 0,
@@ -130,7 +130,7 @@ public static class TrainRun
             $"{settings.Model.Name} model, {model.ParameterCount:N0} parameters, code size {model.CodeSize}", settings.Threads, ResumedEpochs: resume?.Epoch ?? 0));
 
         var record = Record(settings, train, test, source) with { Invocations = provenance.Invocations() };
-        var stateMetadata = new Dictionary<string, string> { [RunKey] = Json.Compact(record), ["bottleneck_version"] = Provenance.Version };
+        var stateMetadata = new Dictionary<string, string> { [RunKey] = Json.Compact(record, RunsJson.Default), ["bottleneck_version"] = Provenance.Version };
         var sinceSave = (Stopwatch?)null;
         void EpochEnded(TrainingState state)
         {
@@ -145,7 +145,7 @@ public static class TrainRun
         {
             Checkpoint.Save(dir.File(CheckpointFile), result.Model, result.Spec, new Dictionary<string, string>
             {
-                ["training"] = Json.Compact(TrainReport.Settings.Of(settings, result.Spec, train, test, source)),
+                ["training"] = Json.Compact(TrainReport.Settings.Of(settings, result.Spec, train, test, source), ReportsJson.Default),
                 ["test_mse"] = result.TestMse.ToString("R", CultureInfo.InvariantCulture),
                 ["bottleneck_version"] = Provenance.Version,
             });
@@ -168,7 +168,7 @@ public static class TrainRun
         {
             var (state, metadata) = TrainingStateFile.Load(path);
             var recorded = Read(path, metadata) with { Invocations = [] };
-            bool same = Json.Compact(recorded) == Json.Compact(Record(settings, train, test, source));
+            bool same = Json.Compact(recorded, RunsJson.Default) == Json.Compact(Record(settings, train, test, source), RunsJson.Default);
             return same && state.Epoch < settings.Epochs ? state : null;
         }
         catch (DataFormatException)
@@ -186,7 +186,7 @@ public static class TrainRun
     {
         try
         {
-            return metadata.TryGetValue(RunKey, out var json) ? Json.Deserialize<Recorded>(json)
+            return metadata.TryGetValue(RunKey, out var json) ? Json.Deserialize<Recorded>(json, RunsJson.Default)
                 : throw new DataFormatException($"{path} does not record the run's settings; it cannot be resumed");
         }
         catch (Exception e) when (e is JsonException or SettingException)

@@ -121,7 +121,7 @@ public static class WorkerRun
         // Refuses (one line) other data or another Bottleneck version than the study's.
         store.Open(definition, DataFingerprint.Of(train, test));
         var started = DateTimeOffset.Now;
-        store.AddInvocation(Json.Compact(context.Provenance(started, s.Threads).AsInvocation() with { TestLimit = testLimit }));
+        store.AddInvocation(Json.Compact(context.Provenance(started, s.Threads).AsInvocation() with { TestLimit = testLimit }, ReportsJson.Default));
 
         // A worker has no run directory: asha's rung states wait in one folder per study and machine, which the workers here
         // share (each state is written whole, and any two of the same fold are the same bits).

@@ -199,7 +199,7 @@ internal static class AsyncHalving
         {
             var c = ladder.Promotable[0];
             var promotion = new Promotion(c.Trial, rungs[c.From], rungs[c.From + 1], c.Rank, c.Seen, c.Score, c.Closed, worker, DateTimeOffset.UtcNow);
-            store.Promote(JobKey(c.Trial, rungs[c.From + 1]), Json.Compact(promotion));
+            store.Promote(JobKey(c.Trial, rungs[c.From + 1]), Json.Compact(promotion, SearchJson.Default));
             progress?.Invoke(new StudyProgress(c.Trial, rungs[c.From + 1], null, null, Promoted: promotion));
             added = true;
         }

@@ -15,7 +15,7 @@ public sealed record FoldResult(RunStatus Status, IReadOnlyList<EpochRecord> Epo
     {
         try
         {
-            var fold = Json.Deserialize<FoldResult>(json);
+            var fold = Json.Deserialize<FoldResult>(json, SearchJson.Default);
             if (fold.Epochs is null || !Enum.IsDefined(fold.Status)) throw new JsonException("'status' or 'epochs' is missing");
             if (fold.Resumed < 0 || fold.Resumed > fold.Epochs.Count) throw new JsonException($"it resumed {fold.Resumed} of its {fold.Epochs.Count} epochs");
             return fold;

@@ -14,7 +14,7 @@ public sealed record Promotion(TrialParams Trial, int FromEpochs, int ToEpochs, 
     {
         try
         {
-            var p = Json.Deserialize<Promotion>(json);
+            var p = Json.Deserialize<Promotion>(json, SearchJson.Default);
             if (p.Trial is null || p.Worker is null) throw new System.Text.Json.JsonException("'trial' or 'worker' is missing");
             return p;
         }

@@ -174,7 +174,7 @@ public static class Study
         try
         {
             var result = runner.Run(trial, budget, threads, p => progress?.Invoke(new(trial, budget, p, null, Stage: stage)), cancel, claim, worker, claim.Key);
-            commit(() => store.Complete(claim.Key, Json.Compact(result), claim, worker));
+            commit(() => store.Complete(claim.Key, Json.Compact(result, SearchJson.Default), claim, worker));
             progress?.Invoke(new(trial, budget, null, result, Stage: stage));
         }
         catch (ClaimLostException lost)
@@ -187,7 +187,7 @@ public static class Study
         {
             var failed = new TrialResult(trial, TrialStatus.Failed, budget, [], double.PositiveInfinity);
             int failures = 0;
-            commit(() => failures = store.Fail(claim, worker, e.Message, settings.MaxRetries, Json.Compact(failed)));
+            commit(() => failures = store.Fail(claim, worker, e.Message, settings.MaxRetries, Json.Compact(failed, SearchJson.Default)));
             string next = failures > settings.MaxRetries ? "recorded as failed" : $"it will be tried again ({failures} of {settings.MaxRetries + 1} tries so far)";
             progress?.Invoke(new(trial, budget, null, failures > settings.MaxRetries ? failed : null, $"trial {trial} failed: {e.Message}; {next}", stage));
         }
@@ -219,9 +219,9 @@ public static class Study
             var ranked = StudyResult.Rank(results);
             int keep = last ? ranked.Count : Math.Max(1, (int)Math.Ceiling(ranked.Count / (double)settings.Eta));
             for (int i = keep; i < ranked.Count; i++)
-                store.Complete(ranked[i].Params.Key, Json.Compact(ranked[i] with { Status = ranked[i].Status == TrialStatus.Diverged ? TrialStatus.Diverged : TrialStatus.Pruned }));
+                store.Complete(ranked[i].Params.Key, Json.Compact(ranked[i] with { Status = ranked[i].Status == TrialStatus.Diverged ? TrialStatus.Diverged : TrialStatus.Pruned }, SearchJson.Default));
             if (last)
-                foreach (var t in ranked) store.Complete(t.Params.Key, Json.Compact(t));
+                foreach (var t in ranked) store.Complete(t.Params.Key, Json.Compact(t, SearchJson.Default));
             alive = [.. ranked.Take(keep).Where(t => t.Status != TrialStatus.Diverged).Select(t => t.Params)];
             if (alive.Count == 0) break;
         }

@@ -52,7 +52,7 @@ public sealed class TrialParams(IReadOnlyList<KeyValuePair<string, string>> valu
     public override string ToString() => string.Join(" ", Values.Select(v => $"{v.Key}={v.Value}"));
 
     // As results files and study stores hold it: the JSON object of the parameters.
-    private sealed class Converter : JsonConverter<TrialParams>
+    internal sealed class Converter : JsonConverter<TrialParams>
     {
         public override TrialParams Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
             FromJson(JsonNode.Parse(ref reader) as JsonObject ?? throw new JsonException("a trial's parameters are a JSON object"));

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 namespace Bottleneck.Search;
 
 /// <summary>How a trial ended: completed at the full budget, diverged in some fold, or pruned at a rung.</summary>
+[JsonConverter(typeof(EnumAsWord<TrialStatus>))]
 public enum TrialStatus
 {
     /// <summary>Every fold trained the full budget.</summary>
@@ -51,7 +52,7 @@ public sealed record TrialResult(
     {
         try
         {
-            var result = Json.Deserialize<TrialResult>(json);
+            var result = Json.Deserialize<TrialResult>(json, SearchJson.Default);
             if (result.Params is null || result.Folds is null || result.Folds.Any(f => f?.Epochs is null) || !Enum.IsDefined(result.Status))
                 throw new JsonException("'params', 'status' or 'folds' is missing");
             return result;

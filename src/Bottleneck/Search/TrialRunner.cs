@@ -109,7 +109,7 @@ internal sealed class TrialRunner
             if (outcome.Status == RunStatus.Cancelled) throw new OperationCanceledException(cancel);
             if (continued && budget < full && outcome.Status == RunStatus.Completed && outcome.State is { } state) _states?.Save(trial, part, budget, state);
             var fold = new FoldResult(outcome.Status, outcome.Epochs, resume?.Epoch ?? 0);
-            store.SaveStage(row, stage, Json.Compact(fold), claim, worker);
+            store.SaveStage(row, stage, Json.Compact(fold, SearchJson.Default), claim, worker);
             if (resume is not null) _states!.Drop(trial, part, below);
             folds.Add(fold);
             if (fold.Status == RunStatus.Diverged) break;

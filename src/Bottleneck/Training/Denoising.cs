@@ -79,7 +79,7 @@ public sealed class Denoising
     }
 
     // In settings and results files: the text Parse reads.
-    private sealed class Converter : JsonConverter<Denoising>
+    internal sealed class Converter : JsonConverter<Denoising>
     {
         public override Denoising? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {

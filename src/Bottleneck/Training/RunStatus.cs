@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Bottleneck.Training;
 
 /// <summary>How a training run ended.</summary>
+[JsonConverter(typeof(EnumAsWord<RunStatus>))]
 public enum RunStatus
 {
     /// <summary>Every planned epoch trained (or early stopping ended it).</summary>

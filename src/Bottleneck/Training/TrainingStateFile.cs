@@ -17,7 +17,7 @@ public static class TrainingStateFile
     public const string Format = "bottleneck/training-state/v1";
     private const string StateKey = "state";
 
-    private sealed record Counters(int PlannedEpochs, int Epoch, int Steps, double LearningRate, IReadOnlyList<RandomStateData> Streams,
+    internal sealed record Counters(int PlannedEpochs, int Epoch, int Steps, double LearningRate, IReadOnlyList<RandomStateData> Streams,
                                    IReadOnlyList<EpochRecord> History);
 
     /// <summary>Writes <paramref name="state"/> to <paramref name="path"/> as safetensors, atomically, with <paramref name="metadata"/> in the header.</summary>
@@ -31,7 +31,7 @@ public static class TrainingStateFile
         {
             [Checkpoint.FormatKey] = Format,
             [Checkpoint.ArchitectureKey] = state.Spec.ToJson().ToJsonString(),
-            [StateKey] = Json.Compact(counters),
+            [StateKey] = Json.Compact(counters, TrainingJson.Default),
         };
         Safetensors.Write(path, tensors, meta);
     }
@@ -48,7 +48,7 @@ public static class TrainingStateFile
         Counters counters;
         try
         {
-            counters = Json.Deserialize<Counters>(countersJson);
+            counters = Json.Deserialize<Counters>(countersJson, TrainingJson.Default);
         }
         catch (JsonException e)
         {

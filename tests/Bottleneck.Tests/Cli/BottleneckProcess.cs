@@ -85,6 +85,13 @@ public sealed class BottleneckProcess : IDisposable
         return Launch(workingDirectory, environment, DotnetHost(), [CliAssembly, .. args], commandLine);
     }
 
+    /// <summary>Runs another build of the program, an executable of its own (the published command), to the end.</summary>
+    public static ProcessResult RunExecutable(string executable, string workingDirectory, TimeSpan timeout, params string[] args)
+    {
+        using var process = Launch(workingDirectory, new Dictionary<string, string?>(), executable, args, "bottleneck " + string.Join(' ', args));
+        return process.WaitForExit(timeout);
+    }
+
     /// <summary>
     /// Runs a command line as a user pastes it into bash, with <c>bottleneck</c> standing for the program: what the
     /// program prints as a command to run (a resume, a report's reproduce line) is checked by running it.

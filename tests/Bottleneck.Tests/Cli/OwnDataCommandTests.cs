@@ -67,12 +67,7 @@ public sealed class OwnDataCommandTests : IDisposable
     [Fact]
     public void A_folder_of_colour_images_trains_the_rgb_lab_model_and_its_reports_are_in_colour()
     {
-        var random = new Random(5);
-        foreach (var split in new[] { "train", "test" })
-            foreach (var label in new[] { "red", "blue" })
-                for (int i = 0; i < (split == "train" ? 12 : 4); i++)
-                    SyntheticImages.Write(Path.Combine(_dir, "photos", split, label, $"{i}.png"), 40, 40,
-                        label == "red" ? new SkiaSharp.SKColor((byte)random.Next(150, 256), 20, 20) : new SkiaSharp.SKColor(20, 20, (byte)random.Next(150, 256)));
+        SyntheticImages.RedAndBlue(Path.Combine(_dir, "photos"), train: 12, test: 4, size: 40, seed: 5);
         string run = Path.Combine(_dir, "rgb");
         string dataset = $"images:{Path.Combine(_dir, "photos")}?size=32";
 

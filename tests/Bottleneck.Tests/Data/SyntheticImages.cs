@@ -15,4 +15,18 @@ public static class SyntheticImages
         using var data = bitmap.Encode(format, 95);
         File.WriteAllBytes(path, data.ToArray());
     }
+
+    /// <summary>
+    /// An image folder of two classes (root/train/red, root/train/blue, root/test/…) of size×size PNGs: reds and blues of
+    /// random brightness, <paramref name="train"/> and <paramref name="test"/> images per class.
+    /// </summary>
+    public static void RedAndBlue(string root, int train, int test, int size, int seed)
+    {
+        var random = new Random(seed);
+        foreach (var split in new[] { "train", "test" })
+            foreach (var label in new[] { "red", "blue" })
+                for (int i = 0; i < (split == "train" ? train : test); i++)
+                    Write(Path.Combine(root, split, label, $"{i}.png"), size, size,
+                        label == "red" ? new SKColor((byte)random.Next(150, 256), 20, 20) : new SKColor(20, 20, (byte)random.Next(150, 256)));
+    }
 }

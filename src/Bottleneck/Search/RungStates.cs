@@ -53,8 +53,19 @@ internal sealed class RungStates(string directory)
     public void Save(TrialParams trial, string fold, int epochs, TrainingState state)
     {
         string path = PathOf(trial, fold, epochs);
+        var metadata = new Dictionary<string, string> { [TrialKey] = trial.Key, [FoldKey] = fold };
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        TrainingStateFile.Save(path, state, new Dictionary<string, string> { [TrialKey] = trial.Key, [FoldKey] = fold });
+        try
+        {
+            TrainingStateFile.Save(path, state, metadata);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Another worker on this machine cleared the folder between making it and writing (it finished the study's last
+            // job): make it again. A state is a cache, so this write is worth one more try, not an error.
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            TrainingStateFile.Save(path, state, metadata);
+        }
     }
 
     /// <summary>Forgets the state at <paramref name="epochs"/>, once the rung above has gone on from it.</summary>
@@ -63,7 +74,14 @@ internal sealed class RungStates(string directory)
     /// <summary>Deletes every state: the study is finished and no rung will be continued.</summary>
     public void Clear()
     {
-        if (System.IO.Directory.Exists(directory)) System.IO.Directory.Delete(directory, recursive: true);
+        try
+        {
+            if (System.IO.Directory.Exists(directory)) System.IO.Directory.Delete(directory, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Another worker here cleared it first.
+        }
     }
 
     // Gone already is as good: the folder may have been cleared by hand while the study ran (File.Delete throws for a missing

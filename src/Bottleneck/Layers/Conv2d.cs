@@ -3,8 +3,8 @@ using Bottleneck.Tensors;
 namespace Bottleneck.Layers;
 
 // Conv2d: y = W ⋆ x + b.  x: [B, Cin, H, W]  W: [Cout, Cin, k, k]  b: [Cout]  y: [B, Cout, Ho, Wo],
-// Ho = ⌊(H + 2p − k)/s⌋ + 1.  The batch is unfolded into one matrix, cols: [Cin·k·k, B·Ho·Wo], and each run of
-// samples is unfolded, multiplied and copied out in one go, so its columns are used while they are in cache.
+// Ho = ⌊(H + 2p − k)/s⌋ + 1.  Each run of samples is unfolded into columns [Cin·k·k, run·Ho·Wo], multiplied and
+// copied out in one go, so its columns are used while they are in cache; backward unfolds the run again.
 /// <summary>A 2-D convolution, as PyTorch's <c>nn.Conv2d</c> with square kernels and zero padding.</summary>
 /// <param name="inChannels">Cin, channels of the input.</param>
 /// <param name="outChannels">Cout, channels of the output.</param>
@@ -33,18 +33,17 @@ public sealed class Conv2d(int inChannels, int outChannels, int kernelSize, int 
     /// <inheritdoc/>
     public override void Forward(Tensor x, Tensor y)
     {
-        var ws = BuffersFor(x, OutChannels);
-        Conv.Convolve(x, Geometry, Weight.Value, Bias?.Value, ws.Cols, ws.ChannelMajor, y, Workers);   // y = W·unfold(x) + b, run by run
+        Conv.Convolve(x, GeometryFor(x), Weight.Value, Bias?.Value, y, Workers);                              // y = W·unfold(x) + b, run by run
     }
 
     /// <inheritdoc/>
     public override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx)
     {
-        var ws = BuffersFor(x, OutChannels);                                    // cols still holds unfold(x)
-        // dW partials = dy·colsᵀ; dx = fold(Wᵀ·dy)
-        Conv.ConvolveBackward(dy, Geometry, Weight.Value, ws.Cols, ws.ChannelMajor, ws.Partials, dx, Workers, ws.SplitFor(this));
+        var ws = BuffersFor(x);
+        // dW partials = dy·unfold(x)ᵀ; db partials = Σ dy; dx = fold(Wᵀ·dy)
+        Conv.ConvolveBackward(x, dy, Geometry, Weight.Value, ws.Partials, Bias is null ? null : ws.BiasPartials, dx, Workers, ws.SplitFor(this));
         if (ws.SplitFor(this) is { } split) BackwardSplit(split);
-        if (Bias is not null) Conv.AddRowSums(ws.ChannelMajor, x.Rows, Bias.Grad, Workers);                       // db += Σ dy (channel-major now)
+        if (Bias is not null) Conv.AddBiasPartials(ws.BiasPartials, x.Rows, Bias.Grad);                          // db += the partials, in run order
         Conv.AddPartials(ws.Partials, x.Rows, Geometry.PatchSize, OutChannels, Weight.Grad);                  // dW += the partials, in run order
         WeightGradientDone();
     }

@@ -50,17 +50,16 @@ public sealed class ConvTranspose2d : ConvolutionLayer
     /// <inheritdoc/>
     public override void Forward(Tensor x, Tensor y)
     {
-        var ws = BuffersFor(x, InChannels);
-        Conv.Transpose(x, Geometry, Weight.Value, Bias?.Value, ws.Cols, ws.ChannelMajor, y, Workers);     // y = fold(Wᵀ·x) + b, run by run
+        Conv.Transpose(x, GeometryFor(x), Weight.Value, Bias?.Value, y, Workers);                                 // y = fold(Wᵀ·x) + b, run by run
     }
 
     /// <inheritdoc/>
     public override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx)
     {
-        var ws = BuffersFor(x, InChannels);                                                                 // channel-major still holds x
+        var ws = BuffersFor(x);
         if (Bias is not null) Conv.AddChannelSums(dy, Bias.Grad, Workers);                                 // db += Σ dy
         // dW partials = x·unfold(dy)ᵀ; dx = W·unfold(dy)
-        Conv.TransposeBackward(dy, Geometry, Weight.Value, ws.Cols, ws.ChannelMajor, ws.Partials, dx, Workers, ws.SplitFor(this));
+        Conv.TransposeBackward(x, dy, Geometry, Weight.Value, ws.Partials, dx, Workers, ws.SplitFor(this));
         if (ws.SplitFor(this) is { } split) BackwardSplit(split);
         Conv.AddPartials(ws.Partials, x.Rows, Geometry.PatchSize, InChannels, Weight.Grad);                  // dW += the partials, in run order
         WeightGradientDone();

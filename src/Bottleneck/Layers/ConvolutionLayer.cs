@@ -4,8 +4,8 @@ namespace Bottleneck.Layers;
 
 // What Conv2d and ConvTranspose2d share: a k×k kernel sliding with a stride over a zero-padded image (the
 // geometry: Conv2d's input, ConvTranspose2d's output), a weight and an optional bias, and the buffers of each
-// batch size, made once and reused: the unfolded image cols [C·k·k, B·P], one activation channel-major
-// [C′, B·P], and one partial weight gradient per run of samples.
+// batch size, made once and reused: one partial weight gradient (and bias gradient) per run of samples. The
+// columns and channel-major blocks of a run are the kernels' own, per thread (see Conv).
 /// <summary>What <see cref="Conv2d"/> and <see cref="ConvTranspose2d"/> share: a square kernel sliding with a stride over a zero-padded image, a weight and an optional bias.</summary>
 public abstract class ConvolutionLayer : Layer
 {
@@ -49,28 +49,33 @@ public abstract class ConvolutionLayer : Layer
         return (inputShape[1], inputShape[2]);
     }
 
-    /// <summary>The buffers for a batch of x [B, …]: cols [C·k·k, B·P], a channel-major [<paramref name="channelMajorRows"/>, B·P], partials.</summary>
-    protected Workspace BuffersFor(Tensor x, int channelMajorRows)
+    /// <summary>The window's geometry over x [B, …], from its shape when no <see cref="Layer.OutputShape"/> call set it.</summary>
+    private protected ConvGeometry GeometryFor(Tensor x)
     {
         if (Geometry.Channels == 0) OutputShape(x.Shape[1..]);
+        return Geometry;
+    }
+
+    /// <summary>The buffers for a batch of x [B, …]: the partial gradients of each run of samples, and a profile's split.</summary>
+    protected Workspace BuffersFor(Tensor x)
+    {
+        GeometryFor(x);
         int batch = x.Rows;
         if (!_workspaces.TryGetValue(batch, out var ws))
         {
-            var g = Geometry;
+            int runs = Conv.SampleChunks(batch).Count;
             _workspaces[batch] = ws = new Workspace(
-                new Tensor(g.PatchSize, batch * g.Positions),
-                new Tensor(channelMajorRows, batch * g.Positions),
-                [.. Enumerable.Range(0, Conv.SampleChunks(batch).Count).Select(_ => new float[Weight.Value.Length])],
-                new long[2 * Conv.SampleChunks(batch).Count]);
+                [.. Enumerable.Range(0, runs).Select(_ => new float[Weight.Value.Length])],
+                [.. Enumerable.Range(0, runs).Select(_ => new float[OutChannels])],
+                new long[2 * runs]);
         }
         return ws;
     }
 
-    /// <param name="Cols">The unfolded image in forward, or the unfolded gradient in backward.</param>
-    /// <param name="ChannelMajor">Conv2d's output (or its gradient), ConvTranspose2d's input (or its gradient), as [C, B·P].</param>
     /// <param name="Partials">One weight gradient per run of samples, added in run order.</param>
+    /// <param name="BiasPartials">One bias gradient per run of samples (Conv2d's), added in run order.</param>
     /// <param name="Split">Per run, the thread time of its weight and its input gradient, when a profile is taken.</param>
-    protected sealed record Workspace(Tensor Cols, Tensor ChannelMajor, float[][] Partials, long[] Split)
+    protected sealed record Workspace(float[][] Partials, float[][] BiasPartials, long[] Split)
     {
         /// <summary><see cref="Split"/> while the layer is profiled, else null (the kernels then read no clock).</summary>
         internal long[]? SplitFor(Layer layer) => layer.Clock is null ? null : Split;

@@ -400,12 +400,14 @@ internal sealed class PostgresStudyStore : IStudyStore
     }
 
     // Faults that a new connection may cure: the server restarting or unreachable for a while, a cut connection, a timeout.
-    private static bool IsConnectionFault(Exception e) => e switch
+    internal static bool IsConnectionFault(Exception e) => e switch
     {
         { InnerException: SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData } } => false, // a misspelt host stays misspelt
         PostgresException p => p.SqlState.StartsWith("08", StringComparison.Ordinal) || p.SqlState is "57P01" or "57P02" or "57P03" or "53300" or "40001" or "40P01",
         NpgsqlException n => n.IsTransient || n.InnerException is IOException or SocketException or TimeoutException,
-        TimeoutException or SocketException => true,
+        // A socket cut while Npgsql was opening its stream comes out unwrapped ("The operation is not allowed on
+        // non-connected sockets", CI once, a worker whose connection was cut and restored).
+        TimeoutException or SocketException or IOException => true,
         _ => false,
     };
 
@@ -546,6 +548,10 @@ internal sealed class PostgresStudyStore : IStudyStore
         catch (SocketException e)
         {
             throw new StorageException($"cannot reach {where}: {e.SocketErrorCode}", e);
+        }
+        catch (IOException e)
+        {
+            throw new StorageException($"lost the connection to {where}: {e.Message}", e);
         }
     }
 

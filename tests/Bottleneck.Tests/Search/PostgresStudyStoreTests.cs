@@ -32,6 +32,18 @@ public sealed class PostgresStudyStoreTests : StudyStoreContract, IDisposable
     [PostgresFact] public void A_failing_trial_is_retried_then_recorded_as_failed_() => A_failing_trial_is_retried_then_recorded_as_failed();
     [PostgresFact] public void Heartbeat_lists_the_worker_as_live_() => Heartbeat_lists_the_worker_as_live();
 
+    // CI once saw a worker whose connection was cut and restored exit on the IOException Npgsql let through unwrapped while
+    // opening a connection's stream; such faults are retried like any other lost connection, and a misspelt host is not.
+    [Fact]
+    public void A_socket_fault_while_connecting_is_retried_and_a_misspelt_host_is_not()
+    {
+        PostgresStudyStore.IsConnectionFault(new IOException("The operation is not allowed on non-connected sockets.")).Should().BeTrue();
+        PostgresStudyStore.IsConnectionFault(new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionReset)).Should().BeTrue();
+        PostgresStudyStore.IsConnectionFault(new Npgsql.NpgsqlException("no such host", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.HostNotFound)))
+            .Should().BeFalse();
+        PostgresStudyStore.IsConnectionFault(new InvalidOperationException("a bug")).Should().BeFalse();
+    }
+
     [PostgresFact]
     public void Two_studies_in_one_database_do_not_see_each_others_trials()
     {

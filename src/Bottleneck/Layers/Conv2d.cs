@@ -30,18 +30,16 @@ public sealed class Conv2d(int inChannels, int outChannels, int kernelSize, int 
         return [OutChannels, Geometry.OutHeight, Geometry.OutWidth];
     }
 
-    /// <inheritdoc/>
-    public override void Forward(Tensor x, Tensor y)
+    internal override void Forward(Tensor x, Tensor y, FusedActivation? activation)
     {
-        Conv.Convolve(x, GeometryFor(x), Weight.Value, Bias?.Value, y, Workers);                              // y = W·unfold(x) + b, run by run
+        Conv.Convolve(x, GeometryFor(x), Weight.Value, Bias?.Value, y, Workers, activation);                  // y = W·unfold(x) + b (z = f(y)), run by run
     }
 
-    /// <inheritdoc/>
-    public override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx)
+    internal override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx, FusedActivation? activation)
     {
         var ws = BuffersFor(x);
-        // dW partials = dy·unfold(x)ᵀ; db partials = Σ dy; dx = fold(Wᵀ·dy)
-        Conv.ConvolveBackward(x, dy, Geometry, Weight.Value, ws.Partials, Bias is null ? null : ws.BiasPartials, dx, Workers, ws.SplitFor(this));
+        // (dy = f′·dz); dW partials = dy·unfold(x)ᵀ; db partials = Σ dy; dx = fold(Wᵀ·dy)
+        Conv.ConvolveBackward(x, dy, Geometry, Weight.Value, ws.Partials, Bias is null ? null : ws.BiasPartials, dx, Workers, ws.SplitFor(this), activation);
         if (ws.SplitFor(this) is { } split) BackwardSplit(split);
         if (Bias is not null) Conv.AddBiasPartials(ws.BiasPartials, x.Rows, Bias.Grad);                          // db += the partials, in run order
         Conv.AddPartials(ws.Partials, x.Rows, Geometry.PatchSize, OutChannels, Weight.Grad);                  // dW += the partials, in run order

@@ -47,19 +47,17 @@ public sealed class ConvTranspose2d : ConvolutionLayer
         return [OutChannels, h, w];
     }
 
-    /// <inheritdoc/>
-    public override void Forward(Tensor x, Tensor y)
+    internal override void Forward(Tensor x, Tensor y, FusedActivation? activation)
     {
-        Conv.Transpose(x, GeometryFor(x), Weight.Value, Bias?.Value, y, Workers);                                 // y = fold(Wᵀ·x) + b, run by run
+        Conv.Transpose(x, GeometryFor(x), Weight.Value, Bias?.Value, y, Workers, activation);                     // y = fold(Wᵀ·x) + b (z = f(y)), run by run
     }
 
-    /// <inheritdoc/>
-    public override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx)
+    internal override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx, FusedActivation? activation)
     {
         var ws = BuffersFor(x);
-        if (Bias is not null) Conv.AddChannelSums(dy, Bias.Grad, Workers);                                 // db += Σ dy
-        // dW partials = x·unfold(dy)ᵀ; dx = W·unfold(dy)
-        Conv.TransposeBackward(x, dy, Geometry, Weight.Value, ws.Partials, dx, Workers, ws.SplitFor(this));
+        // (dy = f′·dz); dW partials = x·unfold(dy)ᵀ; dx = W·unfold(dy)
+        Conv.TransposeBackward(x, dy, Geometry, Weight.Value, ws.Partials, dx, Workers, ws.SplitFor(this), activation);
+        if (Bias is not null) Conv.AddChannelSums(dy, Bias.Grad, Workers);                                 // db += Σ dy, once the runs have made dy
         if (ws.SplitFor(this) is { } split) BackwardSplit(split);
         Conv.AddPartials(ws.Partials, x.Rows, Geometry.PatchSize, InChannels, Weight.Grad);                  // dW += the partials, in run order
         WeightGradientDone();

@@ -38,6 +38,18 @@ public abstract class ConvolutionLayer : Layer
     /// <inheritdoc/>
     public sealed override IReadOnlyList<Parameter> Parameters => Bias is null ? [Weight] : [Weight, Bias];
 
+    /// <inheritdoc/>
+    public sealed override void Forward(Tensor x, Tensor y) => Forward(x, y, null);
+
+    /// <inheritdoc/>
+    public sealed override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx) => Backward(x, y, dy, dx, null);
+
+    /// <summary>Forward, and then the activation that follows, run by run inside the same jobs (z = f(y) into its output).</summary>
+    internal abstract void Forward(Tensor x, Tensor y, FusedActivation? activation);
+
+    /// <summary>Backward from the activation's output gradient dz when one is fused: dy = f′·dz is written run by run, then used.</summary>
+    internal abstract void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx, FusedActivation? activation);
+
     /// <summary>The window's geometry for the last input shape seen; set by <see cref="Layer.OutputShape"/>.</summary>
     private protected ConvGeometry Geometry { get; set; }
 

@@ -35,6 +35,9 @@ public sealed class LeakyReLU(float negativeSlope = 0.01f) : PointwiseLayer
         public float Apply(float x, float a) => x > 0f ? a : a * slope;
     }
 
+    // With a slope of 0 or more, y is above 0 just where x is.
+    internal override bool BackwardFromOutput => NegativeSlope >= 0;
+
     /// <inheritdoc/>
     public override string ToString() => $"LeakyReLU({NegativeSlope})";
 }

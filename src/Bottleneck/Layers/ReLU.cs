@@ -13,6 +13,9 @@ public sealed class ReLU : PointwiseLayer
     protected override void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) =>
         LeakyReLU.Gradient(x, dy, 0f, dx);
 
+    // y = max(x, 0) is above 0 just where x is.
+    internal override bool BackwardFromOutput => true;
+
     /// <inheritdoc/>
     public override string ToString() => "ReLU";
 }

@@ -22,6 +22,9 @@ public sealed class Sigmoid : PointwiseLayer
         public float Apply(float y, float dy) => dy * y * (1f - y);
     }
 
+    // The gradient is a function of y.
+    internal override bool BackwardFromOutput => true;
+
     /// <inheritdoc/>
     public override string ToString() => "Sigmoid";
 }

@@ -22,6 +22,9 @@ public sealed class Tanh : PointwiseLayer
         public float Apply(float y, float dy) => dy * (1f - y * y);
     }
 
+    // The gradient is a function of y.
+    internal override bool BackwardFromOutput => true;
+
     /// <inheritdoc/>
     public override string ToString() => "Tanh";
 }

@@ -5,10 +5,17 @@ using Bottleneck.Tensors;
 namespace Bottleneck.Models;
 
 /// <summary>Layers applied in order; activations and their gradients are kept per batch size.</summary>
+/// <remarks>
+/// An activation right after a convolution, when its gradient can be had from its output (ReLU, Sigmoid, Tanh), runs
+/// inside the convolution's jobs (<see cref="FusedActivation"/>) and in place: the convolution's output buffer is the
+/// activation's, and the activation's input gradient overwrites its output gradient. The same bits as one layer after
+/// the other, with one pass fewer over the batch each way and no separate buffer to write.
+/// </remarks>
 public sealed class Sequential : Model
 {
     private readonly Layer[] _layers;
     private readonly int[][] _shapes;   // _shapes[i] is the per-sample input shape of layer i; the last is the output
+    private readonly bool[] _fusedWithNext; // layer i is a convolution whose activation, layer i + 1, runs inside it
     private readonly Dictionary<int, Buffers> _buffers = [];
     private Tensor? _input;
 
@@ -19,6 +26,10 @@ public sealed class Sequential : Model
         _shapes = new int[layers.Length + 1][];
         _shapes[0] = inputShape;
         for (int i = 0; i < layers.Length; i++) _shapes[i + 1] = layers[i].OutputShape(_shapes[i]);
+        _fusedWithNext = new bool[layers.Length];
+        for (int i = 0; i + 1 < layers.Length; i++)
+            if (layers[i] is ConvolutionLayer && layers[i + 1] is PointwiseLayer { BackwardFromOutput: true } activation)
+                (_fusedWithNext[i], activation.InsideConvolution) = (true, true);
     }
 
     /// <inheritdoc/>
@@ -43,8 +54,18 @@ public sealed class Sequential : Model
         for (int i = 0; i < _layers.Length; i++)
         {
             long started = _layers[i].Clock is null ? 0 : Stopwatch.GetTimestamp();
-            _layers[i].Forward(current, b.Activations[i]);
-            _layers[i].Clock?.Forward(started, x.Rows);
+            if (_fusedWithNext[i])
+            {
+                var activation = new FusedActivation((PointwiseLayer)_layers[i + 1], b.Activations[i], b.Activations[i + 1]);  // the same buffer: z = f(y) in place
+                ((ConvolutionLayer)_layers[i]).Forward(current, b.Activations[i], activation);
+                _layers[i].Clock?.Forward(started, x.Rows);
+                _layers[++i].Clock?.Forward(Stopwatch.GetTimestamp(), x.Rows);
+            }
+            else
+            {
+                _layers[i].Forward(current, b.Activations[i]);
+                _layers[i].Clock?.Forward(started, x.Rows);
+            }
             current = b.Activations[i];
         }
         return current;
@@ -60,8 +81,22 @@ public sealed class Sequential : Model
         {
             var layerInput = i == 0 ? x : b.Activations[i - 1];
             var dx = i > 0 || inputGradient ? b.Gradients[i] : null;
+            if (i > 0 && _fusedWithNext[i - 1])
+            {
+                // The activation's dx = f′·dz is made inside the convolution's backward pass, below.
+                _layers[i].Clock?.StartBackward();
+                _layers[i].Clock?.EndBackward(x.Rows, true);
+                continue;
+            }
             _layers[i].Clock?.StartBackward();
-            _layers[i].Backward(layerInput, b.Activations[i], grad, dx);
+            if (_fusedWithNext[i])
+            {
+                var z = b.Activations[i + 1];
+                var activation = new FusedActivation((PointwiseLayer)_layers[i + 1], z, z, grad);  // dy = f′(z)·dz, over dz unless dz is the caller's
+                ((ConvolutionLayer)_layers[i]).Backward(layerInput, b.Activations[i], b.Gradients[i + 1], dx, activation);
+            }
+            else
+                _layers[i].Backward(layerInput, b.Activations[i], grad, dx);
             _layers[i].Clock?.EndBackward(x.Rows, dx is not null);
             if (dx is null) return null;
             grad = dx;
@@ -80,11 +115,18 @@ public sealed class Sequential : Model
                 activations[i] = new Tensor([batch, .. _shapes[i + 1]]);
                 gradients[i] = new Tensor([batch, .. _shapes[i]]);
             }
+            for (int i = 0; i < _layers.Length; i++)
+            {
+                if (!_fusedWithNext[i]) continue;
+                activations[i] = activations[i + 1];
+                if (i + 2 < _layers.Length) gradients[i + 1] = gradients[i + 2];
+            }
             _buffers[batch] = b = new Buffers(activations, gradients);
         }
         return b;
     }
 
-    // Activations[i] is layer i's output; Gradients[i] is dL/d(layer i's input).
+    // Activations[i] is layer i's output; Gradients[i] is dL/d(layer i's input). A fused convolution's output and its
+    // activation's are one buffer, and so are the activation's input and output gradients.
     private sealed record Buffers(Tensor[] Activations, Tensor[] Gradients);
 }

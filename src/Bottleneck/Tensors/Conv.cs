@@ -31,8 +31,8 @@ internal static class Conv
     /// Conv2d's forward pass: y [B, Cout, P] = W [Cout, C·k·k] · unfold(x) + b. Run by run, the run's columns are unfolded,
     /// multiplied into a channel-major [Cout, run·P] block, and copied with the bias into y while still in cache.
     /// </summary>
-    public static void Convolve(Tensor x, in ConvGeometry g, Tensor weight, Tensor? bias, Tensor y, WorkerPool pool) =>
-        pool.For(SampleChunks(x.Rows).Count, new ConvolveJob(x, g, weight, bias, y));
+    public static void Convolve(Tensor x, in ConvGeometry g, Tensor weight, Tensor? bias, Tensor y, WorkerPool pool, FusedActivation? activation = null) =>
+        pool.For(SampleChunks(x.Rows).Count, new ConvolveJob(x, g, weight, bias, y, activation));
 
     /// <summary>
     /// Conv2d's backward pass: run by run, dy goes channel-major into a block (its per-channel sums into the run's
@@ -42,15 +42,15 @@ internal static class Conv
     /// </summary>
     /// <remarks>When a profile is taken, split gets the ticks each run's weight gradient and input gradient took, at [2·run] and [2·run + 1].</remarks>
     public static void ConvolveBackward(Tensor x, Tensor dy, in ConvGeometry g, Tensor weight, float[][] partials, float[][]? biasPartials, Tensor? dx, WorkerPool pool,
-                                        long[]? split = null) =>
-        pool.For(SampleChunks(dy.Rows).Count, new ConvolveBackwardJob(x, dy, g, weight, partials, biasPartials, dx, split));
+                                        long[]? split = null, FusedActivation? activation = null) =>
+        pool.For(SampleChunks(dy.Rows).Count, new ConvolveBackwardJob(x, dy, g, weight, partials, biasPartials, dx, split, activation));
 
     /// <summary>
     /// ConvTranspose2d's forward pass: y = fold(Wᵀ·x) + b, with x [B, Cin, H·W] and W [Cin, Cout·k·k]. Run by run, x goes
     /// channel-major into a block, Wᵀ·x into the run's columns, and the columns fold into y.
     /// </summary>
-    public static void Transpose(Tensor x, in ConvGeometry g, Tensor weight, Tensor? bias, Tensor y, WorkerPool pool) =>
-        pool.For(SampleChunks(x.Rows).Count, new TransposeJob(x, g, weight, bias, y));
+    public static void Transpose(Tensor x, in ConvGeometry g, Tensor weight, Tensor? bias, Tensor y, WorkerPool pool, FusedActivation? activation = null) =>
+        pool.For(SampleChunks(x.Rows).Count, new TransposeJob(x, g, weight, bias, y, activation));
 
     /// <summary>
     /// ConvTranspose2d's backward pass: run by run, dy unfolds into columns, x goes channel-major into a block, the run's
@@ -58,8 +58,8 @@ internal static class Conv
     /// </summary>
     /// <remarks>A profile's split is kept as <see cref="ConvolveBackward"/> keeps it.</remarks>
     public static void TransposeBackward(Tensor x, Tensor dy, in ConvGeometry g, Tensor weight, float[][] partials, Tensor? dx, WorkerPool pool,
-                                         long[]? split = null) =>
-        pool.For(SampleChunks(dy.Rows).Count, new TransposeBackwardJob(x, dy, g, weight, partials, dx, split));
+                                         long[]? split = null, FusedActivation? activation = null) =>
+        pool.For(SampleChunks(dy.Rows).Count, new TransposeBackwardJob(x, dy, g, weight, partials, dx, split, activation));
 
     /// <summary>dW [S, R] += Σ over runs, in run order, of the partials [R, S] the backward passes left.</summary>
     public static void AddPartials(float[][] partials, int batch, int rows, int cols, Tensor dW)
@@ -92,7 +92,7 @@ internal static class Conv
     [ThreadStatic] private static float[]? t_cols;
     [ThreadStatic] private static float[]? t_channelMajor;
 
-    private readonly struct ConvolveJob(Tensor x, ConvGeometry g, Tensor weight, Tensor? bias, Tensor y) : IParallelJob
+    private readonly struct ConvolveJob(Tensor x, ConvGeometry g, Tensor weight, Tensor? bias, Tensor y, FusedActivation? activation) : IParallelJob
     {
         public void Run(int chunk)
         {
@@ -103,17 +103,19 @@ internal static class Conv
             var output = Block(ref t_channelMajor, outChannels, count, p);
             Gemm.Multiply(new Matrix(weight.Data, outChannels, g.PatchSize), cols, output, WorkerPool.Serial);     // [Cout, run·P] = W·cols
             Scatter(output, y, first, count, bias);                                                               // y = that + b
+            activation?.Forward(first, count);                                                                    // z = f(y)
         }
     }
 
     private readonly struct ConvolveBackwardJob(Tensor x, Tensor dy, ConvGeometry g, Tensor weight, float[][] partials, float[][]? biasPartials, Tensor? dx,
-                                                long[]? split) : IParallelJob
+                                                long[]? split, FusedActivation? activation) : IParallelJob
     {
         public void Run(int chunk)
         {
             long started = split is null ? 0 : Stopwatch.GetTimestamp();
             int p = g.Positions, outChannels = weight.Rows;
             var (first, count) = SampleChunks(dy.Rows)[chunk];
+            activation?.Backward(dy, first, count);                                                                 // dy = f′·dz
             var gradient = Block(ref t_channelMajor, outChannels, count, p);
             Gather(dy, gradient, first, count);                                                                      // dy as [Cout, run·P]
             if (biasPartials is not null)
@@ -129,7 +131,7 @@ internal static class Conv
         }
     }
 
-    private readonly struct TransposeJob(Tensor x, ConvGeometry g, Tensor weight, Tensor? bias, Tensor y) : IParallelJob
+    private readonly struct TransposeJob(Tensor x, ConvGeometry g, Tensor weight, Tensor? bias, Tensor y, FusedActivation? activation) : IParallelJob
     {
         public void Run(int chunk)
         {
@@ -140,17 +142,19 @@ internal static class Conv
             var cols = Block(ref t_cols, g.PatchSize, count, p);
             Gemm.Multiply(new Matrix(weight.Data, inChannels, g.PatchSize).T, input, cols, WorkerPool.Serial);     // cols = Wᵀ·x
             for (int b = first; b < first + count; b++) FoldWithBias(cols.Data, count * p, (b - first) * p, g, y.Row(b), bias); // y = fold(cols) + b
+            activation?.Forward(first, count);                                                                      // z = f(y)
         }
     }
 
     private readonly struct TransposeBackwardJob(Tensor x, Tensor dy, ConvGeometry g, Tensor weight, float[][] partials, Tensor? dx,
-                                                 long[]? split) : IParallelJob
+                                                 long[]? split, FusedActivation? activation) : IParallelJob
     {
         public void Run(int chunk)
         {
             long started = split is null ? 0 : Stopwatch.GetTimestamp();
             int p = g.Positions, inChannels = weight.Rows;
             var (first, count) = SampleChunks(dy.Rows)[chunk];
+            activation?.Backward(dy, first, count);                                                                  // dy = f′·dz
             var cols = Block(ref t_cols, g.PatchSize, count, p);
             for (int b = first; b < first + count; b++) Im2Col(dy.Row(b), g, cols.Data, count * p, (b - first) * p); // dcols = unfold(dy)
             var input = Block(ref t_channelMajor, inChannels, count, p);

@@ -62,7 +62,8 @@ internal sealed class TrainingProfiler
         var layers = _layers.Select(l =>
         {
             double flop = 2.0 * l.Layer.MultiplyAddsPerSample / 1e9;
-            return new LayerProfile(l.Part, l.Layer.ToString(), Seconds(l.Clock.ForwardTicks), Seconds(l.Clock.WeightGradientTicks), Seconds(l.Clock.InputGradientTicks),
+            string name = l.Layer is PointwiseLayer { InsideConvolution: true } ? $"{l.Layer} (inside the convolution above)" : l.Layer.ToString();
+            return new LayerProfile(l.Part, name, Seconds(l.Clock.ForwardTicks), Seconds(l.Clock.WeightGradientTicks), Seconds(l.Clock.InputGradientTicks),
                                     flop * l.Clock.ForwardSamples, flop * l.Clock.BackwardSamples, flop * l.Clock.InputGradientSamples);
         }).ToList();
         double loss = Math.Max(0, Seconds(_model) - layers.Sum(l => l.Seconds));

@@ -37,7 +37,10 @@ public class ProfileTests
         var result = Trainer.Run(Lab(profile: true), train, test);
         var p = result.Profile!;
         var layers = result.Model.Layers.ToList();
-        p.Layers.Select(l => l.Layer).Should().Equal(layers.Select(l => l.ToString()));
+        p.Layers.Select(l => l.Layer.Replace(" (inside the convolution above)", "", StringComparison.Ordinal)).Should().Equal(layers.Select(l => l.ToString()));
+        // The activation after each of the six convolutions runs inside it, and is named so.
+        var fused = p.Layers.Select((l, i) => (l, i)).Where(t => t.l.Layer.EndsWith("(inside the convolution above)", StringComparison.Ordinal)).ToList();
+        fused.Should().HaveCount(6).And.OnlyContain(t => p.Layers[t.i - 1].Layer.Contains("Conv", StringComparison.Ordinal));
         p.Layers.Count(l => l.Part == "encoder").Should().Be(result.Model.Encoder.Layers.Count());
         p.Steps.Should().Be(2 * 3, "two epochs of ⌈50 / 20⌉ batches");
         p.Samples.Should().Be(100);

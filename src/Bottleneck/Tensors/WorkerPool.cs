@@ -21,7 +21,8 @@ public sealed class WorkerPool : IDisposable
     private readonly Dictionary<Type, Work> _runners = [];
     private readonly DelegateWork _delegate = new();
     private Work? _work;
-    private int _count, _next, _remaining, _busy;
+    private int[] _taken = [];  // _taken[i] is 1 once a thread has claimed index i of the current job
+    private int _count, _remaining, _busy;
     private Exception? _error;
     private volatile bool _disposed;
 
@@ -111,12 +112,13 @@ public sealed class WorkerPool : IDisposable
         {
             _work = work;
             _count = count;
-            _next = 0;
+            if (_taken.Length < count) _taken = new int[Math.Max(count, 2 * _taken.Length)];
+            Array.Clear(_taken, 0, count);
             _error = null;
             _remaining = _threads.Length;
             _done.Reset();
             foreach (var w in _wake) w.Release();
-            Drain();
+            Drain(0);
             _done.Wait();
             if (_error is { } e) throw new AggregateException(e);
         }
@@ -126,15 +128,23 @@ public sealed class WorkerPool : IDisposable
         }
     }
 
-    private void Drain()
+    // Thread `self` (0 the caller, 1… the workers) first takes its own indices, self, self + T, …, so that index i goes to the
+    // same thread in every call when no thread falls behind: the kernels of successive layers give index i the same run of
+    // samples, whose data then is still in that core's cache rather than the other's. Then it takes whatever the other
+    // threads have not begun, from the end backwards (where they get to last), so a slow thread holds nobody up.
+    private void Drain(int self)
     {
         var work = _work!;
-        int i;
-        while ((i = Interlocked.Increment(ref _next) - 1) < _count)
-        {
-            try { work.Run(i); }
-            catch (Exception e) { Interlocked.CompareExchange(ref _error, e, null); }
-        }
+        int count = _count;
+        for (int i = self; i < count; i += Threads) TryRun(work, i);
+        for (int i = count - 1; i >= 0; i--) TryRun(work, i);
+    }
+
+    private void TryRun(Work work, int i)
+    {
+        if (Volatile.Read(ref _taken[i]) != 0 || Interlocked.Exchange(ref _taken[i], 1) != 0) return;
+        try { work.Run(i); }
+        catch (Exception e) { Interlocked.CompareExchange(ref _error, e, null); }
     }
 
     private void WorkerLoop(int id)
@@ -143,7 +153,7 @@ public sealed class WorkerPool : IDisposable
         {
             _wake[id].Wait();
             if (_disposed) return;
-            Drain();
+            Drain(id + 1);
             if (Interlocked.Decrement(ref _remaining) == 0) _done.Set();
         }
     }

@@ -26,6 +26,22 @@ public class WorkerPoolTests
         }
     }
 
+    // Each thread takes its own indices first (so a run of samples stays on one core from layer to layer), then takes what
+    // another has not begun: with the caller held up on index 0, the worker runs every other index.
+    [Fact]
+    public void A_thread_that_falls_behind_has_its_indices_taken_by_the_others()
+    {
+        using var pool = new WorkerPool(2);
+        var ranOn = new int[16];
+        int caller = Environment.CurrentManagedThreadId;
+        pool.For(16, i =>
+        {
+            if (i == 0 && Environment.CurrentManagedThreadId == caller) Thread.Sleep(300);
+            ranOn[i] = Environment.CurrentManagedThreadId;
+        });
+        ranOn.Skip(1).Should().OnlyContain(id => id != caller, "the worker took the caller's indices 2, 4, … while it slept");
+    }
+
     [Fact]
     public void For_returns_only_after_every_index_has_finished()
     {

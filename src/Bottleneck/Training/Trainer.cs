@@ -28,10 +28,11 @@ public sealed class Trainer
     private readonly RandomState _corruptions = new(0);
     private readonly VariationalStep? _variational;
     private readonly TrainingProfiler? _profiler;
+    private readonly WorkerPool _workers;
 
-    private Trainer(Autoencoder model, Optimizer optimizer, TrainSettings settings, RandomState rng, TrainingState state)
+    private Trainer(Autoencoder model, Optimizer optimizer, TrainSettings settings, RandomState rng, TrainingState state, WorkerPool workers)
     {
-        (_model, _loss, _optimizer, _settings, _rng, _state) = (model, settings.Loss.Create(), optimizer, settings, rng, state);
+        (_model, _loss, _optimizer, _settings, _rng, _state, _workers) = (model, settings.Loss.Create(), optimizer, settings, rng, state, workers);
         if (model.Variational) _variational = new VariationalStep(model, _loss, settings.Seed);
         if (settings.Profile) _profiler = new TrainingProfiler(model);
     }
@@ -69,7 +70,7 @@ public sealed class Trainer
         {
             var optimizer = settings.Optimizer.Create(model.Parameters);
             var state = new TrainingState(spec, resume?.PlannedEpochs ?? settings.Horizon ?? settings.Epochs, model, optimizer);
-            var trainer = new Trainer(model, optimizer, settings, rng, state);
+            var trainer = new Trainer(model, optimizer, settings, rng, state, workers ?? WorkerPool.Serial);
             var (status, epochs, message) = trainer.Fit(train, test, progress, cancel, resume, epochEnded);
             var profile = trainer._profiler?.Result(settings.Threads);
             double testMse = status == RunStatus.Diverged ? double.NaN : trainer.Evaluate(test, new MSELoss());
@@ -138,7 +139,7 @@ public sealed class Trainer
                 _profiler?.StartStep();
                 int start = b * batchSize, size = Math.Min(batchSize, train.Count - start);
                 var (x, grad, input) = BuffersFor(size, train.FeatureCount);
-                for (int i = 0; i < size; i++) train.Features.Row(order[start + i]).CopyTo(x.Row(i));
+                RowGather.Gather(train.Features, order, start, x, _workers);
                 // A denoising run sees its batch corrupted afresh and is scored against the clean one.
                 if (_settings.Denoise is { } denoise)
                 {
@@ -160,10 +161,9 @@ public sealed class Trainer
                 {
                     var code = _model.Encoder.Forward(input);                  // z: [B, d]
                     var y = _model.Decoder.Forward(code);                      // x̂: [B, ...]
-                    batchLoss = _loss.Forward(y, x);
+                    batchLoss = _loss.ForwardBackward(y, x, grad, _workers);    // and dL/dx̂ into grad
                     if (_settings.CodeL1 > 0) batchLoss += CodeL1.Forward(code, _settings.CodeL1);
                     if (!double.IsFinite(batchLoss)) return (RunStatus.Diverged, history, $"loss became {batchLoss} in epoch {epoch}, batch {b + 1}");
-                    _loss.Backward(y, x, grad);
                     var dCode = _model.Decoder.Backward(grad, inputGradient: true)!;
                     if (_settings.CodeL1 > 0) CodeL1.Backward(code, dCode, _settings.CodeL1);
                     _model.Encoder.Backward(dCode);

@@ -85,6 +85,28 @@ public class LossTests
         double.IsNaN(LossFunctions.Parse(name).Create().Forward(pred, target)).Should().BeTrue();
     }
 
+    // A training step takes both at once (MSE's over runs of samples on the pool); the numbers must be the two calls'.
+    // 37 samples of 784 values: above the size that goes parallel, and three runs, the last partial.
+    [Theory]
+    [InlineData("mse", 1, 784)]
+    [InlineData("mse", 2, 784)]
+    [InlineData("mse", 2, 5)]
+    [InlineData("bce", 2, 784)]
+    public void Loss_and_gradient_in_one_call_are_the_two_calls_bits(string name, int threads, int features)
+    {
+        var rng = new RandomState(9);
+        var pred = new Tensor(37, features);
+        for (int i = 0; i < pred.Length; i++) pred[i] = (float)rng.Uniform(0.05, 0.95);
+        var target = GradientCheck.RandomTensor(rng, [37, features], 1);
+        var (separate, together) = (new Tensor(pred.Shape), new Tensor(pred.Shape));
+        var loss = LossFunctions.Parse(name).Create();
+        double expected = loss.Forward(pred, target);
+        loss.Backward(pred, target, separate);
+        using var pool = new WorkerPool(threads);
+        loss.ForwardBackward(pred, target, together, pool).Should().Be(expected);
+        together.Data.Should().Equal(separate.Data);
+    }
+
     private static void CheckGradient(Loss loss, double lo, double hi)
     {
         var rng = new RandomState(5);

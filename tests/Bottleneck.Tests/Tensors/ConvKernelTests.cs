@@ -12,7 +12,9 @@ public class ConvKernelTests
     {
         // channels, height, width, kernel, stride, padding
         { 1, 28, 28, 3, 2, 1 },   // Wo 14, stride 2: vector rows
-        { 8, 14, 14, 3, 2, 1 },   // Wo 7
+        { 8, 14, 14, 3, 2, 1 },   // Wo 7: two output rows per vector, an odd number of them
+        { 3, 6, 8, 3, 1, 1 },     // Wo 8, stride 1: two output rows per vector
+        { 3, 11, 11, 3, 2, 0 },   // Wo 5, stride 2, no padding: two output rows per vector
         { 16, 7, 7, 3, 2, 0 },    // Wo 3: gathers
         { 2, 9, 11, 3, 1, 1 },    // Wo 11, stride 1: vector rows
         { 3, 20, 33, 3, 1, 0 },   // Wo 31: too wide for one vector, gathers

@@ -272,6 +272,14 @@ internal static class Conv
     {
         CheckExtents(x.Length, g, cols.Length, ld, offset);
         int k = g.Kernel, windows = k * k, positions = g.Positions;
+        if (SmallPlane(g))
+        {
+            fixed (float* image = x, matrix = cols)
+            fixed (int* picks = SmallPlaneTables(g).Picks)
+                for (int c = 0; c < g.Channels; c++)
+                    PickWindows(image + c * g.Height * g.Width, g, picks, matrix + (long)c * windows * ld + offset, ld);
+            return;
+        }
         if (VectorRows(g))
         {
             fixed (float* image = x, matrix = cols)
@@ -374,6 +382,14 @@ internal static class Conv
     {
         CheckExtents(x.Length, g, cols.Length, ld, offset);
         int k = g.Kernel, windows = k * k, positions = g.Positions, plane = PaddedPlane(g), width = g.Width + 2 * g.Padding;
+        if (SmallPlane(g))
+        {
+            fixed (float* matrix = cols, output = x)
+            fixed (int* spreads = SmallPlaneTables(g).Spreads)
+                for (int c = 0; c < g.Channels; c++)
+                    SpreadWindows(matrix + (long)c * windows * ld + offset, ld, g, spreads, output + c * g.Height * g.Width);
+            return;
+        }
         bool rows = VectorRows(g);
         var offsets = rows ? default : Offsets(g);
         var target = Scratch(g.Channels * plane + 2 * Vector512<float>.Count);
@@ -432,6 +448,89 @@ internal static class Conv
             }
         }
     }
+
+    // Where a channel's image fits four vectors with a lane to spare (H·W < 64) and a window's outputs one vector with a
+    // lane to spare (P < 16): the lab model's third convolution, 7×7 in and 3×3 out, and the first transposed one. A
+    // channel then sits in four registers, and each window's row of columns is picked out of them by two permutes through a
+    // table (Im2Col), or spread back into them by four (Col2Im), instead of one gathered or added value at a time.
+    private static bool SmallPlane(in ConvGeometry g) => Avx512F.IsSupported && g.Height * g.Width < 4 * Vector512<float>.Count && g.Positions < Vector512<float>.Count;
+
+    // Im2Col's rows for one channel: row r (of k·k, ld apart) holds image[Picks[r, q]] at position q, 0 where that is the spare lane.
+    private static unsafe void PickWindows(float* channel, in ConvGeometry g, int* picks, float* rows, int ld)
+    {
+        int n = g.Height * g.Width;
+        var (v0, v1, v2, v3) = (PlaneVector(channel, n, 0), PlaneVector(channel, n, 1), PlaneVector(channel, n, 2), PlaneVector(channel, n, 3));
+        var keep = FirstLanes(g.Positions);
+        var upperHalf = Vector512.Create(2 * Vector512<float>.Count);
+        for (int r = 0; r < g.Kernel * g.Kernel; r++)
+        {
+            // An index picks from (v0, v1) by its low five bits; those from 32 on come from (v2, v3) instead.
+            var index = Vector512.Load(picks + r * Vector512<float>.Count);
+            var value = Vector512.ConditionalSelect(Vector512.LessThan(index, upperHalf).AsSingle(),
+                                                    Avx512F.PermuteVar16x32x2(v0, index, v1), Avx512F.PermuteVar16x32x2(v2, index, v3));
+            Avx512F.MaskStore(rows + (long)r * ld, keep, value);
+        }
+    }
+
+    // Col2Im for one channel: the four vectors of its image start at zero, and window by window (the order of the other
+    // paths, so the same bits) each gets the window's row permuted into place, zeros where the window has no value there.
+    private static unsafe void SpreadWindows(float* rows, int ld, in ConvGeometry g, int* spreads, float* channel)
+    {
+        var keep = FirstLanes(g.Positions);
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        int lanes = Vector512<float>.Count;
+        for (int r = 0; r < g.Kernel * g.Kernel; r++)
+        {
+            var values = Avx512F.MaskLoad(rows + (long)r * ld, keep, Vector512<float>.Zero);
+            int* spread = spreads + r * 4 * lanes;
+            a0 += Avx512F.PermuteVar16x32(values, Vector512.Load(spread));
+            a1 += Avx512F.PermuteVar16x32(values, Vector512.Load(spread + lanes));
+            a2 += Avx512F.PermuteVar16x32(values, Vector512.Load(spread + 2 * lanes));
+            a3 += Avx512F.PermuteVar16x32(values, Vector512.Load(spread + 3 * lanes));
+        }
+        int n = g.Height * g.Width;
+        StorePlaneVector(a0, channel, n, 0);
+        StorePlaneVector(a1, channel, n, 1);
+        StorePlaneVector(a2, channel, n, 2);
+        StorePlaneVector(a3, channel, n, 3);
+    }
+
+    // Vector j of a plane of n values, zeros past its end.
+    private static unsafe Vector512<float> PlaneVector(float* plane, int n, int j)
+    {
+        int from = j * Vector512<float>.Count;
+        return from >= n ? Vector512<float>.Zero : Avx512F.MaskLoad(plane + from, FirstLanes(Math.Min(Vector512<float>.Count, n - from)), Vector512<float>.Zero);
+    }
+
+    private static unsafe void StorePlaneVector(Vector512<float> values, float* plane, int n, int j)
+    {
+        int from = j * Vector512<float>.Count;
+        if (from < n) Avx512F.MaskStore(plane + from, FirstLanes(Math.Min(Vector512<float>.Count, n - from)), values);
+    }
+
+    // Per geometry: Picks[r, q] (16 per window r) is the image index output position q of window r reads, or 63, the spare
+    // lane past the image, where it reads padding (and past the positions); Spreads[r, j, l] (64 per window) is the position
+    // of window r that reads image index 16j + l, or 15, the spare lane past the positions, where none does.
+    private static readonly ConcurrentDictionary<ConvGeometry, (int[] Picks, int[] Spreads)> s_smallPlanes = new();
+
+    private static (int[] Picks, int[] Spreads) SmallPlaneTables(in ConvGeometry g) => s_smallPlanes.GetOrAdd(g, static g =>
+    {
+        const int lanes = 16, spareImageLane = 4 * lanes - 1, sparePositionLane = lanes - 1;
+        int k = g.Kernel;
+        var picks = new int[k * k * lanes];
+        var spreads = new int[k * k * 4 * lanes];
+        Array.Fill(picks, spareImageLane);
+        Array.Fill(spreads, sparePositionLane);
+        for (int r = 0; r < k * k; r++)
+            for (int q = 0; q < g.Positions; q++)
+            {
+                int ih = q / g.OutWidth * g.Stride + r / k - g.Padding, iw = q % g.OutWidth * g.Stride + r % k - g.Padding;
+                if (ih < 0 || ih >= g.Height || iw < 0 || iw >= g.Width) continue;
+                picks[r * lanes + q] = ih * g.Width + iw;
+                spreads[r * 4 * lanes + ih * g.Width + iw] = q;
+            }
+        return (picks, spreads);
+    });
 
     // Per geometry: for window r = ki·k + kj and position oh·Wo + ow, the offset (oh·s + ki)·(W + 2p) + ow·s + kj of the
     // value it reads in a zero-bordered plane. Built once per geometry and shared by every thread.

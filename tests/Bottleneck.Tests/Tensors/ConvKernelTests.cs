@@ -4,8 +4,8 @@ using FluentAssertions;
 namespace Bottleneck.Tests.Tensors;
 
 // Im2Col and Col2Im against the definitions, written out one value at a time, over geometries that take each of
-// the kernels' paths: rows of 5 to 16 outputs at stride 1 or 2 (vector rows), narrower or other strides (gathers),
-// with and without padding, and a block of columns inside a wider matrix.
+// the kernels' paths: images of under 64 values with under 16 outputs (registers), rows of 5 to 16 outputs at stride 1 or 2
+// (vector rows), narrower or other strides (gathers), with and without padding, and a block of columns inside a wider matrix.
 public class ConvKernelTests
 {
     public static TheoryData<int, int, int, int, int, int> Geometries() => new()
@@ -15,7 +15,9 @@ public class ConvKernelTests
         { 8, 14, 14, 3, 2, 1 },   // Wo 7: two output rows per vector, an odd number of them
         { 3, 6, 8, 3, 1, 1 },     // Wo 8, stride 1: two output rows per vector
         { 3, 11, 11, 3, 2, 0 },   // Wo 5, stride 2, no padding: two output rows per vector
-        { 16, 7, 7, 3, 2, 0 },    // Wo 3: gathers
+        { 16, 7, 7, 3, 2, 0 },    // a 7×7 image and 3×3 outputs: picked from registers
+        { 2, 6, 6, 3, 2, 1 },     // a 6×6 image, padded, 3×3 outputs: picked from registers
+        { 2, 9, 8, 2, 2, 0 },     // Wo 4: gathers
         { 2, 9, 11, 3, 1, 1 },    // Wo 11, stride 1: vector rows
         { 3, 20, 33, 3, 1, 0 },   // Wo 31: too wide for one vector, gathers
         { 2, 10, 10, 4, 3, 2 },   // stride 3: gathers

@@ -373,11 +373,11 @@ internal static class Conv
         (Vector512.GreaterThanOrEqual(column, Vector512<int>.Zero) & Vector512.LessThan(column, Vector512.Create(width))).AsSingle();
 
     // x[c, ih, iw] = Σ of the column entries that Im2Col would have read from it (x is overwritten): the same walk
-    // run the other way, adding into a zero-bordered plane whose inside is then x. With AVX-512 and Im2Col's vector
-    // rows, each output row of a window is one masked load of Wo values, spread s apart by a permute (zeros between),
-    // and added onto the plane with one or two vector adds; adding the zeros changes nothing. Otherwise the table
-    // is walked one value at a time. Either way each value of x receives its terms in the order (channel row,
-    // window, position), as a window-by-window fold adds them, so both give the same bits.
+    // run the other way. Small planes are summed in registers (SpreadWindows); with Im2Col's vector rows, image row by image
+    // row in registers (FoldRow), adding the zeros a permute puts between values, which changes nothing; otherwise into a
+    // zero-bordered plane whose inside is then x, walking the table one value at a time. Each way, each value of x
+    // receives its terms in the order (channel row, window, position), as a window-by-window fold adds them, so all give
+    // the same bits.
     public static unsafe void Col2Im(ReadOnlySpan<float> cols, int ld, int offset, in ConvGeometry g, Span<float> x)
     {
         CheckExtents(x.Length, g, cols.Length, ld, offset);
@@ -390,8 +390,19 @@ internal static class Conv
                     SpreadWindows(matrix + (long)c * windows * ld + offset, ld, g, spreads, output + c * g.Height * g.Width);
             return;
         }
-        bool rows = VectorRows(g);
-        var offsets = rows ? default : Offsets(g);
+        if (FoldRows(g))
+        {
+            // Padded columns p … p + W − 1 are the image's: a row is stored from `target − p`, the lanes before p masked off.
+            int end = g.Padding + g.Width, lanes = Vector512<float>.Count;
+            var stores = (Lanes(g.Padding, Math.Min(end, lanes)), FirstLanes(Math.Max(0, end - lanes)));
+            fixed (float* matrix = cols, output = x)
+            fixed (int* spreads = RowSpreads(g))
+                for (int c = 0; c < g.Channels; c++)
+                    for (int ih = 0; ih < g.Height; ih++)
+                        FoldRow(matrix + (long)c * windows * ld + offset, ld, g, ih, spreads, stores, output + (c * g.Height + ih) * g.Width - g.Padding);
+            return;
+        }
+        var offsets = Offsets(g);
         var target = Scratch(g.Channels * plane + 2 * Vector512<float>.Count);
         target.Clear();
         fixed (float* image = target, matrix = cols)
@@ -402,11 +413,6 @@ internal static class Conv
                 for (int r = 0; r < windows; r++)
                 {
                     float* row = matrix + (long)(c * windows + r) * ld + offset;
-                    if (rows)
-                    {
-                        AddWindowRows(row, g, channel + r / k * width + r % k, width);
-                        continue;
-                    }
                     int* at = table + r * positions;
                     for (int pos = 0; pos < positions; pos++) channel[at[pos]] += row[pos];
                 }
@@ -418,36 +424,61 @@ internal static class Conv
                     CopyRow(image + c * plane + (ih + p) * width + p, output + (c * g.Height + ih) * g.Width, g.Width);
     }
 
+    // Col2Im image row by image row, where the windows' rows are vectors (VectorRows) and a padded image row fits two
+    // vectors: each window row that lands on image row ih (ih + p = oh·s + ki) is loaded, spread s apart by a permute
+    // (zeros between) and added to one or two accumulators in registers, window by window (the order of the other path,
+    // so the same bits); then the row is stored once. Added window by window into a padded plane in memory instead, each
+    // add read back what the window before had just stored a lane or two to the side.
+    private static bool FoldRows(in ConvGeometry g) => VectorRows(g) && g.Width + 2 * g.Padding <= 2 * Vector512<float>.Count;
+
+    private static unsafe void FoldRow(float* windowRows, int ld, in ConvGeometry g, int ih, int* spreads,
+                                       (Vector512<float> Low, Vector512<float> High) stores, float* paddedRow)
+    {
+        var keep = FirstLanes(g.OutWidth);
+        Vector512<float> low = default, high = default;
+        int k = g.Kernel, lanes = Vector512<float>.Count, halving = g.Stride - 1;   // stride 1 or 2: t / s is t >> halving
+        bool wide = g.Width + 2 * g.Padding > lanes;
+        for (int ki = 0; ki < k; ki++)
+        {
+            int t = ih + g.Padding - ki;
+            if (t < 0) break;
+            if ((t & halving) != 0 || t >> halving >= g.OutHeight) continue;
+            float* rows = windowRows + (long)ki * k * ld + (t >> halving) * g.OutWidth;
+            for (int kj = 0; kj < k; kj++)
+            {
+                var values = Avx512F.MaskLoad(rows + (long)kj * ld, keep, Vector512<float>.Zero);
+                low += Avx512F.PermuteVar16x32x2(values, Vector512.Load(spreads + 2 * kj * lanes), Vector512<float>.Zero);
+                if (wide) high += Avx512F.PermuteVar16x32x2(values, Vector512.Load(spreads + (2 * kj + 1) * lanes), Vector512<float>.Zero);
+            }
+        }
+        Avx512F.MaskStore(paddedRow, stores.Low, low);
+        if (wide) Avx512F.MaskStore(paddedRow + lanes, stores.High, high);
+    }
+
+    // Lanes [from, to).
+    private static Vector512<float> Lanes(int from, int to) =>
+        (Vector512.GreaterThanOrEqual(Vector512<int>.Indices, Vector512.Create(from)) & Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(to))).AsSingle();
+
+    // Per geometry, for kernel column kj and half h of a padded image row: lane l (padded column 16h + l = ow·s + kj) takes
+    // the window row's value ow, or lane 16, the zero operand, where no ow lands.
+    private static readonly ConcurrentDictionary<ConvGeometry, int[]> s_rowSpreads = new();
+
+    private static int[] RowSpreads(in ConvGeometry g) => s_rowSpreads.GetOrAdd(g, static g =>
+    {
+        const int lanes = 16;
+        var table = new int[2 * g.Kernel * lanes];
+        for (int kj = 0; kj < g.Kernel; kj++)
+            for (int column = 0; column < 2 * lanes; column++)
+            {
+                int m = column - kj;
+                table[kj * 2 * lanes + column] = m >= 0 && m % g.Stride == 0 && m / g.Stride < g.OutWidth ? m / g.Stride : lanes;
+            }
+        return table;
+    });
+
     // Where Im2Col and Col2Im take a window's output rows as vectors: AVX-512, stride 1 or 2, and 4 < Wo ≤ 16 (measured
     // 2.2× faster than gathering at Wo = 14, slower at Wo = 3, where a vector per row is mostly waste).
     private static bool VectorRows(in ConvGeometry g) => Avx512F.IsSupported && g.Stride is 1 or 2 && g.OutWidth is > 4 and <= 16;
-
-    // The reverse of WindowRows: row's Wo values of each output row oh added s apart from start + oh·s·width.
-    private static unsafe void AddWindowRows(float* row, in ConvGeometry g, float* start, int width)
-    {
-        var keep = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(g.OutWidth)).AsSingle();
-        // Lane 2m takes value m (low half) or 8 + m (high half); odd lanes take lane 0 of the zero operand.
-        var low = Vector512.ConditionalSelect(Vector512.Equals(Vector512<int>.Indices & Vector512<int>.One, Vector512<int>.Zero),
-                                              Vector512<int>.Indices >> 1, Vector512.Create(Vector512<float>.Count));
-        var high = low + Vector512.ConditionalSelect(Vector512.Equals(low, Vector512.Create(Vector512<float>.Count)), Vector512<int>.Zero, Vector512.Create(8));
-        bool twoVectors = g.Stride == 2 && g.OutWidth > 8;
-        for (int oh = 0; oh < g.OutHeight; oh++)
-        {
-            float* dst = start + oh * g.Stride * width;
-            var values = Avx512F.MaskLoad(row + oh * g.OutWidth, keep, Vector512<float>.Zero);
-            if (g.Stride == 1)
-            {
-                Vector512.Store(Vector512.Load(dst) + values, dst);
-                continue;
-            }
-            Vector512.Store(Vector512.Load(dst) + Avx512F.PermuteVar16x32x2(values, low, Vector512<float>.Zero), dst);
-            if (twoVectors)
-            {
-                float* upper = dst + Vector512<float>.Count;
-                Vector512.Store(Vector512.Load(upper) + Avx512F.PermuteVar16x32x2(values, high, Vector512<float>.Zero), upper);
-            }
-        }
-    }
 
     // Where a channel's image fits four vectors with a lane to spare (H·W < 64) and a window's outputs one vector with a
     // lane to spare (P < 16): the lab model's third convolution, 7×7 in and 3×3 out, and the first transposed one. A

@@ -42,7 +42,7 @@ public sealed class Conv2d(int inChannels, int outChannels, int kernelSize, int 
         Conv.ConvolveBackward(x, dy, Geometry, Weight.Value, ws.Partials, Bias is null ? null : ws.BiasPartials, dx, Workers, ws.SplitFor(this), activation);
         if (ws.SplitFor(this) is { } split) BackwardSplit(split);
         if (Bias is not null) Conv.AddBiasPartials(ws.BiasPartials, x.Rows, Bias.Grad);                          // db += the partials, in run order
-        Conv.AddPartials(ws.Partials, x.Rows, Geometry.PatchSize, OutChannels, Weight.Grad);                  // dW += the partials, in run order
+        Conv.AddPartials(ws.Partials, x.Rows, Weight.Grad);                                                    // dW += the partials, in run order
         WeightGradientDone();
     }
 

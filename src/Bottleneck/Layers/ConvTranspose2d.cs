@@ -59,7 +59,7 @@ public sealed class ConvTranspose2d : ConvolutionLayer
         Conv.TransposeBackward(x, dy, Geometry, Weight.Value, ws.Partials, dx, Workers, ws.SplitFor(this), activation);
         if (Bias is not null) Conv.AddChannelSums(dy, Bias.Grad, Workers);                                 // db += Σ dy, once the runs have made dy
         if (ws.SplitFor(this) is { } split) BackwardSplit(split);
-        Conv.AddPartials(ws.Partials, x.Rows, Geometry.PatchSize, InChannels, Weight.Grad);                  // dW += the partials, in run order
+        Conv.AddPartials(ws.Partials, x.Rows, Weight.Grad);                                                    // dW += the partials, in run order
         WeightGradientDone();
     }
 

@@ -61,11 +61,11 @@ internal static class Conv
                                          long[]? split = null, FusedActivation? activation = null) =>
         pool.For(SampleChunks(dy.Rows).Count, new TransposeBackwardJob(x, dy, g, weight, partials, dx, split, activation));
 
-    /// <summary>dW [S, R] += Σ over runs, in run order, of the partials [R, S] the backward passes left.</summary>
-    public static void AddPartials(float[][] partials, int batch, int rows, int cols, Tensor dW)
+    /// <summary>dW += Σ over runs, in run order, of the partials the backward passes left, each in dW's layout.</summary>
+    public static void AddPartials(float[][] partials, int batch, Tensor dW)
     {
         int chunks = SampleChunks(batch).Count;
-        for (int c = 0; c < chunks; c++) Elementwise.AddTransposed(partials[c], rows, cols, dW.Span);
+        for (int c = 0; c < chunks; c++) TensorPrimitives.Add(dW.Span, partials[c].AsSpan(0, dW.Length), dW.Span);
     }
 
     /// <summary>sums[c] += Σ over runs, in run order and in double, of the runs' per-channel sums that <see cref="ConvolveBackward"/> left.</summary>
@@ -122,7 +122,7 @@ internal static class Conv
                 for (int c = 0; c < outChannels; c++) biasPartials[chunk][c] = TensorPrimitives.Sum(gradient.Data.Slice(c * count * p, count * p));
             var cols = Block(ref t_cols, g.PatchSize, count, p);
             for (int b = first; b < first + count; b++) Im2Col(x.Row(b), g, cols.Data, count * p, (b - first) * p);  // cols = unfold(x) again
-            Gemm.Multiply(cols, gradient.T, new Matrix(partials[chunk], g.PatchSize, outChannels), WorkerPool.Serial); // partial = cols·dyᵀ
+            Gemm.Multiply(gradient, cols.T, new Matrix(partials[chunk], outChannels, g.PatchSize), WorkerPool.Serial); // partial = dy·colsᵀ
             long weighed = Lap(split, 2 * chunk, started);
             if (dx is null) return;
             Gemm.Multiply(new Matrix(weight.Data, outChannels, g.PatchSize).T, gradient, cols, WorkerPool.Serial);      // dcols = Wᵀ·dy
@@ -159,7 +159,7 @@ internal static class Conv
             for (int b = first; b < first + count; b++) Im2Col(dy.Row(b), g, cols.Data, count * p, (b - first) * p); // dcols = unfold(dy)
             var input = Block(ref t_channelMajor, inChannels, count, p);
             Gather(x, input, first, count);                                                                          // x as [Cin, run·H·W]
-            Gemm.Multiply(cols, input.T, new Matrix(partials[chunk], g.PatchSize, inChannels), WorkerPool.Serial);    // partial = dcols·xᵀ
+            Gemm.Multiply(input, cols.T, new Matrix(partials[chunk], inChannels, g.PatchSize), WorkerPool.Serial);    // partial = x·dcolsᵀ
             long weighed = Lap(split, 2 * chunk, started);
             if (dx is null) return;
             Gemm.Multiply(new Matrix(weight.Data, inChannels, g.PatchSize), cols, input, WorkerPool.Serial);          // [Cin, run·H·W] = W·dcols

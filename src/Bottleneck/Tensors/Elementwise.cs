@@ -88,17 +88,6 @@ internal static class Elementwise
             TensorPrimitives.Add(sums, matrix.Slice(r, width), sums);
     }
 
-    /// <summary>target[j, i] += source[i, j] for source: [rows, cols] and target: [cols, rows].</summary>
-    public static void AddTransposed(ReadOnlySpan<float> source, int rows, int cols, Span<float> target)
-    {
-        if (source.Length < rows * cols || target.Length < rows * cols) throw new ArgumentException("matrix smaller than its shape");
-        for (int j = 0; j < cols; j++)
-        {
-            var dst = target.Slice(j * rows, rows);
-            for (int i = 0; i < rows; i++) dst[i] += source[i * cols + j];
-        }
-    }
-
     private static void Check(int a, int b)
     {
         if (a != b) throw new ArgumentException($"span lengths differ: {a} and {b}");

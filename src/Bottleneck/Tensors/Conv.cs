@@ -282,10 +282,12 @@ internal static class Conv
         }
         if (VectorRows(g))
         {
+            bool paired = PairedRows(g);
             fixed (float* image = x, matrix = cols)
                 for (int c = 0; c < g.Channels; c++)
-                    for (int r = 0; r < windows; r++)
-                        WindowRows(image + c * g.Height * g.Width, g, r / k, r % k, matrix + (long)(c * windows + r) * ld + offset);
+                    for (int r = 0; r < windows; r += paired ? k : 1)
+                        if (paired) PairedKernelRows(image + c * g.Height * g.Width, g, r / k, matrix + (long)(c * windows + r) * ld + offset, ld);
+                        else WindowRows(image + c * g.Height * g.Width, g, r / k, r % k, matrix + (long)(c * windows + r) * ld + offset);
             return;
         }
         int plane = PaddedPlane(g);
@@ -314,11 +316,6 @@ internal static class Conv
     // no padded copy: copying it row by row took a fifth of the first convolution's forward pass.
     private static unsafe void WindowRows(float* channel, in ConvGeometry g, int ki, int kj, float* row)
     {
-        if (2 * g.OutWidth <= Vector512<float>.Count && g.Stride * (g.OutWidth - 1) < Vector512<float>.Count)
-        {
-            PairedWindowRows(channel, g, ki, kj, row);
-            return;
-        }
         int shift = kj - g.Padding, width = g.Width;
         var keep = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(g.OutWidth)).AsSingle();
         var column = Vector512<int>.Indices + Vector512.Create(shift);
@@ -342,14 +339,20 @@ internal static class Conv
         }
     }
 
-    // WindowRows when two output rows of Wo values fit one vector and each row's values lie within one vector of the image
-    // row (the lab model's second convolution: Wo = 7 at stride 2): output rows oh and oh + 1 come from one load each and
-    // leave in one permute and one store, where a row at a time took two loads, a permute and a store of 7 useful lanes.
-    private static unsafe void PairedWindowRows(float* channel, in ConvGeometry g, int ki, int kj, float* row)
+    // Where two output rows of Wo values fit one vector and one vector of an image row, from column −p, holds every value a
+    // kernel row's windows read from it (k − 1 + s·(Wo − 1) < 16): the lab model's second convolution, Wo = 7 at stride 2.
+    private static bool PairedRows(in ConvGeometry g) =>
+        2 * g.OutWidth <= Vector512<float>.Count && g.Kernel - 1 + g.Stride * (g.OutWidth - 1) < Vector512<float>.Count;
+
+    // The k window rows of kernel row ki (rows ld apart) when PairedRows: image rows for output rows oh and oh + 1 are
+    // loaded once, and each window (ki, kj) takes its two output rows from them in one permute and one store. A window
+    // row at a time took two loads, a permute and a store of 7 useful lanes for each output row, for each kj.
+    private static unsafe void PairedKernelRows(float* channel, in ConvGeometry g, int ki, float* rows, int ld)
     {
-        int shift = kj - g.Padding, width = g.Width, wo = g.OutWidth;
-        var inside = Inside(Vector512<int>.Indices + Vector512.Create(shift), width);
-        // Lane j < Wo takes value s·j of the first row's vector; lane Wo + j takes value s·j of the second's (index 16 + s·j).
+        int shift = -g.Padding, wo = g.OutWidth;
+        var inside = Inside(Vector512<int>.Indices + Vector512.Create(shift), g.Width);
+        // For kj = 0: lane j < Wo takes value s·j of the first row's vector, lane Wo + j value s·j of the second's (index
+        // 16 + s·j); window kj reads kj columns further on.
         var lane = Vector512<int>.Indices;
         var pick = Vector512.ConditionalSelect(Vector512.LessThan(lane, Vector512.Create(wo)), lane * g.Stride,
                                                Vector512.Create(Vector512<float>.Count) + (lane - Vector512.Create(wo)) * g.Stride);
@@ -360,7 +363,9 @@ internal static class Conv
             var first = ImageRow(channel, g, oh * g.Stride + ki - g.Padding, shift, inside);
             bool pair = oh + 1 < g.OutHeight;
             var second = pair ? ImageRow(channel, g, (oh + 1) * g.Stride + ki - g.Padding, shift, inside) : Vector512<float>.Zero;
-            Avx512F.MaskStore(row + oh * wo, pair ? both : one, Avx512F.PermuteVar16x32x2(first, pick, second));
+            var keep = pair ? both : one;
+            for (int kj = 0; kj < g.Kernel; kj++)
+                Avx512F.MaskStore(rows + (long)kj * ld + oh * wo, keep, Avx512F.PermuteVar16x32x2(first, pick + Vector512.Create(kj), second));
         }
     }
 

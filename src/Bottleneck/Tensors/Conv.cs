@@ -263,9 +263,11 @@ internal static class Conv
 
     // cols[(c·k + ki)·k + kj, offset + oh·Wo + ow] = x[c, oh·s − p + ki, ow·s − p + kj], or 0 in the padding.
     // Copying window by window runs loops only Wo (3 to 14) values long, whose set-up costs more than the copy.
-    // With AVX-512, stride 1 or 2 and 4 < Wo ≤ 16 (VectorRows), each output row of a window is one or two masked vector
-    // loads straight from the image (zeros where the window hangs over the border), a permute that keeps every s-th
-    // value, and a masked store of Wo values. Otherwise the image is copied once into a zero-bordered plane (with room to
+    // With AVX-512, a channel of under 64 values with under 16 outputs is held in registers and picked from (PickWindows).
+    // With stride 1 or 2 and 4 < Wo ≤ 16 (VectorRows), each image row a kernel row reads is one or two masked vector loads
+    // straight from the image (zeros where the windows hang over the border), and each of the k windows takes its output
+    // row from them by a permute that keeps every s-th value and a masked store of Wo values (two output rows at a time
+    // where they fit one vector: PairedKernelRows). Otherwise the image is copied once into a zero-bordered plane (with room to
     // read a vector past its end), so no read needs a bounds or padding test, and each of the k·k rows of a channel is
     // gathered through a table of offsets into the plane (the same for every channel and sample), 8 values per AVX2 gather.
     public static unsafe void Im2Col(ReadOnlySpan<float> x, in ConvGeometry g, Span<float> cols, int ld, int offset)
@@ -285,9 +287,9 @@ internal static class Conv
             bool paired = PairedRows(g);
             fixed (float* image = x, matrix = cols)
                 for (int c = 0; c < g.Channels; c++)
-                    for (int r = 0; r < windows; r += paired ? k : 1)
-                        if (paired) PairedKernelRows(image + c * g.Height * g.Width, g, r / k, matrix + (long)(c * windows + r) * ld + offset, ld);
-                        else WindowRows(image + c * g.Height * g.Width, g, r / k, r % k, matrix + (long)(c * windows + r) * ld + offset);
+                    for (int ki = 0; ki < k; ki++)
+                        if (paired) PairedKernelRows(image + c * g.Height * g.Width, g, ki, matrix + (long)(c * windows + ki * k) * ld + offset, ld);
+                        else KernelRows(image + c * g.Height * g.Width, g, ki, matrix + (long)(c * windows + ki * k) * ld + offset, ld);
             return;
         }
         int plane = PaddedPlane(g);
@@ -310,32 +312,27 @@ internal static class Conv
             }
     }
 
-    // Window (ki, kj)'s row of cols for one channel of the unpadded image: for each output row oh, the Wo values s apart
-    // from column kj − p of image row oh·s + ki − p. Masked loads read only columns inside the image and give zeros for the
-    // padding (lanes masked off neither fault nor read), and a row of the padding is a row of zeros, so the image needs
-    // no padded copy: copying it row by row took a fifth of the first convolution's forward pass.
-    private static unsafe void WindowRows(float* channel, in ConvGeometry g, int ki, int kj, float* row)
+    // The k window rows of kernel row ki for one channel of the unpadded image (rows ld apart): for each output row oh, the
+    // two vectors of image row oh·s + ki − p from column −p are loaded once, and window (ki, kj) takes its Wo values s apart
+    // from column kj − p by one permute and a masked store. Masked loads read only columns inside the image and give zeros
+    // for the padding (lanes masked off neither fault nor read), and a row of the padding is a row of zeros, so the image
+    // needs no padded copy.
+    private static unsafe void KernelRows(float* channel, in ConvGeometry g, int ki, float* rows, int ld)
     {
-        int shift = kj - g.Padding, width = g.Width;
-        var keep = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(g.OutWidth)).AsSingle();
+        int shift = -g.Padding, lanes = Vector512<float>.Count;
+        var keep = FirstLanes(g.OutWidth);
         var column = Vector512<int>.Indices + Vector512.Create(shift);
-        var inside = Inside(column, width);
-        var insideHigh = Inside(column + Vector512.Create(Vector512<float>.Count), width);
-        var evens = Vector512<int>.Indices * 2;
+        var (inside, insideHigh) = (Inside(column, g.Width), Inside(column + Vector512.Create(lanes), g.Width));
+        var pick = Vector512<int>.Indices * g.Stride;
         for (int oh = 0; oh < g.OutHeight; oh++)
         {
             int ih = oh * g.Stride + ki - g.Padding;
-            float* target = row + oh * g.OutWidth;
-            if (ih < 0 || ih >= g.Height)
-            {
-                Avx512F.MaskStore(target, keep, Vector512<float>.Zero);
-                continue;
-            }
-            float* src = channel + ih * width + shift;
-            var values = Avx512F.MaskLoad(src, inside, Vector512<float>.Zero);
-            if (g.Stride == 2)
-                values = Avx512F.PermuteVar16x32x2(values, evens, Avx512F.MaskLoad(src + Vector512<float>.Count, insideHigh, Vector512<float>.Zero));
-            Avx512F.MaskStore(target, keep, values);
+            bool padding = ih < 0 || ih >= g.Height;
+            float* src = channel + ih * g.Width + shift;
+            var low = padding ? Vector512<float>.Zero : Avx512F.MaskLoad(src, inside, Vector512<float>.Zero);
+            var high = padding ? Vector512<float>.Zero : Avx512F.MaskLoad(src + lanes, insideHigh, Vector512<float>.Zero);
+            for (int kj = 0; kj < g.Kernel; kj++)
+                Avx512F.MaskStore(rows + (long)kj * ld + oh * g.OutWidth, keep, Avx512F.PermuteVar16x32x2(low, pick + Vector512.Create(kj), high));
         }
     }
 
@@ -481,9 +478,11 @@ internal static class Conv
         return table;
     });
 
-    // Where Im2Col and Col2Im take a window's output rows as vectors: AVX-512, stride 1 or 2, and 4 < Wo ≤ 16 (measured
-    // 2.2× faster than gathering at Wo = 14, slower at Wo = 3, where a vector per row is mostly waste).
-    private static bool VectorRows(in ConvGeometry g) => Avx512F.IsSupported && g.Stride is 1 or 2 && g.OutWidth is > 4 and <= 16;
+    // Where Im2Col and Col2Im take a window's output rows as vectors: AVX-512, stride 1 or 2, 4 < Wo ≤ 16 (measured 2.2×
+    // faster than gathering at Wo = 14, slower at Wo = 3, where a vector per row is mostly waste), and a kernel row's reads
+    // of an image row within two vectors.
+    private static bool VectorRows(in ConvGeometry g) =>
+        Avx512F.IsSupported && g.Stride is 1 or 2 && g.OutWidth is > 4 and <= 16 && g.Kernel - 1 + g.Stride * (g.OutWidth - 1) < 2 * Vector512<float>.Count;
 
     // Where a channel's image fits four vectors with a lane to spare (H·W < 64) and a window's outputs one vector with a
     // lane to spare (P < 16): the lab model's third convolution, 7×7 in and 3×3 out, and the first transposed one. A

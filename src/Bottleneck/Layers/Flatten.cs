@@ -18,6 +18,8 @@ public sealed class Flatten : Layer
         if (dx is not null) dy.Span.CopyTo(dx.Span);
     }
 
+    internal override bool ReshapesOnly => true;
+
     /// <inheritdoc/>
     public override string ToString() => "Flatten";
 }

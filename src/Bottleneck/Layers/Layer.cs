@@ -42,6 +42,9 @@ public abstract class Layer
     /// <summary>From the output gradient <paramref name="dy"/>, adds the parameters' gradients into their <see cref="Parameter.Grad"/> and writes the input gradient into <paramref name="dx"/> unless it is null; <paramref name="x"/> and <paramref name="y"/> are the last forward pass's.</summary>
     public abstract void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx);
 
+    /// <summary>Whether the layer only gives its input another shape, values in the same order (Flatten, Unflatten), so a model may let its output be a view of its input.</summary>
+    internal virtual bool ReshapesOnly => false;
+
     /// <summary>Set while a profile is taken (<see cref="LayerClock"/>); null otherwise, which costs nothing.</summary>
     internal LayerClock? Clock { get; set; }
 

@@ -27,6 +27,8 @@ public sealed class Unflatten(params int[] shape) : Layer
         if (dx is not null) dy.Span.CopyTo(dx.Span);
     }
 
+    internal override bool ReshapesOnly => true;
+
     /// <inheritdoc/>
     public override string ToString() => $"Unflatten({string.Join("×", Shape)})";
 }

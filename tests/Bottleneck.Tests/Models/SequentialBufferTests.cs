@@ -6,13 +6,14 @@ using FluentAssertions;
 
 namespace Bottleneck.Tests.Models;
 
-// Sequential runs an activation that follows a convolution inside the convolution's jobs, in place. These tests hold it to
-// the same bits as the layers called one after the other, each with buffers of its own, which the layer tests check
-// against finite differences and PyTorch.
-public class FusedActivationTests
+// Sequential runs an activation that follows a convolution inside the convolution's jobs, in place, and lets a reshaping
+// layer's buffers be views of its neighbours'. These tests hold it to the same bits as the layers called one after the
+// other, each with buffers of its own, which the layer tests check against finite differences and PyTorch.
+public class SequentialBufferTests
 {
     // Every activation kind after both convolution kinds, a LeakyReLU with a negative slope (whose gradient needs its
-    // input, so it must not be fused), and an activation last, whose output gradient is the caller's and must stay so.
+    // input, so it must not be fused), a Flatten and an Unflatten between them, and an activation last, whose output
+    // gradient is the caller's and must stay so.
     private static Layer[] Stack(int seed)
     {
         var rng = new RandomState((uint)seed);
@@ -20,7 +21,7 @@ public class FusedActivationTests
         [
             new Conv2d(2, 4, 3, 2, 1), new ReLU(),
             new Conv2d(4, 6, 3, 1, 1), new LeakyReLU(0.1f),
-            new Conv2d(6, 6, 3, 1, 1), new LeakyReLU(-0.5f),
+            new Conv2d(6, 6, 3, 1, 1), new LeakyReLU(-0.5f), new Flatten(), new Unflatten(6, 5, 5),
             new ConvTranspose2d(6, 3, 3, 2, 1, 1), new Tanh(),
             new ConvTranspose2d(3, 2, 3, 1, 1), new Sigmoid(),
         ];

@@ -137,6 +137,12 @@ internal static class Conv
         {
             int p = g.Positions, inChannels = weight.Rows;
             var (first, count) = SampleChunks(x.Rows)[chunk];
+            if (g.Channels == 1 && FoldRows(g))
+            {
+                for (int b = first; b < first + count; b++) TransposeToOneChannel(x.Row(b), g, weight, bias, y.Row(b));  // y = fold(Wᵀ·x) + b
+                activation?.Forward(first, count);                                                                  // z = f(y)
+                return;
+            }
             var input = Block(ref t_channelMajor, inChannels, count, p);
             Gather(x, input, first, count);                                                                         // x as [Cin, run·H·W]
             var cols = Block(ref t_cols, g.PatchSize, count, p);
@@ -455,6 +461,47 @@ internal static class Conv
         }
         Avx512F.MaskStore(paddedRow, stores.Low, low);
         if (wide) Avx512F.MaskStore(paddedRow + lanes, stores.High, high);
+    }
+
+    // A transposed convolution's forward pass to a single output channel (the lab model's last layer), for one sample
+    // x [Cin, Ho·Wo]: FoldRow's walk, image row by image row, with each window row made in a register where it is needed,
+    // Σ over input channels of W[ci, r]·x[ci, oh, ·] in the GEMM's order (one fused multiply-add per channel from zero), so
+    // the same bits as multiplying into columns and folding them, without writing and reading back the columns.
+    private static unsafe void TransposeToOneChannel(ReadOnlySpan<float> x, in ConvGeometry g, Tensor weight, Tensor? bias, Span<float> y)
+    {
+        int k = g.Kernel, windows = k * k, inChannels = weight.Rows, positions = g.Positions, lanes = Vector512<float>.Count;
+        int halving = g.Stride - 1, end = g.Padding + g.Width;   // stride 1 or 2: t / s is t >> halving
+        bool wide = g.Width + 2 * g.Padding > lanes;
+        var keep = FirstLanes(g.OutWidth);
+        var (storeLow, storeHigh) = (Lanes(g.Padding, Math.Min(end, lanes)), FirstLanes(Math.Max(0, end - lanes)));
+        var b = Vector512.Create(bias is null ? 0f : bias[0]);
+        fixed (float* input = x, w = weight.Data, output = y)
+        fixed (int* spreads = RowSpreads(g))
+            for (int ih = 0; ih < g.Height; ih++)
+            {
+                Vector512<float> low = default, high = default;
+                for (int ki = 0; ki < k; ki++)
+                {
+                    int t = ih + g.Padding - ki;
+                    if (t < 0) break;
+                    if ((t & halving) != 0 || t >> halving >= g.OutHeight) continue;
+                    float* rows = input + (t >> halving) * g.OutWidth;
+                    for (int kj = 0; kj < k; kj++)
+                    {
+                        int r = ki * k + kj;
+                        var values = Vector512<float>.Zero;
+                        for (int ci = 0; ci < inChannels; ci++)
+                            values = Vector512.FusedMultiplyAdd(Vector512.Create(w[ci * windows + r]),
+                                                                Avx512F.MaskLoad(rows + ci * positions, keep, Vector512<float>.Zero), values);
+                        low += Avx512F.PermuteVar16x32x2(values, Vector512.Load(spreads + 2 * kj * lanes), Vector512<float>.Zero);
+                        if (wide) high += Avx512F.PermuteVar16x32x2(values, Vector512.Load(spreads + (2 * kj + 1) * lanes), Vector512<float>.Zero);
+                    }
+                }
+                float* paddedRow = output + ih * g.Width - g.Padding;
+                if (bias is not null) (low, high) = (low + b, high + b);
+                Avx512F.MaskStore(paddedRow, storeLow, low);
+                if (wide) Avx512F.MaskStore(paddedRow + lanes, storeHigh, high);
+            }
     }
 
     // Lanes [from, to).

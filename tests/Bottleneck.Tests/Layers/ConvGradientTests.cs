@@ -25,6 +25,7 @@ public class ConvGradientTests
     [InlineData(3, 2, 3, 2, 1, 1, 4, 3)]
     [InlineData(2, 3, 3, 2, 0, 0, 3, 3)]
     [InlineData(2, 2, 4, 3, 1, 2, 3, 2)]
+    [InlineData(3, 1, 3, 2, 1, 1, 6, 6)]      // to one channel, folded row by row in registers
     public void ConvTranspose2d_backward_matches_finite_differences(int cin, int cout, int k, int s, int p, int op, int h, int w) =>
         GradientCheck.Layer(Init(new ConvTranspose2d(cin, cout, k, s, p, op)), GradientCheck.RandomTensor(_rng, [2, cin, h, w], 1), _rng);
 

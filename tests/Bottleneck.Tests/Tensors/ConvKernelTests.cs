@@ -78,4 +78,34 @@ public class ConvKernelTests
             if (pixel >= 0) expected[pixel] += cols[column];
         x.Should().Equal(expected);
     }
+
+    // A transposed convolution to one channel (the lab model's last layer) makes each window row in a register where the
+    // fold needs it, rather than multiplying into columns first; the bits must be those of the columns, folded, plus the bias.
+    // 18 samples (two runs, the second partial); the geometries take the vector-row fold (one and two vectors per row).
+    [Theory]
+    [InlineData(8, 14, 3, 2, 1, 1)]
+    [InlineData(3, 6, 3, 1, 1, 0)]
+    public void A_transposed_convolution_to_one_channel_gives_the_bits_of_its_columns_folded(int cin, int h, int k, int s, int p, int op)
+    {
+        var layer = new Bottleneck.Layers.ConvTranspose2d(cin, 1, k, s, p, op);
+        var rng = new RandomState(8);
+        layer.ResetParameters(Bottleneck.Layers.InitScheme.KaimingUniform, rng);
+        layer.Bias!.Value[0] = 0.3f;
+        var outShape = layer.OutputShape([cin, h, h]);
+        var x = Bottleneck.Tests.Layers.GradientCheck.RandomTensor(rng, [18, cin, h, h], 1);
+        var y = new Tensor([18, .. outShape]);
+        layer.Forward(x, y);
+
+        var g = new ConvGeometry(1, outShape[1], outShape[2], k, s, p, h, h);
+        int positions = h * h;
+        var cols = new float[g.PatchSize * positions];
+        for (int b = 0; b < 18; b++)
+        {
+            Gemm.Multiply(new Matrix(layer.Weight.Value.Data, cin, g.PatchSize).T, new Matrix(x.Row(b).ToArray(), cin, positions), new Matrix(cols, g.PatchSize, positions), WorkerPool.Serial);
+            var expected = new float[g.ImageSize];
+            Conv.Col2Im(cols, positions, 0, g, expected);
+            for (int i = 0; i < expected.Length; i++) expected[i] += 0.3f;
+            y.Row(b).ToArray().Should().Equal(expected, $"sample {b}");
+        }
+    }
 }

@@ -98,6 +98,12 @@ internal static class Conv
         {
             int p = g.Positions, outChannels = weight.Rows;
             var (first, count) = SampleChunks(x.Rows)[chunk];
+            if (g.Channels == 1 && VectorRows(g))
+            {
+                for (int b = first; b < first + count; b++) ConvolveOneChannel(x.Row(b), g, weight, bias, y.Row(b));  // y = W·unfold(x) + b
+                activation?.Forward(first, count);                                                                  // z = f(y)
+                return;
+            }
             var cols = Block(ref t_cols, g.PatchSize, count, p);
             for (int b = first; b < first + count; b++) Im2Col(x.Row(b), g, cols.Data, count * p, (b - first) * p);  // cols = unfold(x)
             var output = Block(ref t_channelMajor, outChannels, count, p);
@@ -461,6 +467,40 @@ internal static class Conv
         }
         Avx512F.MaskStore(paddedRow, stores.Low, low);
         if (wide) Avx512F.MaskStore(paddedRow + lanes, stores.High, high);
+    }
+
+    // A convolution's forward pass from a single input channel (the lab model's first layer), for one sample: output row by
+    // output row, the k·k window rows are picked from the image rows as KernelRows picks them, into registers rather than
+    // columns, and each output channel is Σ over windows of W[co, r]·window r (one fused multiply-add each from zero, the
+    // GEMM's order) + b[co], stored straight into y: the same bits as unfolding, multiplying and copying out.
+    private static unsafe void ConvolveOneChannel(ReadOnlySpan<float> x, in ConvGeometry g, Tensor weight, Tensor? bias, Span<float> y)
+    {
+        int k = g.Kernel, windows = k * k, outChannels = weight.Rows, positions = g.Positions, lanes = Vector512<float>.Count;
+        var keep = FirstLanes(g.OutWidth);
+        var column = Vector512<int>.Indices + Vector512.Create(-g.Padding);
+        var (inside, insideHigh) = (Inside(column, g.Width), Inside(column + Vector512.Create(lanes), g.Width));
+        var pick = Vector512<int>.Indices * g.Stride;
+        Span<Vector512<float>> window = stackalloc Vector512<float>[windows];
+        fixed (float* image = x, w = weight.Data, output = y)
+            for (int oh = 0; oh < g.OutHeight; oh++)
+            {
+                for (int ki = 0; ki < k; ki++)
+                {
+                    int ih = oh * g.Stride + ki - g.Padding;
+                    bool padding = ih < 0 || ih >= g.Height;
+                    float* src = image + ih * g.Width - g.Padding;
+                    var low = padding ? Vector512<float>.Zero : Avx512F.MaskLoad(src, inside, Vector512<float>.Zero);
+                    var high = padding ? Vector512<float>.Zero : Avx512F.MaskLoad(src + lanes, insideHigh, Vector512<float>.Zero);
+                    for (int kj = 0; kj < k; kj++) window[ki * k + kj] = Avx512F.PermuteVar16x32x2(low, pick + Vector512.Create(kj), high);
+                }
+                for (int co = 0; co < outChannels; co++)
+                {
+                    var sum = Vector512<float>.Zero;
+                    for (int r = 0; r < windows; r++) sum = Vector512.FusedMultiplyAdd(Vector512.Create(w[co * windows + r]), window[r], sum);
+                    if (bias is not null) sum += Vector512.Create(bias[co]);
+                    Avx512F.MaskStore(output + co * positions + oh * g.OutWidth, keep, sum);
+                }
+            }
     }
 
     // A transposed convolution's forward pass to a single output channel (the lab model's last layer), for one sample

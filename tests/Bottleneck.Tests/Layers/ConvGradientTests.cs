@@ -18,6 +18,7 @@ public class ConvGradientTests
     [InlineData(3, 4, 3, 2, 1, 7, 6)]
     [InlineData(2, 3, 3, 1, 0, 5, 5)]
     [InlineData(1, 2, 5, 3, 2, 9, 8)]
+    [InlineData(1, 3, 3, 2, 1, 12, 12)]     // from one channel, in registers
     public void Conv2d_backward_matches_finite_differences(int cin, int cout, int k, int s, int p, int h, int w) =>
         GradientCheck.Layer(Init(new Conv2d(cin, cout, k, s, p)), GradientCheck.RandomTensor(_rng, [2, cin, h, w], 1), _rng);
 

@@ -108,4 +108,31 @@ public class ConvKernelTests
             y.Row(b).ToArray().Should().Equal(expected, $"sample {b}");
         }
     }
+
+    // A convolution from one channel (the lab model's first layer) picks its windows into registers rather than columns; the
+    // bits must be those of unfolding, multiplying and adding the bias. 18 samples; Wo 14 at stride 2, and 6 at stride 1.
+    [Theory]
+    [InlineData(28, 8, 3, 2, 1)]
+    [InlineData(8, 3, 3, 1, 1)]
+    public void A_convolution_from_one_channel_gives_the_bits_of_its_columns_multiplied(int h, int cout, int k, int s, int p)
+    {
+        var layer = new Bottleneck.Layers.Conv2d(1, cout, k, s, p);
+        var rng = new RandomState(4);
+        layer.ResetParameters(Bottleneck.Layers.InitScheme.KaimingUniform, rng);
+        var outShape = layer.OutputShape([1, h, h]);
+        var x = Bottleneck.Tests.Layers.GradientCheck.RandomTensor(rng, [18, 1, h, h], 1);
+        var y = new Tensor([18, .. outShape]);
+        layer.Forward(x, y);
+
+        var g = ConvGeometry.ForInput(1, h, h, k, s, p);
+        var cols = new float[g.PatchSize * g.Positions];
+        var expected = new float[cout * g.Positions];
+        for (int b = 0; b < 18; b++)
+        {
+            Conv.Im2Col(x.Row(b), g, cols, g.Positions, 0);
+            Gemm.Multiply(new Matrix(layer.Weight.Value.Data, cout, g.PatchSize), new Matrix(cols, g.PatchSize, g.Positions), new Matrix(expected, cout, g.Positions), WorkerPool.Serial);
+            for (int i = 0; i < expected.Length; i++) expected[i] += layer.Bias!.Value[i / g.Positions];
+            y.Row(b).ToArray().Should().Equal(expected, $"sample {b}");
+        }
+    }
 }

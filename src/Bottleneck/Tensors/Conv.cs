@@ -18,6 +18,9 @@ namespace Bottleneck.Tensors;
 /// second convolution at batch 256, 13 MB over its six) went out to memory and came back at about half the speed the
 /// same kernels reach in cache (measured: a forward pass with caches flushed first costs what it costs in training).
 /// Weight and bias gradients are summed run by run, in run order, so they are the same bits on any number of threads.
+/// Where a layer has one input channel (forward) or one output channel (a transposed forward), the product is made in
+/// registers where it is used, in the GEMM's order, and no columns are written at all. An activation that follows a
+/// layer can run at the end of each run's forward job and the start of its backward job (<see cref="FusedActivation"/>).
 /// </summary>
 internal static class Conv
 {

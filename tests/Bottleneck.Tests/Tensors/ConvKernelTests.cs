@@ -81,10 +81,13 @@ public class ConvKernelTests
 
     // A transposed convolution to one channel (the lab model's last layer) makes each window row in a register where the
     // fold needs it, rather than multiplying into columns first; the bits must be those of the columns, folded, plus the bias.
-    // 18 samples (two runs, the second partial); the geometries take the vector-row fold (one and two vectors per row).
+    // 18 samples (two runs, the second partial); the geometries take the vector-row fold (one and two vectors per row), and
+    // k·k = 4 and 16 leave one window after the products' groups of three.
     [Theory]
     [InlineData(8, 14, 3, 2, 1, 1)]
     [InlineData(3, 6, 3, 1, 1, 0)]
+    [InlineData(5, 7, 2, 2, 0, 0)]
+    [InlineData(2, 8, 4, 2, 1, 0)]
     public void A_transposed_convolution_to_one_channel_gives_the_bits_of_its_columns_folded(int cin, int h, int k, int s, int p, int op)
     {
         var layer = new Bottleneck.Layers.ConvTranspose2d(cin, 1, k, s, p, op);
@@ -110,10 +113,13 @@ public class ConvKernelTests
     }
 
     // A convolution from one channel (the lab model's first layer) picks its windows into registers rather than columns; the
-    // bits must be those of unfolding, multiplying and adding the bias. 18 samples; Wo 14 at stride 2, and 6 at stride 1.
+    // bits must be those of unfolding, multiplying and adding the bias. 18 samples; Wo 14 at stride 2, and 6 at stride 1; 5
+    // and 7 output channels leave one and three after the groups of four, with k·k = 4 and 25.
     [Theory]
     [InlineData(28, 8, 3, 2, 1)]
     [InlineData(8, 3, 3, 1, 1)]
+    [InlineData(12, 5, 2, 2, 0)]
+    [InlineData(16, 7, 5, 1, 2)]
     public void A_convolution_from_one_channel_gives_the_bits_of_its_columns_multiplied(int h, int cout, int k, int s, int p)
     {
         var layer = new Bottleneck.Layers.Conv2d(1, cout, k, s, p);

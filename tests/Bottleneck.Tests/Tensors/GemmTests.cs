@@ -130,6 +130,32 @@ public class GemmTests
         parallel.Should().Equal(serial);
     }
 
+    // A·Bᵀ with a deep k is made of dot products whose 16 lanes each sum every 16th product by fused multiply-adds, the
+    // lanes then added as Vector512.Sum adds them, and the tail one by one. The row-dot kernel adds sixteen dots' lanes at
+    // once by permutes; this holds it to that order, bit for bit, on edges that repeat a row or a column too.
+    [Avx512Theory]
+    [InlineData(32, 144, 144)]
+    [InlineData(7, 5, 150)]
+    public void Deep_products_with_a_transposed_operand_sum_each_dot_as_sixteen_lanes_then_Vector512_Sum(int m, int n, int k)
+    {
+        var rng = new RandomState(9);
+        var a = Random(rng, m * k);
+        var b = Random(rng, n * k);
+        var c = new float[m * n];
+        Gemm.Multiply(new Matrix(a, m, k), new Matrix(b, n, k).T, new Matrix(c, m, n), WorkerPool.Serial);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                var lanes = new float[16];
+                int t = 0;
+                for (; t + 16 <= k; t += 16)
+                    for (int l = 0; l < 16; l++) lanes[l] = MathF.FusedMultiplyAdd(a[i * k + t + l], b[j * k + t + l], lanes[l]);
+                float sum = System.Runtime.Intrinsics.Vector512.Sum(System.Runtime.Intrinsics.Vector512.Create(lanes));
+                for (; t < k; t++) sum = MathF.FusedMultiplyAdd(a[i * k + t], b[j * k + t], sum);
+                BitConverter.SingleToInt32Bits(c[i * n + j]).Should().Be(BitConverter.SingleToInt32Bits(sum), $"C[{i}, {j}]");
+            }
+    }
+
     // op(X) of [rows, cols]: X stored so, or (transposed) stored [cols, rows]; rows of storage ld apart.
     private static Matrix Op(Span<float> data, bool transposed, int rows, int cols, int ld = 0) =>
         transposed ? new Matrix(data, cols, rows, ld).T : new Matrix(data, rows, cols, ld);

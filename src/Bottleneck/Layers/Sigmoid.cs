@@ -1,5 +1,6 @@
 using System.Runtime.Intrinsics;
 using Bottleneck.Tensors;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Bottleneck.Layers;
 
@@ -7,72 +8,38 @@ namespace Bottleneck.Layers;
 /// <summary>y = 1 / (1 + e^−x), as PyTorch's <c>nn.Sigmoid</c>.</summary>
 public sealed class Sigmoid : PointwiseLayer
 {
+    // Below x ≈ −87.3 the output is a subnormal float, and the division that makes one takes a microcode assist: background pixels late in training made the sigmoid
+    // twice as slow. Holding x to −87 first gives e^−87 there instead; downstream the difference vanishes (its square
+    // and its gradient y·(1 − y)·dy underflow to 0 either way), so training takes the same steps as without the clamp.
+    // NaN stays NaN (Max propagates it).
+    private const float Floor = -87f;
+
     /// <inheritdoc/>
-    protected override void Forward(ReadOnlySpan<float> x, Span<float> y) => Elementwise.Map(x, x, y, new Logistic());
+    protected override void Forward(ReadOnlySpan<float> x, Span<float> y)
+    {
+        // TensorPrimitives computes a span shorter than a vector one value at a time, 2 ulps away from what its vector
+        // code gives the same value; a short span goes through a vector-sized buffer so every value gets the vector's answer.
+        if (y.Length < Vector512<float>.Count)
+        {
+            Span<float> lanes = stackalloc float[Vector512<float>.Count];
+            lanes.Clear();
+            x.CopyTo(lanes);
+            Clamped(lanes, lanes);
+            lanes[..y.Length].CopyTo(y);
+            return;
+        }
+        Clamped(x, y);
+    }
+
+    private static void Clamped(ReadOnlySpan<float> x, Span<float> y)
+    {
+        TensorPrimitives.Max(x, Floor, y);
+        TensorPrimitives.Sigmoid(y, y);
+    }
 
     /// <inheritdoc/>
     protected override void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) =>
         Elementwise.Map(y, dy, dx, new Gradient());
-
-    // 1 / (1 + e^t) with t = −x, e^t in single precision: t = n·ln 2 + r with n = round(t·log₂e) and |r| ≤ ln 2 / 2, e^r
-    // by Cephes's degree-7 polynomial for expf (within 1 ulp), 2^n put straight into the exponent bits. TensorPrimitives'
-    // Sigmoid computes e^t in double and took as long as the lab model's last transposed convolution it follows; an
-    // output pixel's pre-activation far below zero (a background pixel late in training) was its slowest case. t is held
-    // to [−87, 87], where 2^n stays a normal float: below x = −87 the result is e^−87 ≈ 1.6e−38 rather than a subnormal
-    // (and later subnormal arithmetic), above x = 87 it is 1 either way. NaN stays NaN: the clamps return t when t is NaN.
-    private readonly struct Logistic : IElementwiseOp
-    {
-        private const float Limit = 87f, Log2E = 1.44269504088896341f, Ln2High = 0.693359375f, Ln2Low = -2.12194440e-4f;
-        private const float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f, P3 = 4.1665795894e-2f,
-                            P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
-
-        public Vector512<float> Apply(Vector512<float> x, Vector512<float> unused)
-        {
-            var t = Vector512.MaxNative(Vector512.Create(-Limit), Vector512.MinNative(Vector512.Create(Limit), -x));
-            var n = Vector512.Round(t * Vector512.Create(Log2E));
-            var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Low), Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2High), t));
-            var p = Vector512.FusedMultiplyAdd(Vector512.Create(P0), r, Vector512.Create(P1));
-            p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P2));
-            p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P3));
-            p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P4));
-            p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P5));
-            var er = Vector512.FusedMultiplyAdd(p, r * r, r) + Vector512<float>.One;
-            var twoToN = Vector512.ShiftLeft(Vector512.ConvertToInt32(n) + Vector512.Create(127), 23).AsSingle();
-            return Vector512<float>.One / (Vector512<float>.One + er * twoToN);
-        }
-
-        public Vector256<float> Apply(Vector256<float> x, Vector256<float> unused)
-        {
-            var t = Vector256.MaxNative(Vector256.Create(-Limit), Vector256.MinNative(Vector256.Create(Limit), -x));
-            var n = Vector256.Round(t * Vector256.Create(Log2E));
-            var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Low), Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2High), t));
-            var p = Vector256.FusedMultiplyAdd(Vector256.Create(P0), r, Vector256.Create(P1));
-            p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P2));
-            p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P3));
-            p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P4));
-            p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P5));
-            var er = Vector256.FusedMultiplyAdd(p, r * r, r) + Vector256<float>.One;
-            var twoToN = Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
-            return Vector256<float>.One / (Vector256<float>.One + er * twoToN);
-        }
-
-        public float Apply(float x, float unused)
-        {
-            float t = -x;
-            if (t > Limit) t = Limit;
-            if (t < -Limit) t = -Limit;
-            float n = MathF.Round(t * Log2E);
-            float r = MathF.FusedMultiplyAdd(n, -Ln2Low, MathF.FusedMultiplyAdd(n, -Ln2High, t));
-            float p = MathF.FusedMultiplyAdd(P0, r, P1);
-            p = MathF.FusedMultiplyAdd(p, r, P2);
-            p = MathF.FusedMultiplyAdd(p, r, P3);
-            p = MathF.FusedMultiplyAdd(p, r, P4);
-            p = MathF.FusedMultiplyAdd(p, r, P5);
-            float er = MathF.FusedMultiplyAdd(p, r * r, r) + 1f;
-            float twoToN = BitConverter.Int32BitsToSingle(((int)n + 127) << 23);
-            return 1f / (1f + er * twoToN);
-        }
-    }
 
     private readonly struct Gradient : IElementwiseOp
     {

@@ -4,8 +4,8 @@ using FluentAssertions;
 
 namespace Bottleneck.Tests.Layers;
 
-// Sigmoid computes e^−x itself in single precision (the PyTorch fixture covers [−4, 4]); these hold it to the exact value
-// over the whole float range and to one answer per input, whichever vector width or tail computes it.
+// The PyTorch fixture covers [−4, 4]; these hold Sigmoid to the exact value over the whole float range, to its clamp
+// below −87, and to one answer per input, whichever vector width or tail computes it.
 public class SigmoidTests
 {
     private static float[] Forward(float[] x)
@@ -18,7 +18,7 @@ public class SigmoidTests
     }
 
     [Fact]
-    public void Is_within_three_ulps_of_the_exact_value_from_minus_87_to_plus_88()
+    public void Is_within_four_ulps_of_the_exact_value_from_minus_87_to_plus_88()
     {
         var x = new float[350_001];
         for (int i = 0; i < x.Length; i++) x[i] = -87f + i * 0.0005f;
@@ -32,7 +32,8 @@ public class SigmoidTests
             double error = Math.Abs(y[i] - exact) / ulp;
             if (error > worst) (worst, at) = (error, i);
         }
-        worst.Should().BeLessThanOrEqualTo(3, $"sigmoid({x[at]}) = {y[at]:R}, exact {1 / (1 + Math.Exp(-(double)x[at])):R}");
+        // TensorPrimitives rounds e^−x, 1 + e^−x and the quotient each to float: 3.46 ulps at worst on this grid.
+        worst.Should().BeLessThanOrEqualTo(4, $"sigmoid({x[at]}) = {y[at]:R}, exact {1 / (1 + Math.Exp(-(double)x[at])):R}");
     }
 
     [Fact]

@@ -92,6 +92,11 @@ static int LabEpoch(int threads, int epochs)
         Console.Error.WriteLine("lab-epoch measures the published command: run `dotnet publish src/Bottleneck.Cli -c Release --ucr -o bin/bottleneck` first");
         return 1;
     }
+    if (Published.Stale(exe) is { } stale)
+    {
+        Console.Error.WriteLine($"lab-epoch measures the published command, and {stale} (`dotnet publish src/Bottleneck.Cli -c Release --ucr -o bin/bottleneck`)");
+        return 1;
+    }
     string dir = Directory.CreateTempSubdirectory("bottleneck-bench-lab-").FullName;
     try
     {

@@ -17,14 +17,28 @@ public class NearestNeighboursTests
     public void Finds_the_k_nearest_by_squared_distance_in_double_precision_with_ties_to_the_smaller_index(int n, int d, int k)
     {
         var x = Points(n, d, seed: n);
-        var (indices, distances) = NearestNeighbours.Find(x, k, WorkerPool.Serial);
-        for (int i = 0; i < n; i++)
+        foreach (bool wide in new[] { true, false })
         {
-            var expected = Enumerable.Range(0, n).Where(j => j != i)
-                .Select(j => (D: SquaredDistance(x, i, j), J: j)).OrderBy(c => c.D).ThenBy(c => c.J).Take(k).ToArray();
-            indices.AsSpan(i * k, k).ToArray().Should().Equal(expected.Select(c => c.J), $"the neighbours of point {i}");
-            distances.AsSpan(i * k, k).ToArray().Should().Equal(expected.Select(c => c.D), $"their distances from point {i}");
+            var (indices, distances) = NearestNeighbours.Find(x, k, WorkerPool.Serial, wide);
+            for (int i = 0; i < n; i++)
+            {
+                var expected = Enumerable.Range(0, n).Where(j => j != i)
+                    .Select(j => (D: SquaredDistance(x, i, j), J: j)).OrderBy(c => c.D).ThenBy(c => c.J).Take(k).ToArray();
+                indices.AsSpan(i * k, k).ToArray().Should().Equal(expected.Select(c => c.J), $"the neighbours of point {i} (wide {wide})");
+                distances.AsSpan(i * k, k).ToArray().Should().Equal(expected.Select(c => c.D), $"their distances from point {i} (wide {wide})");
+            }
         }
+    }
+
+    // The 512-bit walk and Vector<float>'s keep the same candidates: every lane's sum is computed the same way.
+    [Fact]
+    public void Gives_the_same_neighbours_with_512_bit_vectors_and_with_the_portable_width()
+    {
+        var x = Points(2_003, 20, seed: 11);
+        var wide = NearestNeighbours.Find(x, 90, WorkerPool.Serial, wide: true);
+        var portable = NearestNeighbours.Find(x, 90, WorkerPool.Serial, wide: false);
+        wide.Indices.Should().Equal(portable.Indices);
+        wide.SquaredDistances.Should().Equal(portable.SquaredDistances);
     }
 
     [Fact]
@@ -40,9 +54,12 @@ public class NearestNeighboursTests
         }
         x.Row(5)[0] = x.Row(9)[0] = 0;
         x.Row(5)[1] = x.Row(9)[1] = 0;
-        var (indices, distances) = NearestNeighbours.Find(x, 6, WorkerPool.Serial);
-        indices.AsSpan(0, 6).ToArray().Should().Equal(5, 9, 15, 30, 1, 16);
-        distances.AsSpan(0, 6).ToArray().Should().Equal(0, 0, 0, 0, 1, 1);
+        foreach (bool wide in new[] { true, false })
+        {
+            var (indices, distances) = NearestNeighbours.Find(x, 6, WorkerPool.Serial, wide);
+            indices.AsSpan(0, 6).ToArray().Should().Equal([5, 9, 15, 30, 1, 16], $"wide {wide}");
+            distances.AsSpan(0, 6).ToArray().Should().Equal([0, 0, 0, 0, 1, 1], $"wide {wide}");
+        }
     }
 
     [Fact]

@@ -262,7 +262,17 @@ public sealed class DistributedStudyTests(ReferenceStudy reference) : IClassFixt
         // Started before the study exists (--wait), so it claims a trial as soon as the study begins.
         using var cutOff = StartWorker("fenced", Db.UrlVia(cutter.Port), "--wait");
         using var tune = StartTune("fenced");
-        WaitFor(() => Holds(cutOff, "fenced"), Long).Should().BeTrue(cutOff.StandardOutputSoFar + cutOff.StandardErrorSoFar);
+        // The study's own process could run the trials before a slow-starting worker claims one (a busy CI machine: it
+        // joined with 4 of 8 finished and none left to claim): it is paused, ten seconds at a time, until the worker holds one.
+        WaitFor(() => Holds(tune, "fenced"), Long).Should().BeTrue(tune.StandardErrorSoFar);
+        bool holding = false;
+        for (var clock = System.Diagnostics.Stopwatch.StartNew(); !holding && clock.Elapsed < Long;)
+        {
+            tune.Signal("STOP");
+            holding = WaitFor(() => Holds(cutOff, "fenced"), TimeSpan.FromSeconds(10));
+            tune.Signal("CONT");
+        }
+        holding.Should().BeTrue(cutOff.StandardOutputSoFar + cutOff.StandardErrorSoFar);
         string held = Db.Query<string>($"SELECT key FROM bottleneck.trials WHERE study = 'fenced' AND result IS NULL AND claimed_by LIKE '%:{cutOff.Id}:%'")[0];
         cutter.Cut();
 

@@ -70,10 +70,21 @@ static class Published
     {
         string? repository = Repository();
         if (repository is null || Environment.GetEnvironmentVariable("BOTTLENECK") is { Length: > 0 }) return null;
-        if (Run(exe, ["--version"]) is not (0, var version) || version.Split('+') is not [_, var built]) return null;
-        if (Run("git", ["-C", repository, "rev-parse", "HEAD"]) is not (0, var head) || built == head) return null;
-        if (Run("git", ["-C", repository, "diff", "--quiet", built, head, "--", "src"]) is (0, _)) return null;
+        if (Quietly(exe, ["--version"]) is not (0, var version) || version.Split('+') is not [_, var built]) return null;
+        if (Quietly("git", ["-C", repository, "rev-parse", "HEAD"]) is not (0, var head) || built == head) return null;
+        if (Quietly("git", ["-C", repository, "diff", "--quiet", built, head, "--", "src"]) is (0, _)) return null;
         return $"{exe} was built from {built[..7]} and src/ has changed since (HEAD is {head[..7]}): publish it again";
+    }
+
+    // Exit code and trimmed output of a process, or null when it cannot start (no git).
+    private static (int ExitCode, string Output)? Quietly(string exe, string[] arguments)
+    {
+        try
+        {
+            var run = Measured.Run(exe, arguments);
+            return (run.ExitCode, run.Output.Trim());
+        }
+        catch (System.ComponentModel.Win32Exception) { return null; }
     }
 
     private static string? Repository()
@@ -82,17 +93,5 @@ static class Published
             if (File.Exists(Path.Combine(dir.FullName, "bin", "bottleneck", "bottleneck")) && File.Exists(Path.Combine(dir.FullName, "Bottleneck.slnx")))
                 return dir.FullName;
         return null;
-    }
-
-    private static (int ExitCode, string Output)? Run(string exe, string[] arguments)
-    {
-        try
-        {
-            using var process = Process.Start(new ProcessStartInfo(exe, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-            string text = process.StandardOutput.ReadToEnd().Trim();
-            process.WaitForExit();
-            return (process.ExitCode, text);
-        }
-        catch (System.ComponentModel.Win32Exception) { return null; }
     }
 }

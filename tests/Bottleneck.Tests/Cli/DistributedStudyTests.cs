@@ -66,6 +66,19 @@ public sealed class DistributedStudyTests(ReferenceStudy reference) : IClassFixt
     private bool Holds(BottleneckProcess worker, string study) =>
         Db.Query<long>($"SELECT count(*) FROM bottleneck.trials WHERE study = '{study}' AND result IS NULL AND claimed_by LIKE '%:{worker.Id}:%'")[0] > 0;
 
+    // Stops the study's own process ten seconds at a time, letting it run in between, until the condition holds (or Long).
+    private bool PausedUntil(BottleneckProcess study, Func<bool> condition)
+    {
+        bool held = false;
+        for (var clock = System.Diagnostics.Stopwatch.StartNew(); !held && clock.Elapsed < Long;)
+        {
+            study.Signal("STOP");
+            held = WaitFor(condition, TimeSpan.FromSeconds(10));
+            study.Signal("CONT");
+        }
+        return held;
+    }
+
     private bool WaitFor(Func<bool> condition, TimeSpan timeout)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -114,16 +127,11 @@ public sealed class DistributedStudyTests(ReferenceStudy reference) : IClassFixt
         // paused, ten seconds at a time, until each worker has held a job.
         WaitFor(() => Holds(tune, "asha"), Long).Should().BeTrue(tune.StandardErrorSoFar);
         var joined = new HashSet<int>();
-        for (var clock = System.Diagnostics.Stopwatch.StartNew(); joined.Count < workers.Count && clock.Elapsed < Long;)
+        PausedUntil(tune, () =>
         {
-            tune.Signal("STOP");
-            WaitFor(() =>
-            {
-                joined.UnionWith(workers.Where(w => Holds(w, "asha")).Select(w => w.Id));
-                return joined.Count == workers.Count;
-            }, TimeSpan.FromSeconds(10));
-            tune.Signal("CONT");
-        }
+            joined.UnionWith(workers.Where(w => Holds(w, "asha")).Select(w => w.Id));
+            return joined.Count == workers.Count;
+        });
         joined.Should().HaveCount(workers.Count, "every worker took a job");
         var ran = workers.Select(w => w.WaitForExit(Long)).ToList();
         var started = tune.WaitForExit(Long);
@@ -265,14 +273,7 @@ public sealed class DistributedStudyTests(ReferenceStudy reference) : IClassFixt
         // The study's own process could run the trials before a slow-starting worker claims one (a busy CI machine: it
         // joined with 4 of 8 finished and none left to claim): it is paused, ten seconds at a time, until the worker holds one.
         WaitFor(() => Holds(tune, "fenced"), Long).Should().BeTrue(tune.StandardErrorSoFar);
-        bool holding = false;
-        for (var clock = System.Diagnostics.Stopwatch.StartNew(); !holding && clock.Elapsed < Long;)
-        {
-            tune.Signal("STOP");
-            holding = WaitFor(() => Holds(cutOff, "fenced"), TimeSpan.FromSeconds(10));
-            tune.Signal("CONT");
-        }
-        holding.Should().BeTrue(cutOff.StandardOutputSoFar + cutOff.StandardErrorSoFar);
+        PausedUntil(tune, () => Holds(cutOff, "fenced")).Should().BeTrue(cutOff.StandardOutputSoFar + cutOff.StandardErrorSoFar);
         string held = Db.Query<string>($"SELECT key FROM bottleneck.trials WHERE study = 'fenced' AND result IS NULL AND claimed_by LIKE '%:{cutOff.Id}:%'")[0];
         cutter.Cut();
 

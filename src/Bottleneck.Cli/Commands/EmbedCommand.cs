@@ -18,13 +18,18 @@ public static class EmbedCommand
         var samples = new Option<int>("--samples") { Description = "Embed the first N test images (with --checkpoint), then training images beyond the test set (70000: all of Fashion-MNIST)", DefaultValueFactory = _ => 2000 };
         var method = new Option<string>("--method") { Description = "tsne or pca", DefaultValueFactory = _ => "tsne" };
         var perplexity = new Option<double>("--perplexity") { Description = "t-SNE perplexity (effective number of neighbours)", DefaultValueFactory = _ => 30 };
+        var tsneMethod = new Option<string>("--tsne-method")
+        {
+            Description = "How t-SNE computes its gradient: auto (exact up to 1,000 points, Barnes-Hut up to 300,000, FIt-SNE above), exact, barnes-hut, or fft (FIt-SNE's interpolation)",
+            DefaultValueFactory = _ => "auto",
+        };
         var seed = CommonOptions.Seed(0);
         var threads = CommonOptions.Threads();
         var outDir = CommonOptions.Out();
 
         var command = new Command("embed", "2-D t-SNE or PCA map of a checkpoint's code space (embedding.csv, embedding.svg, results.json)")
         {
-            checkpoint, points, dataset, dataDir, samples, method, perplexity, seed, threads, outDir,
+            checkpoint, points, dataset, dataDir, samples, method, tsneMethod, perplexity, seed, threads, outDir,
         };
         command.SetAction(parsed =>
         {
@@ -36,6 +41,7 @@ public static class EmbedCommand
             var embed = new EmbedSettings
             {
                 Method = EmbedSettings.ParseMethod(parsed.GetValue(method)!),
+                TsneMethod = EmbedSettings.ParseTsneMethod(parsed.GetValue(tsneMethod)!),
                 Perplexity = parsed.GetValue(perplexity),
                 Seed = parsed.GetValue(seed),
                 Threads = parsed.GetValue(threads),

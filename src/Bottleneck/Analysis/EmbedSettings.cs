@@ -11,6 +11,8 @@ public sealed record EmbedSettings
     public uint Seed { get; init; }
     /// <summary>Threads for the per-point work; results do not depend on it.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
+    /// <summary>How t-SNE computes its gradient (by default chosen by the number of points).</summary>
+    public TsneMethod TsneMethod { get; init; } = TsneMethod.Auto;
     /// <summary>Neighbours for trustworthiness and kNN accuracy.</summary>
     public int Neighbours { get; init; } = 5;
 
@@ -18,7 +20,7 @@ public sealed record EmbedSettings
     public string MethodName => Method == EmbedMethod.Tsne ? "tsne" : "pca";
 
     /// <summary>The t-SNE settings these give.</summary>
-    public TsneSettings Tsne => new() { Perplexity = Perplexity, Seed = Seed, Threads = Threads };
+    public TsneSettings Tsne => new() { Perplexity = Perplexity, Seed = Seed, Threads = Threads, Method = TsneMethod };
 
     /// <summary>"tsne" or "pca"; a <see cref="SettingException"/> for anything else.</summary>
     public static EmbedMethod ParseMethod(string name) => name.ToLowerInvariant() switch
@@ -26,6 +28,16 @@ public sealed record EmbedSettings
         "tsne" => EmbedMethod.Tsne,
         "pca" => EmbedMethod.Pca,
         _ => throw new SettingException("method", $"'{name}' is unknown (expected tsne or pca)"),
+    };
+
+    /// <summary>"auto", "exact", "barnes-hut" or "fft"; a <see cref="SettingException"/> for anything else.</summary>
+    public static TsneMethod ParseTsneMethod(string name) => name.ToLowerInvariant() switch
+    {
+        "auto" => TsneMethod.Auto,
+        "exact" => TsneMethod.Exact,
+        "barnes-hut" => TsneMethod.BarnesHut,
+        "fft" => TsneMethod.Fft,
+        _ => throw new SettingException("t-SNE method", $"'{name}' is unknown (expected auto, exact, barnes-hut or fft)"),
     };
 
     /// <summary>Throws a <see cref="SettingException"/> unless the settings work on their own.</summary>

@@ -11,8 +11,8 @@ namespace Bottleneck.Analysis;
 /// up to the iteration limit; per-coordinate gains (+0.2 when the gradient changes sign against
 /// the update, ×0.8 otherwise, at least 0.01); update ← momentum·update − lr·gains·grad. Every 50
 /// iterations the KL divergence is checked; 300 iterations without improvement stop a stage.
-/// Barnes-Hut replaces the repulsion by a quadtree walk with opening angle θ and P by its
-/// nearest-neighbour form. Deterministic for a given seed, on any number of threads.
+/// The sparse methods replace P by its nearest-neighbour form and the repulsion by an approximation: a quadtree walk
+/// with opening angle θ (Barnes-Hut, as scikit-learn) or FIt-SNE's interpolation on a grid convolved by FFT. Deterministic for a given seed, on any number of threads.
 /// </summary>
 public static class Tsne
 {
@@ -47,7 +47,8 @@ public static class Tsne
         else
         {
             var p = Affinities.Sparse(x, settings.Perplexity, pool);
-            objective = new BarnesHutObjective(p, n, settings.Theta, pool);
+            Repulsion repulsion = method == TsneMethod.Fft ? new InterpolatedRepulsion(n, pool) : new BarnesHutRepulsion(settings.Theta, pool);
+            objective = new SparseObjective(p, n, repulsion, pool);
         }
         if (profile is not null) profile.Affinities += System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
         objective.Profile = profile;
@@ -211,13 +212,11 @@ public static class Tsne
         }
     }
 
-    // Barnes-Hut: ∂KL/∂y_i = 4 (Σ_j p_ij w_ij (y_i − y_j) − Σ_j w_ij² (y_i − y_j) / Z), the second sum by the quadtree.
-    // The repulsion goes over the tree's groups, the attraction over P's rows; Z is the sum of the
-    // points' Σ_j w_ij in index order, so no result depends on the threads.
-    internal sealed class BarnesHutObjective(SparseAffinities p, int n, double theta, WorkerPool pool) : Objective
+    // Sparse: ∂KL/∂y_i = 4 (Σ_j p_ij w_ij (y_i − y_j) − Σ_j w_ij² (y_i − y_j) / Z), the attraction over P's rows and the
+    // repulsion (and Z) approximated by a Repulsion; Z is the sum of the points' Σ_j w_ij in index order, so no result
+    // depends on the threads.
+    internal sealed class SparseObjective(SparseAffinities p, int n, Repulsion repulsion, WorkerPool pool) : Objective
     {
-        private readonly QuadTree _tree = new();
-        private readonly InteractionList[] _lists = [.. Enumerable.Range(0, Chunks.Pieces).Select(_ => new InteractionList())];
         private readonly double[] _attractive = new double[2 * n];
         private readonly double[] _negative = new double[2 * n];
         private readonly double[] _sumQ = new double[n];
@@ -225,25 +224,9 @@ public static class Tsne
 
         public override double Gradient(double[] y, double[] grad, bool computeError)
         {
+            repulsion.Profile = Profile;
+            repulsion.Compute(y, _sumQ, _negative);
             long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-            _tree.Build(y);
-            long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
-            pool.For(Chunks.Into(_tree.GroupCount), (chunk, start, end) =>
-            {
-                var list = _lists[chunk];
-                for (int g = start; g < end; g++)
-                {
-                    _tree.Interactions(g, theta, list);
-                    foreach (int i in _tree.GroupPoints(g))
-                    {
-                        var (q, fx, fy) = list.Repulsion(y[2 * i], y[2 * i + 1]);
-                        _sumQ[i] = q;
-                        _negative[2 * i] = fx;
-                        _negative[2 * i + 1] = fy;
-                    }
-                }
-            });
-            long t2 = System.Diagnostics.Stopwatch.GetTimestamp();
             double exaggeration = Exaggeration;
             // In index order, so that P's rows stream from memory.
             pool.For(Chunks.Into(n), (_, start, end) =>
@@ -256,16 +239,11 @@ public static class Tsne
                     _attractive[2 * i + 1] = py;
                 }
             });
-            long t3 = System.Diagnostics.Stopwatch.GetTimestamp();
+            long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
             double z = 0;
             foreach (double q in _sumQ) z += q;
             for (int k = 0; k < grad.Length; k++) grad[k] = 4 * (_attractive[k] - _negative[k] / z);
-            if (Profile is { } profile)
-            {
-                profile.TreeBuild += System.Diagnostics.Stopwatch.GetElapsedTime(t0, t1).TotalSeconds;
-                profile.Repulsive += System.Diagnostics.Stopwatch.GetElapsedTime(t1, t2).TotalSeconds;
-                profile.Attractive += System.Diagnostics.Stopwatch.GetElapsedTime(t2, t3).TotalSeconds;
-            }
+            if (Profile is { } profile) profile.Attractive += System.Diagnostics.Stopwatch.GetElapsedTime(t0, t1).TotalSeconds;
             return computeError ? Kl(y, z, exaggeration) : double.NaN;
         }
 
@@ -293,11 +271,14 @@ public static class Tsne
     }
 }
 
-/// <summary>Seconds per stage of <see cref="Tsne.Fit"/> (Barnes-Hut stages only; the exact method adds to Affinities and Update).</summary>
+/// <summary>
+/// Seconds per stage of <see cref="Tsne.Fit"/> (the sparse methods' stages; the exact method adds to Affinities and Update
+/// only). Barnes-Hut's tree builds are outside Repulsive; FIt-SNE's transforms (with the kernel's) are inside it.
+/// </summary>
 internal sealed class TsneProfile
 {
-    public double Affinities, TreeBuild, Repulsive, Attractive, Update;
+    public double Affinities, TreeBuild, Repulsive, Fft, Attractive, Update;
 
     public override string ToString() =>
-        FormattableString.Invariant($"affinities+kNN {Affinities:0.000} s, tree build {TreeBuild:0.000} s, repulsive {Repulsive:0.000} s, attractive {Attractive:0.000} s, update {Update:0.000} s");
+        FormattableString.Invariant($"affinities+kNN {Affinities:0.000} s, tree build {TreeBuild:0.000} s, repulsive {Repulsive:0.000} s (FFT {Fft:0.000} s), attractive {Attractive:0.000} s, update {Update:0.000} s");
 }

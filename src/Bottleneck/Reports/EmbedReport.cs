@@ -72,7 +72,7 @@ public sealed class EmbedReport() : ReportKind<EmbedReport.Results>(SchemaName)
             settings.MethodName, n, outcome.KlDivergence, outcome.KnnAccuracy, outcome.Trustworthiness, outcome.Seconds)
         {
             Tsne = outcome.Tsne is { } tsne
-                ? new TsneInfo(tsne.Method == TsneMethod.Exact ? "exact" : "barnes_hut", tsne.LearningRate, tsne.LastIteration + 1,
+                ? new TsneInfo(tsne.Method switch { TsneMethod.Exact => "exact", TsneMethod.Fft => "fft", _ => "barnes_hut" }, tsne.LearningRate, tsne.LastIteration + 1,
                                [.. tsne.KlHistory.Select(h => new KlPoint(h.Iteration, h.Kl))])
                 : null,
             ExplainedVarianceRatio = outcome.ExplainedVarianceRatio,

@@ -4,7 +4,7 @@ using FluentAssertions;
 
 namespace Bottleneck.Tests.Analysis;
 
-/// <summary>t-SNE's gradient of KL(P ‖ Q) against central finite differences, and Barnes-Hut against exact.</summary>
+/// <summary>t-SNE's gradient of KL(P ‖ Q) against central finite differences, and Barnes-Hut and FIt-SNE against exact.</summary>
 public class TsneGradientTests
 {
     private const int N = 24;
@@ -33,6 +33,23 @@ public class TsneGradientTests
         for (int i = 0; i < n; i++)
             for (int e = p.RowStart[i]; e < p.RowStart[i + 1]; e++) dense[i * n + p.Columns[e]] = p.Values[e];
         return dense;
+    }
+
+    private static Tsne.SparseObjective BarnesHut(SparseAffinities p, int n, double theta) =>
+        new(p, n, new BarnesHutRepulsion(theta, WorkerPool.Serial), WorkerPool.Serial);
+
+    private static Tsne.SparseObjective Interpolated(SparseAffinities p, int n, WorkerPool pool) =>
+        new(p, n, new InterpolatedRepulsion(n, pool), pool);
+
+    private static double RelativeError(double[] actual, double[] expected)
+    {
+        double error = 0, norm = 0;
+        for (int k = 0; k < expected.Length; k++)
+        {
+            error += (actual[k] - expected[k]) * (actual[k] - expected[k]);
+            norm += expected[k] * expected[k];
+        }
+        return Math.Sqrt(error / norm);
     }
 
     private static double[] Gradient(Tsne.Objective objective, double[] y)
@@ -83,7 +100,7 @@ public class TsneGradientTests
     {
         var x = RandomPoints(3, N, 5);
         var p = Affinities.Sparse(x, 5, WorkerPool.Serial);
-        var objective = new Tsne.BarnesHutObjective(p, N, 0, WorkerPool.Serial);
+        var objective = BarnesHut(p, N, 0);
         var y = RandomMap(4, N);
         ShouldMatch(Gradient(objective, y), FiniteDifferences(objective, y), 1e-6, "Barnes-Hut, theta 0");
     }
@@ -95,7 +112,7 @@ public class TsneGradientTests
         var p = Affinities.Sparse(x, 5, WorkerPool.Serial);
         var y = RandomMap(6, N);
         var exact = new Tsne.ExactObjective(Dense(p, N), N, WorkerPool.Serial);
-        var bh = new Tsne.BarnesHutObjective(p, N, 0, WorkerPool.Serial);
+        var bh = BarnesHut(p, N, 0);
         ShouldMatch(Gradient(bh, y), Gradient(exact, y), 1e-10, "Barnes-Hut theta 0 vs exact");
         Kl(bh, y).Should().BeApproximately(Kl(exact, y), 1e-10 * Kl(exact, y));
     }
@@ -108,14 +125,40 @@ public class TsneGradientTests
         var p = Affinities.Sparse(x, 10, WorkerPool.Serial);
         var y = RandomMap(8, n);
         var exact = Gradient(new Tsne.ExactObjective(Dense(p, n), n, WorkerPool.Serial), y);
-        var bh = Gradient(new Tsne.BarnesHutObjective(p, n, 0.5, WorkerPool.Serial), y);
-        double error = 0, norm = 0;
-        for (int k = 0; k < exact.Length; k++)
-        {
-            error += (bh[k] - exact[k]) * (bh[k] - exact[k]);
-            norm += exact[k] * exact[k];
-        }
-        Math.Sqrt(error / norm).Should().BeLessThan(0.05, "relative L2 error of the theta = 0.5 gradient");
-        Math.Sqrt(error / norm).Should().BeGreaterThan(0, "theta = 0.5 should actually summarise some cells");
+        var bh = Gradient(BarnesHut(p, n, 0.5), y);
+        RelativeError(bh, exact).Should().BeLessThan(0.05, "relative L2 error of the theta = 0.5 gradient");
+        RelativeError(bh, exact).Should().BeGreaterThan(0, "theta = 0.5 should actually summarise some cells");
+    }
+
+    // Maps of extent ~1 (many nodes per unit) and ~60 (about one box per unit, as late in a run): FIt-SNE's accuracy
+    // is set by the nodes per unit of the kernel's width, so the wide map is the hard case.
+    [Theory]
+    [InlineData(1.0, 1e-4, 1e-6)]
+    [InlineData(30.0, 0.03, 0.005)]
+    public void Interpolated_gradient_and_KL_are_close_to_the_exact_ones(double spread, double gradientTolerance, double klTolerance)
+    {
+        const int n = 300;
+        var x = RandomPoints(9, n, 5);
+        var p = Affinities.Sparse(x, 10, WorkerPool.Serial);
+        var y = RandomMap(10, n);
+        for (int k = 0; k < y.Length; k++) y[k] *= spread / 2;
+        var exactObjective = new Tsne.ExactObjective(Dense(p, n), n, WorkerPool.Serial);
+        var exact = Gradient(exactObjective, y);
+        var fft = Interpolated(p, n, WorkerPool.Serial);
+        RelativeError(Gradient(fft, y), exact).Should().BeLessThan(gradientTolerance, "relative L2 error of the interpolated gradient");
+        Kl(fft, y).Should().BeApproximately(Kl(exactObjective, y), klTolerance * Kl(exactObjective, y));
+    }
+
+    [Fact]
+    public void Interpolated_gradient_is_the_same_bits_on_any_number_of_threads()
+    {
+        const int n = 2000;
+        var x = RandomPoints(11, n, 5);
+        var p = Affinities.Sparse(x, 10, WorkerPool.Serial);
+        var y = RandomMap(12, n);
+        for (int k = 0; k < y.Length; k++) y[k] *= 20;
+        var serial = Gradient(Interpolated(p, n, WorkerPool.Serial), y);
+        using var pool = new WorkerPool(3);
+        Gradient(Interpolated(p, n, pool), y).Should().Equal(serial);
     }
 }

@@ -1,3 +1,4 @@
+using Bottleneck;
 using Bottleneck.Analysis;
 using Bottleneck.Data;
 using Bottleneck.Tensors;
@@ -63,6 +64,10 @@ public class TsneTests(ITestOutputHelper output)
         var parallel = Tsne.Fit(digits, new TsneSettings { Threads = 3, Iterations = 300 });
         parallel.Embedding.Cast<double>().Should().Equal(serial.Embedding.Cast<double>(), "1,797 digits, Barnes-Hut");
         parallel.KlDivergence.Should().Be(serial.KlDivergence);
+        var fftSerial = Tsne.Fit(digits, new TsneSettings { Threads = 1, Iterations = 300, Method = TsneMethod.Fft });
+        var fftParallel = Tsne.Fit(digits, new TsneSettings { Threads = 3, Iterations = 300, Method = TsneMethod.Fft });
+        fftParallel.Embedding.Cast<double>().Should().Equal(fftSerial.Embedding.Cast<double>(), "1,797 digits, FIt-SNE");
+        fftParallel.KlDivergence.Should().Be(fftSerial.KlDivergence);
     }
 
     // One 300-point map's KL moves by several percent with any change in rounding, and now and then
@@ -106,6 +111,40 @@ public class TsneTests(ITestOutputHelper output)
         result.LastIteration.Should().Be(999);
         result.KlDivergence.Should().BeApproximately(expected, 0.15 * expected);
         KnnAccuracy.Compute(result.Embedding, digits.Labels!).Should().BeGreaterThan(0.9);
+    }
+
+    [Fact]
+    public void Fft_tsne_of_the_standardized_digits_is_within_15_percent_of_sklearns_KL_and_close_to_barnes_hut()
+    {
+        double expected = Fixture.Case("analysis.json", "tsne_digits_standardized").GetProperty("kl_divergence").GetDouble();
+        var digits = StandardizedDigits();
+        var fft = Tsne.Fit(digits, new TsneSettings { Method = TsneMethod.Fft });
+        var barnesHut = Tsne.Fit(digits, new TsneSettings { Method = TsneMethod.BarnesHut });
+        output.WriteLine($"FIt-SNE KL {fft.KlDivergence:F4}, Barnes-Hut {barnesHut.KlDivergence:F4}, sklearn {expected:F4}");
+        fft.Method.Should().Be(TsneMethod.Fft);
+        fft.KlDivergence.Should().BeApproximately(expected, 0.15 * expected);
+        fft.KlDivergence.Should().BeApproximately(barnesHut.KlDivergence, 0.05 * barnesHut.KlDivergence);
+        KnnAccuracy.Compute(fft.Embedding, Digits.Load().Labels!).Should().BeGreaterThan(0.9);
+    }
+
+    [Fact]
+    public void Auto_chooses_exact_then_barnes_hut_then_fft_as_n_grows()
+    {
+        var settings = new TsneSettings();
+        settings.MethodFor(settings.ExactLimit).Should().Be(TsneMethod.Exact);
+        settings.MethodFor(settings.ExactLimit + 1).Should().Be(TsneMethod.BarnesHut);
+        settings.MethodFor(settings.BarnesHutLimit).Should().Be(TsneMethod.BarnesHut);
+        settings.MethodFor(settings.BarnesHutLimit + 1).Should().Be(TsneMethod.Fft);
+        (settings with { Method = TsneMethod.Fft }).MethodFor(10).Should().Be(TsneMethod.Fft);
+    }
+
+    [Fact]
+    public void An_unknown_tsne_method_name_is_refused_with_the_names_it_takes()
+    {
+        EmbedSettings.ParseTsneMethod("FFT").Should().Be(TsneMethod.Fft);
+        EmbedSettings.ParseTsneMethod("barnes-hut").Should().Be(TsneMethod.BarnesHut);
+        var act = () => EmbedSettings.ParseTsneMethod("fast");
+        act.Should().Throw<SettingException>().WithMessage("*'fast' is unknown (expected auto, exact, barnes-hut or fft)*");
     }
 
     [Fact]

@@ -22,7 +22,10 @@ internal sealed class InterpolatedRepulsion(int n, WorkerPool pool) : Repulsion
 {
     /// <summary>The fewest boxes per side of the map.</summary>
     public const int MinBoxes = 50;
-    /// <summary>The largest grid side M: 2,048 gives 341 boxes per side, 10 planes of 32 MB.</summary>
+    /// <summary>
+    /// The largest grid side M: 2,048 gives 341 boxes per side and 7 planes of 32 MB (charges, kernel, scratch). A map
+    /// wider than 341 units gets wider boxes, and less accuracy, rather than more memory.
+    /// </summary>
     public const int MaxSide = 2048;
     private const int NodesPerBox = 3;
 
@@ -57,7 +60,8 @@ internal sealed class InterpolatedRepulsion(int n, WorkerPool pool) : Repulsion
             maxY = Math.Max(maxY, y[2 * i + 1]);
         }
         double extent = Math.Max(maxX - minX, maxY - minY);
-        if (!double.IsFinite(extent)) throw new ArithmeticException("the t-SNE map is no longer finite");
+        // Only a learning rate far too large for the data gets here; the grid could not be sized, so say so plainly.
+        if (!double.IsFinite(extent)) throw new ArgumentException("t-SNE diverged: the map is no longer finite (is the learning rate too large?)");
         if (extent == 0) extent = 1;
         int m = SideFor(extent), boxes = (m + 1) / (2 * NodesPerBox), nodes = NodesPerBox * boxes;
         Reserve(m, boxes);

@@ -167,7 +167,9 @@ public sealed class ResumeCommandTests : IDisposable
                          "--epochs", "400", "--threads", "1", "--out", study];
         using (var process = BottleneckProcess.Start(_dir, args))
         {
-            process.WaitUntil(p => p.StandardOutputSoFar.Contains("[1/4]"), TimeSpan.FromSeconds(60)).Should().BeTrue(process.StandardOutputSoFar);
+            // Its stderr too: once on CI the process ended within a second of printing its header, and stdout alone did not say why.
+            process.WaitUntil(p => p.StandardOutputSoFar.Contains("[1/4]"), TimeSpan.FromSeconds(60)).Should()
+                .BeTrue($"{process.StandardOutputSoFar}\n--- stderr ---\n{process.StandardErrorSoFar}");
             process.Signal("TERM");
             process.WaitForExit(TimeSpan.FromSeconds(30)).ExitCode.Should().Be(1);
         }

@@ -150,6 +150,15 @@ public class TsneGradientTests
     }
 
     [Fact]
+    public void Interpolated_repulsion_of_a_map_that_is_no_longer_finite_is_a_clear_error()
+    {
+        var y = RandomMap(13, 50);
+        y[7] = double.PositiveInfinity;
+        var act = () => new InterpolatedRepulsion(50, WorkerPool.Serial).Compute(y, new double[50], new double[100]);
+        act.Should().Throw<ArgumentException>().WithMessage("t-SNE diverged*learning rate*");
+    }
+
+    [Fact]
     public void Interpolated_gradient_is_the_same_bits_on_any_number_of_threads()
     {
         const int n = 2000;

@@ -123,15 +123,22 @@ public sealed class DistributedStudyTests(ReferenceStudy reference) : IClassFixt
         string[] asha = [.. Study.Select(a => a == "200" ? "243" : a), "--pruner", "asha", "--eta", "3", "--min-epochs", "27"];
         var workers = Enumerable.Range(0, 2).Select(_ => StartWorker("asha", null, "--wait")).ToList();
         using var tune = BottleneckProcess.Start(_dir, [.. asha, "--storage", Db.DatabaseUrl, "--study", "asha", "--out", Path.Combine(_dir, "tune-asha")]);
-        // The study's own process could climb the whole ladder before slow-starting workers join (a busy CI machine): it is
-        // paused, ten seconds at a time, until each worker has held a job.
+        // On a busy machine one process could climb the whole ladder before a slow-starting worker joins: the study's own
+        // process is stopped once it holds a job, and so is each worker once it is seen holding one, until every worker has
+        // (pausing the study's process alone let the first worker take every job while the second was still starting).
         WaitFor(() => Holds(tune, "asha"), Long).Should().BeTrue(tune.StandardErrorSoFar);
-        var joined = new HashSet<int>();
-        PausedUntil(tune, () =>
+        tune.Signal("STOP");
+        var joined = new List<BottleneckProcess>();
+        WaitFor(() =>
         {
-            joined.UnionWith(workers.Where(w => Holds(w, "asha")).Select(w => w.Id));
+            foreach (var w in workers.Except(joined).Where(w => Holds(w, "asha")).ToList())
+            {
+                w.Signal("STOP");
+                joined.Add(w);
+            }
             return joined.Count == workers.Count;
-        });
+        }, Long);
+        foreach (var p in joined.Append(tune)) p.Signal("CONT");
         joined.Should().HaveCount(workers.Count, "every worker took a job");
         var ran = workers.Select(w => w.WaitForExit(Long)).ToList();
         var started = tune.WaitForExit(Long);

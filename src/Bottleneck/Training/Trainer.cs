@@ -226,7 +226,6 @@ public sealed class Trainer
         return sum / data.Count;
     }
 
-    // The batch, its loss gradient, and the model's input: the batch itself, or for a denoising run its corrupted copy.
     // A sparse run's result: the share of near-zero values in the codes of the test set, in eval mode.
     private double NearZeroCodes(Dataset data)
     {
@@ -245,6 +244,7 @@ public sealed class Trainer
         return (double)zeros / values;
     }
 
+    // The batch, its loss gradient, and the model's input: the batch itself, or for a denoising run its corrupted copy.
     private (Tensor Batch, Tensor Grad, Tensor Input) BuffersFor(int size, int features)
     {
         if (!_batches.TryGetValue(size, out var buffers))

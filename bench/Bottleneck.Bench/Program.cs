@@ -11,7 +11,7 @@ using Bottleneck.Training;
 // Side-by-side benchmarks against the PyTorch peers in ../shared/peers, ours and theirs in one run.
 //   dotnet run -c Release --project bench/Bottleneck.Bench -- study-a [threads] [repeats]
 //   dotnet run -c Release --project bench/Bottleneck.Bench -- lab-epoch [threads] [epochs]   (the published `bottleneck train`, against TorchSharp and PyTorch 1.13)
-//   dotnet run -c Release --project bench/Bottleneck.Bench -- tsne [threads] [n,…] [auto|exact|barneshut]
+//   dotnet run -c Release --project bench/Bottleneck.Bench -- tsne [threads] [n,…] [auto|exact|barnes-hut|fft]
 //   dotnet run -c Release --project bench/Bottleneck.Bench -- npy      (60,000 × 784 uint8 as .npy/.npz, against np.load)
 //   dotnet run -c Release --project bench/Bottleneck.Bench -- images [threads] [n]   (an image folder of n 28×28 PNGs, against PIL)
 // The peers time their own loops in-process (after importing torch), so no figure includes start-up.
@@ -26,7 +26,7 @@ return which switch
 {
     "study-a" => StudyA(threads, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5),
     "lab-epoch" => LabEpoch(threads, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3),
-    "tsne" => TsneBench(threads, args.Length > 2 ? Ints(args[2]) : [2000], args.Length > 3 ? Enum.Parse<TsneMethod>(args[3], ignoreCase: true) : TsneMethod.Auto),
+    "tsne" => TsneBench(threads, args.Length > 2 ? Ints(args[2]) : [2000], args.Length > 3 ? EmbedSettings.ParseTsneMethod(args[3]) : TsneMethod.Auto),
     "npy" => NpyBench(),
     "images" => ImagesBench(args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10000),
     _ => Usage(),

@@ -279,6 +279,15 @@ internal sealed class TsneProfile
 {
     public double Affinities, TreeBuild, Repulsive, Fft, Attractive, Update;
 
-    public override string ToString() =>
-        FormattableString.Invariant($"affinities+kNN {Affinities:0.000} s, tree build {TreeBuild:0.000} s, repulsive {Repulsive:0.000} s (FFT {Fft:0.000} s), attractive {Attractive:0.000} s, update {Update:0.000} s");
+    // Each method's own stages only: Barnes-Hut has no transforms, FIt-SNE and the exact method no trees.
+    public override string ToString()
+    {
+        var stages = new List<string> { FormattableString.Invariant($"affinities+kNN {Affinities:0.000} s") };
+        if (TreeBuild > 0) stages.Add(FormattableString.Invariant($"tree build {TreeBuild:0.000} s"));
+        stages.Add(Fft > 0 ? FormattableString.Invariant($"repulsive {Repulsive:0.000} s (FFT {Fft:0.000} s)")
+                           : FormattableString.Invariant($"repulsive {Repulsive:0.000} s"));
+        stages.Add(FormattableString.Invariant($"attractive {Attractive:0.000} s"));
+        stages.Add(FormattableString.Invariant($"update {Update:0.000} s"));
+        return string.Join(", ", stages);
+    }
 }

@@ -45,7 +45,7 @@ public sealed class EmbedReport() : ReportKind<EmbedReport.Results>(SchemaName)
     }
 
     /// <summary>What t-SNE did.</summary>
-    /// <param name="Algorithm">"exact" or "barnes-hut".</param>
+    /// <param name="Algorithm">"exact", "barnes_hut" or "fft".</param>
     /// <param name="LearningRate">The gradient step used (given, or "auto": n / early exaggeration / 4).</param>
     /// <param name="Iterations">Gradient steps taken.</param>
     /// <param name="KlHistory">KL(P ‖ Q) at the iterations it was evaluated.</param>

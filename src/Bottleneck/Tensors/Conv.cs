@@ -18,8 +18,9 @@ namespace Bottleneck.Tensors;
 /// second convolution at batch 256, 13 MB over its six) went out to memory and came back at about half the speed the
 /// same kernels reach in cache (measured: a forward pass with caches flushed first costs what it costs in training).
 /// Weight and bias gradients are summed run by run, in run order, so they are the same bits on any number of threads.
-/// Where a layer has one input channel (forward) or one output channel (a transposed forward), the product is made in
-/// registers where it is used, in the GEMM's order, and no columns are written at all. An activation that follows a
+/// Where a layer has one input channel (forward), and where a fold of Wᵀ·z has vector rows (a transposed forward, a
+/// convolution's input gradient), the product is made in registers where it is used, in the GEMM's order, and no columns
+/// are written at all. An activation that follows a
 /// layer can run at the end of each run's forward job and the start of its backward job (<see cref="FusedActivation"/>).
 /// </summary>
 internal static class Conv
@@ -40,7 +41,8 @@ internal static class Conv
     /// <summary>
     /// Conv2d's backward pass: run by run, dy goes channel-major into a block (its per-channel sums into the run's
     /// biasPartials, when given), x is unfolded again, the run's weight gradient dy·colsᵀ goes into its partial, and, when
-    /// dx is wanted, Wᵀ·dy (overwriting the columns) folds into dx. The caller adds the partials in run order
+    /// dx is wanted, Wᵀ·dy (overwriting the columns, or sample by sample in registers where the fold has vector rows) folds
+    /// into dx. The caller adds the partials in run order
     /// (<see cref="AddPartials"/>, <see cref="AddBiasPartials"/>).
     /// </summary>
     /// <remarks>When a profile is taken, split gets the ticks each run's weight gradient and input gradient took, at [2·run] and [2·run + 1].</remarks>
@@ -50,7 +52,8 @@ internal static class Conv
 
     /// <summary>
     /// ConvTranspose2d's forward pass: y = fold(Wᵀ·x) + b, with x [B, Cin, H·W] and W [Cin, Cout·k·k]. Run by run, x goes
-    /// channel-major into a block, Wᵀ·x into the run's columns, and the columns fold into y.
+    /// channel-major into a block, Wᵀ·x into the run's columns, and the columns fold into y; where the fold has vector rows,
+    /// each sample's products are made in registers and folded from there instead.
     /// </summary>
     public static void Transpose(Tensor x, in ConvGeometry g, Tensor weight, Tensor? bias, Tensor y, WorkerPool pool, FusedActivation? activation = null) =>
         pool.For(SampleChunks(x.Rows).Count, new TransposeJob(x, g, weight, bias, y, activation));
@@ -134,8 +137,13 @@ internal static class Conv
             Gemm.Multiply(gradient, cols.T, new Matrix(partials[chunk], outChannels, g.PatchSize), WorkerPool.Serial); // partial = dy·colsᵀ
             long weighed = Lap(split, 2 * chunk, started);
             if (dx is null) return;
-            Gemm.Multiply(new Matrix(weight.Data, outChannels, g.PatchSize).T, gradient, cols, WorkerPool.Serial);      // dcols = Wᵀ·dy
-            for (int b = first; b < first + count; b++) Col2Im(cols.Data, count * p, (b - first) * p, g, dx.Row(b));    // dx = fold(dcols)
+            if (FoldsProducts(g, outChannels))
+                for (int b = first; b < first + count; b++) FoldProducts(dy.Row(b), g, weight, bias: null, dx.Row(b));   // dx = fold(Wᵀ·dy)
+            else
+            {
+                Gemm.Multiply(new Matrix(weight.Data, outChannels, g.PatchSize).T, gradient, cols, WorkerPool.Serial);  // dcols = Wᵀ·dy
+                for (int b = first; b < first + count; b++) Col2Im(cols.Data, count * p, (b - first) * p, g, dx.Row(b)); // dx = fold(dcols)
+            }
             Lap(split, 2 * chunk + 1, weighed);
         }
     }
@@ -146,9 +154,9 @@ internal static class Conv
         {
             int p = g.Positions, inChannels = weight.Rows;
             var (first, count) = SampleChunks(x.Rows)[chunk];
-            if (g.Channels == 1 && FoldRows(g))
+            if (FoldsProducts(g, inChannels))
             {
-                for (int b = first; b < first + count; b++) TransposeToOneChannel(x.Row(b), g, weight, bias, y.Row(b));  // y = fold(Wᵀ·x) + b
+                for (int b = first; b < first + count; b++) FoldProducts(x.Row(b), g, weight, bias, y.Row(b));  // y = fold(Wᵀ·x) + b
                 activation?.Forward(first, count);                                                                  // z = f(y)
                 return;
             }
@@ -520,88 +528,157 @@ internal static class Conv
             }
     }
 
-    // A transposed convolution's forward pass to a single output channel (the lab model's last layer), for one sample
-    // x [Cin, Ho·Wo], in two steps. First the products: for each row oh of x, window row r's values are
-    // Σ over input channels of W[ci, r]·x[ci, oh, ·] in the GEMM's order (one fused multiply-add per channel from zero),
-    // three windows at a time in registers: their sums do not wait on each other and share each load of a channel's row.
-    // Made window by window inside the fold, as before, each sum waited on its previous multiply-add. Then FoldRow's walk,
-    // image row by image row, takes them from this thread's columns block: the same bits as multiplying into columns and
-    // folding them, with a sample's products (8 KB for the lab model) in L1. Measured, a batch of 256 lab samples on one
-    // thread: 316 → 216 µs.
-    private static unsafe void TransposeToOneChannel(ReadOnlySpan<float> x, in ConvGeometry g, Tensor weight, Tensor? bias, Span<float> y)
+    // fold(Wᵀ·z) (+ b on channel c) for one sample, z [D, Ho·Wo] and W [D, C·k·k], made without columns: a transposed
+    // convolution's forward pass (D its input channels, C its output channels, the geometry its output image's) and a
+    // convolution's input gradient (D its output channels, C its input channels). Two steps. First the products: window
+    // row j = (c·k + ki)·k + kj for output row oh is Σ_d W[d, j]·z[d, oh, ·] in the GEMM's order (one fused multiply-add
+    // per d from zero, d ascending, so no deeper than one GEMM depth block), nine rows j at a time in registers, where the
+    // nine sums do not wait on each other and share each load of z. Where two output rows fit one vector (Wo ≤ 8), z's rows
+    // oh and oh + 1 are one load (they are contiguous), and each multiply-add makes both. Then the fold, FoldRow's walk
+    // with the window rows taken from the products (the second row of a vector spread by its own table): the same bits as
+    // multiplying into columns and folding them, with a sample's products (18 KB for the lab model's 16 → 8 layers) in L1
+    // rather than a run's columns (225 KB) in L2, and no channel-major copy of z. Measured (train --profile, batch 256,
+    // 2 threads, ms per step): ConvTranspose2d(16 → 8) forward 0.425 → 0.262, Conv2d(8 → 16) input gradient 0.36 → 0.25,
+    // ConvTranspose2d(8 → 1) forward 0.24 → 0.196 (before: one channel's products three windows at a time).
+    private static unsafe void FoldProducts(ReadOnlySpan<float> z, in ConvGeometry g, Tensor weight, Tensor? bias, Span<float> image)
     {
-        int k = g.Kernel, windows = k * k, inChannels = weight.Rows, positions = g.Positions, lanes = Vector512<float>.Count;
-        int halving = g.Stride - 1, end = g.Padding + g.Width;   // stride 1 or 2: t / s is t >> halving
-        bool wide = g.Width + 2 * g.Padding > lanes;
-        var keep = FirstLanes(g.OutWidth);
-        var (storeLow, storeHigh) = (Lanes(g.Padding, Math.Min(end, lanes)), FirstLanes(Math.Max(0, end - lanes)));
-        var b = Vector512.Create(bias is null ? 0f : bias[0]);
-        var products = Scratch(ref t_cols, g.OutHeight * windows * lanes);   // [Ho, k·k] vectors: window r's values for row oh
-        fixed (float* input = x, w = weight.Data, output = y, made = products)
-        fixed (int* spreads = RowSpreads(g))
+        int depth = weight.Rows, patch = g.PatchSize, positions = g.Positions, wo = g.OutWidth, lanes = Vector512<float>.Count;
+        int perVector = PairedProducts(g) ? 2 : 1, vectorRows = (g.OutHeight + perVector - 1) / perVector;
+        var products = Scratch(ref t_cols, vectorRows * patch * lanes);   // [Ho / perVector, C·k·k] vectors
+        fixed (float* input = z, w = weight.Data, made = products)
         {
             var sums = (Vector512<float>*)made;
-            for (int oh = 0; oh < g.OutHeight; oh++)
+            for (int v = 0; v < vectorRows; v++)
             {
-                float* rows = input + oh * g.OutWidth;
-                for (int r = 0; r < windows; r += 3)   // three windows' sums at a time, in registers
+                var keep = FirstLanes(Math.Min(perVector, g.OutHeight - v * perVector) * wo);
+                float* rows = input + v * perVector * wo;
+                var row = sums + v * patch;
+                int j = 0;
+                for (; j + 9 <= patch; j += 9) NineProducts(rows, positions, keep, w + j, patch, depth, row + j);
+                for (; j < patch; j++)
                 {
-                    Vector512<float> s0 = default, s1 = default, s2 = default;
-                    for (int ci = 0; ci < inChannels; ci++)
-                    {
-                        var values = Avx512F.MaskLoad(rows + ci * positions, keep, Vector512<float>.Zero);
-                        float* wc = w + ci * windows + r;
-                        s0 = Vector512.FusedMultiplyAdd(Vector512.Create(wc[0]), values, s0);
-                        if (r + 1 < windows) s1 = Vector512.FusedMultiplyAdd(Vector512.Create(wc[1]), values, s1);
-                        if (r + 2 < windows) s2 = Vector512.FusedMultiplyAdd(Vector512.Create(wc[2]), values, s2);
-                    }
-                    var row = sums + oh * windows + r;
-                    row[0] = s0;
-                    if (r + 1 < windows) row[1] = s1;
-                    if (r + 2 < windows) row[2] = s2;
+                    Vector512<float> s = default;
+                    for (int d = 0; d < depth; d++)
+                        s = Vector512.FusedMultiplyAdd(Vector512.Create(w[d * patch + j]), Avx512F.MaskLoad(rows + d * positions, keep, Vector512<float>.Zero), s);
+                    row[j] = s;
                 }
             }
-            for (int ih = 0; ih < g.Height; ih++)
-            {
-                Vector512<float> low = default, high = default;
-                for (int ki = 0; ki < k; ki++)
-                {
-                    int t = ih + g.Padding - ki;
-                    if (t < 0) break;
-                    if ((t & halving) != 0 || t >> halving >= g.OutHeight) continue;
-                    var row = sums + (t >> halving) * windows + ki * k;
-                    for (int kj = 0; kj < k; kj++)
-                    {
-                        low += Avx512F.PermuteVar16x32x2(row[kj], Vector512.Load(spreads + 2 * kj * lanes), Vector512<float>.Zero);
-                        if (wide) high += Avx512F.PermuteVar16x32x2(row[kj], Vector512.Load(spreads + (2 * kj + 1) * lanes), Vector512<float>.Zero);
-                    }
-                }
-                float* paddedRow = output + ih * g.Width - g.Padding;
-                if (bias is not null) (low, high) = (low + b, high + b);
-                Avx512F.MaskStore(paddedRow, storeLow, low);
-                if (wide) Avx512F.MaskStore(paddedRow + lanes, storeHigh, high);
-            }
+            fixed (float* output = image) FoldFromProducts(sums, g, perVector - 1, bias, output);
         }
     }
+
+    // FoldProducts' second step: the image rows ih of up to four channels at a time, whose sums do not wait on each other
+    // (each is a chain of adds, window by window in FoldRow's order: one channel at a time, the adds waited on each other,
+    // and the fold took longer than the products). A vector of products holds output rows oh >> shift, its second row
+    // (oh & shift = 1, where two share a vector) spread by the second table.
+    private static unsafe void FoldFromProducts(Vector512<float>* sums, in ConvGeometry g, int shift, Tensor? bias, float* output)
+    {
+        int k = g.Kernel, windows = k * k, patch = g.PatchSize, plane = g.Height * g.Width, lanes = Vector512<float>.Count;
+        int halving = g.Stride - 1, end = g.Padding + g.Width;   // stride 1 or 2: t / s is t >> halving
+        bool wide = g.Width + 2 * g.Padding > lanes;
+        var (storeLow, storeHigh) = (Lanes(g.Padding, Math.Min(end, lanes)), FirstLanes(Math.Max(0, end - lanes)));
+        fixed (int* spreads = RowSpreads(g))
+            for (int c = 0; c < g.Channels; c += 4)
+            {
+                int n = Math.Min(4, g.Channels - c);
+                for (int ih = 0; ih < g.Height; ih++)
+                {
+                    Vector512<float> low0 = default, low1 = default, low2 = default, low3 = default;
+                    Vector512<float> high0 = default, high1 = default, high2 = default, high3 = default;
+                    for (int ki = 0; ki < k; ki++)
+                    {
+                        int t = ih + g.Padding - ki;
+                        if (t < 0) break;
+                        if ((t & halving) != 0 || t >> halving >= g.OutHeight) continue;
+                        int oh = t >> halving;
+                        var rows = sums + (oh >> shift) * patch + c * windows + ki * k;   // channel c's window rows (ki, ·); the next channel's windows on
+                        int* spread = spreads + (oh & shift) * 2 * k * lanes;
+                        for (int kj = 0; kj < k; kj++)
+                        {
+                            var toLow = Vector512.Load(spread + 2 * kj * lanes);
+                            low0 += Avx512F.PermuteVar16x32x2(rows[kj], toLow, Vector512<float>.Zero);
+                            if (n > 1) low1 += Avx512F.PermuteVar16x32x2(rows[windows + kj], toLow, Vector512<float>.Zero);
+                            if (n > 2) low2 += Avx512F.PermuteVar16x32x2(rows[2 * windows + kj], toLow, Vector512<float>.Zero);
+                            if (n > 3) low3 += Avx512F.PermuteVar16x32x2(rows[3 * windows + kj], toLow, Vector512<float>.Zero);
+                            if (!wide) continue;
+                            var toHigh = Vector512.Load(spread + (2 * kj + 1) * lanes);
+                            high0 += Avx512F.PermuteVar16x32x2(rows[kj], toHigh, Vector512<float>.Zero);
+                            if (n > 1) high1 += Avx512F.PermuteVar16x32x2(rows[windows + kj], toHigh, Vector512<float>.Zero);
+                            if (n > 2) high2 += Avx512F.PermuteVar16x32x2(rows[2 * windows + kj], toHigh, Vector512<float>.Zero);
+                            if (n > 3) high3 += Avx512F.PermuteVar16x32x2(rows[3 * windows + kj], toHigh, Vector512<float>.Zero);
+                        }
+                    }
+                    float* paddedRow = output + (c * g.Height + ih) * g.Width - g.Padding;
+                    StoreFolded(paddedRow, low0, high0, wide, storeLow, storeHigh, bias, c);
+                    if (n > 1) StoreFolded(paddedRow + plane, low1, high1, wide, storeLow, storeHigh, bias, c + 1);
+                    if (n > 2) StoreFolded(paddedRow + 2 * plane, low2, high2, wide, storeLow, storeHigh, bias, c + 2);
+                    if (n > 3) StoreFolded(paddedRow + 3 * plane, low3, high3, wide, storeLow, storeHigh, bias, c + 3);
+                }
+            }
+    }
+
+    // A folded image row of channel c (+ b[c]) into its padded row's image lanes.
+    private static unsafe void StoreFolded(float* paddedRow, Vector512<float> low, Vector512<float> high, bool wide,
+                                           Vector512<float> storeLow, Vector512<float> storeHigh, Tensor? bias, int c)
+    {
+        if (bias is not null)
+        {
+            var b = Vector512.Create(bias[c]);
+            (low, high) = (low + b, high + b);
+        }
+        Avx512F.MaskStore(paddedRow, storeLow, low);
+        if (wide) Avx512F.MaskStore(paddedRow + Vector512<float>.Count, storeHigh, high);
+    }
+
+    // Products rows j … j + 8 of one vector of output rows (FoldProducts): row[i] = Σ_d w[d·ld + i]·z[d·positions …], d ascending.
+    private static unsafe void NineProducts(float* z, int positions, Vector512<float> keep, float* w, int ld, int depth, Vector512<float>* row)
+    {
+        Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default, s8 = default;
+        for (int d = 0; d < depth; d++, z += positions, w += ld)
+        {
+            var values = Avx512F.MaskLoad(z, keep, Vector512<float>.Zero);
+            s0 = Vector512.FusedMultiplyAdd(Vector512.Create(w[0]), values, s0);
+            s1 = Vector512.FusedMultiplyAdd(Vector512.Create(w[1]), values, s1);
+            s2 = Vector512.FusedMultiplyAdd(Vector512.Create(w[2]), values, s2);
+            s3 = Vector512.FusedMultiplyAdd(Vector512.Create(w[3]), values, s3);
+            s4 = Vector512.FusedMultiplyAdd(Vector512.Create(w[4]), values, s4);
+            s5 = Vector512.FusedMultiplyAdd(Vector512.Create(w[5]), values, s5);
+            s6 = Vector512.FusedMultiplyAdd(Vector512.Create(w[6]), values, s6);
+            s7 = Vector512.FusedMultiplyAdd(Vector512.Create(w[7]), values, s7);
+            s8 = Vector512.FusedMultiplyAdd(Vector512.Create(w[8]), values, s8);
+        }
+        (row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8]) = (s0, s1, s2, s3, s4, s5, s6, s7, s8);
+    }
+
+    // Where FoldProducts holds two output rows per vector: Wo ≤ 8.
+    private static bool PairedProducts(in ConvGeometry g) => 2 * g.OutWidth <= Vector512<float>.Count;
+
+    // Where fold(Wᵀ·z) is made without columns (FoldProducts): the vector-row fold's geometries, with a depth D the GEMM
+    // sums in one block, so that the products are the GEMM's bits.
+    private static bool FoldsProducts(in ConvGeometry g, int depth) => FoldRows(g) && depth <= Gemm.KC;
 
     // Lanes [from, to).
     private static Vector512<float> Lanes(int from, int to) =>
         (Vector512.GreaterThanOrEqual(Vector512<int>.Indices, Vector512.Create(from)) & Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(to))).AsSingle();
 
     // Per geometry, for kernel column kj and half h of a padded image row: lane l (padded column 16h + l = ow·s + kj) takes
-    // the window row's value ow, or lane 16, the zero operand, where no ow lands.
+    // the window row's value ow, or lane 16, the zero operand, where no ow lands. A second table follows where two output
+    // rows share a vector (PairedProducts), for the second: the same with value ow taken from lane Wo + ow.
     private static readonly ConcurrentDictionary<ConvGeometry, int[]> s_rowSpreads = new();
 
     private static int[] RowSpreads(in ConvGeometry g) => s_rowSpreads.GetOrAdd(g, static g =>
     {
         const int lanes = 16;
-        var table = new int[2 * g.Kernel * lanes];
-        for (int kj = 0; kj < g.Kernel; kj++)
-            for (int column = 0; column < 2 * lanes; column++)
-            {
-                int m = column - kj;
-                table[kj * 2 * lanes + column] = m >= 0 && m % g.Stride == 0 && m / g.Stride < g.OutWidth ? m / g.Stride : lanes;
-            }
+        int k = g.Kernel, rowsPerVector = PairedProducts(g) ? 2 : 1;
+        var table = new int[rowsPerVector * 2 * k * lanes];
+        for (int second = 0; second < rowsPerVector; second++)
+            for (int kj = 0; kj < k; kj++)
+                for (int column = 0; column < 2 * lanes; column++)
+                {
+                    int m = column - kj;
+                    bool lands = m >= 0 && m % g.Stride == 0 && m / g.Stride < g.OutWidth;
+                    table[(second * k + kj) * 2 * lanes + column] = lands ? second * g.OutWidth + m / g.Stride : lanes;
+                }
         return table;
     });
 

@@ -25,7 +25,11 @@ internal enum SimdPath { Vector512, Vector256, Scalar }
 /// </summary>
 internal static unsafe class Gemm
 {
-    private const int KC = 256;
+    /// <summary>
+    /// The depth of one k block. A product no deeper sums each value of C in one chain of fused multiply-adds from zero,
+    /// k ascending, which the convolution kernels that make their products in registers repeat to give the same bits.
+    /// </summary>
+    public const int KC = 256;
     private const int TileRows = 64;
     private const int TileCols = 128;
     // Below this many multiply-adds, waking worker threads costs more than it saves.

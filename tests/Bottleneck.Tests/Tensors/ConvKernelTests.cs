@@ -79,36 +79,69 @@ public class ConvKernelTests
         x.Should().Equal(expected);
     }
 
-    // A transposed convolution to one channel (the lab model's last layer) makes each window row in a register where the
-    // fold needs it, rather than multiplying into columns first; the bits must be those of the columns, folded, plus the bias.
-    // 18 samples (two runs, the second partial); the geometries take the vector-row fold (one and two vectors per row), and
-    // k·k = 4 and 16 leave one window after the products' groups of three.
+    // A transposed convolution's forward pass and a convolution's input gradient, fold(Wᵀ·z), make their window rows in
+    // registers where the fold needs them (where the fold has vector rows), rather than multiplying into columns first; the
+    // bits must be those of the columns, folded (plus the bias). 18 samples (two runs, the second partial). The geometries
+    // take one and two vectors per image row, one and two output rows per vector (7 rows: an odd one left), k·k·C of 4, 9,
+    // 48 and 72 (none, some and all rows in the products' groups of nine), and a depth past one GEMM depth block, where the
+    // GEMM sums in two blocks and the columns are made by it.
     [Theory]
-    [InlineData(8, 14, 3, 2, 1, 1)]
-    [InlineData(3, 6, 3, 1, 1, 0)]
-    [InlineData(5, 7, 2, 2, 0, 0)]
-    [InlineData(2, 8, 4, 2, 1, 0)]
-    public void A_transposed_convolution_to_one_channel_gives_the_bits_of_its_columns_folded(int cin, int h, int k, int s, int p, int op)
+    [InlineData(8, 1, 14, 3, 2, 1, 1)]     // the lab model's last layer: Wo 14, one row per vector
+    [InlineData(16, 8, 7, 3, 2, 1, 1)]     // the lab model's 16 → 8: Wo 7, two rows per vector
+    [InlineData(3, 2, 6, 3, 1, 1, 0)]
+    [InlineData(5, 1, 7, 2, 2, 0, 0)]
+    [InlineData(2, 3, 8, 4, 2, 1, 0)]
+    [InlineData(300, 2, 7, 3, 2, 1, 1)]
+    public void A_transposed_convolution_gives_the_bits_of_its_columns_folded(int cin, int cout, int h, int k, int s, int p, int op)
     {
-        var layer = new Bottleneck.Layers.ConvTranspose2d(cin, 1, k, s, p, op);
+        var layer = new Bottleneck.Layers.ConvTranspose2d(cin, cout, k, s, p, op);
         var rng = new RandomState(8);
         layer.ResetParameters(Bottleneck.Layers.InitScheme.KaimingUniform, rng);
-        layer.Bias!.Value[0] = 0.3f;
+        for (int c = 0; c < cout; c++) layer.Bias!.Value[c] = 0.3f - 0.1f * c;
         var outShape = layer.OutputShape([cin, h, h]);
         var x = Bottleneck.Tests.Layers.GradientCheck.RandomTensor(rng, [18, cin, h, h], 1);
         var y = new Tensor([18, .. outShape]);
         layer.Forward(x, y);
 
-        var g = new ConvGeometry(1, outShape[1], outShape[2], k, s, p, h, h);
-        int positions = h * h;
+        var g = new ConvGeometry(cout, outShape[1], outShape[2], k, s, p, h, h);
+        int positions = h * h, plane = outShape[1] * outShape[2];
         var cols = new float[g.PatchSize * positions];
         for (int b = 0; b < 18; b++)
         {
             Gemm.Multiply(new Matrix(layer.Weight.Value.Data, cin, g.PatchSize).T, new Matrix(x.Row(b).ToArray(), cin, positions), new Matrix(cols, g.PatchSize, positions), WorkerPool.Serial);
             var expected = new float[g.ImageSize];
             Conv.Col2Im(cols, positions, 0, g, expected);
-            for (int i = 0; i < expected.Length; i++) expected[i] += 0.3f;
+            for (int i = 0; i < expected.Length; i++) expected[i] += layer.Bias!.Value[i / plane];
             y.Row(b).ToArray().Should().Equal(expected, $"sample {b}");
+        }
+    }
+
+    [Theory]
+    [InlineData(8, 16, 14, 3, 2, 1)]       // the lab model's 8 → 16: Wo 7, two rows per vector
+    [InlineData(3, 5, 6, 3, 1, 1)]
+    [InlineData(2, 3, 11, 3, 1, 1)]        // Wo 11: one row per vector
+    [InlineData(4, 300, 9, 3, 2, 1)]
+    public void A_convolutions_input_gradient_gives_the_bits_of_its_columns_folded(int cin, int cout, int h, int k, int s, int p)
+    {
+        var layer = new Bottleneck.Layers.Conv2d(cin, cout, k, s, p);
+        var rng = new RandomState(9);
+        layer.ResetParameters(Bottleneck.Layers.InitScheme.KaimingUniform, rng);
+        var outShape = layer.OutputShape([cin, h, h]);
+        var x = Bottleneck.Tests.Layers.GradientCheck.RandomTensor(rng, [18, cin, h, h], 1);
+        var y = new Tensor([18, .. outShape]);
+        var dy = Bottleneck.Tests.Layers.GradientCheck.RandomTensor(rng, [18, .. outShape], 1);
+        var dx = new Tensor([18, cin, h, h]);
+        layer.Forward(x, y);
+        layer.Backward(x, y, dy, dx);
+
+        var g = ConvGeometry.ForInput(cin, h, h, k, s, p);
+        var cols = new float[g.PatchSize * g.Positions];
+        for (int b = 0; b < 18; b++)
+        {
+            Gemm.Multiply(new Matrix(layer.Weight.Value.Data, cout, g.PatchSize).T, new Matrix(dy.Row(b).ToArray(), cout, g.Positions), new Matrix(cols, g.PatchSize, g.Positions), WorkerPool.Serial);
+            var expected = new float[g.ImageSize];
+            Conv.Col2Im(cols, g.Positions, 0, g, expected);
+            dx.Row(b).ToArray().Should().Equal(expected, $"sample {b}");
         }
     }
 

@@ -145,25 +145,31 @@ public class ConvKernelTests
         }
     }
 
-    // A convolution from one channel (the lab model's first layer) picks its windows into registers rather than columns; the
-    // bits must be those of unfolding, multiplying and adding the bias. 18 samples; Wo 14 at stride 2, and 6 at stride 1; 5
-    // and 7 output channels leave one and three after the groups of four, with k·k = 4 and 25.
+    // A convolution from one input channel picks its window rows into registers where Im2Col has vector rows, rather than
+    // unfolding into columns; more channels unfold. Either way the bits must be those of unfolding, multiplying and adding
+    // the bias. 18 samples; one and two output rows per vector (Wo 14 and 15, and 6 to 8; stride 1 and 2), outputs of 8,
+    // 16 and past a multiple of eight (3, 5, 7, 12), k·k of 4, 9 and 25, a patch past one GEMM depth block (k 17), where
+    // the GEMM sums in two blocks and the columns are made by it, and the lab model's 8 → 16, which unfolds.
     [Theory]
-    [InlineData(28, 8, 3, 2, 1)]
-    [InlineData(8, 3, 3, 1, 1)]
-    [InlineData(12, 5, 2, 2, 0)]
-    [InlineData(16, 7, 5, 1, 2)]
-    public void A_convolution_from_one_channel_gives_the_bits_of_its_columns_multiplied(int h, int cout, int k, int s, int p)
+    [InlineData(1, 28, 8, 3, 2, 1)]      // the lab model's first layer: Wo 14, one row per vector
+    [InlineData(1, 8, 3, 3, 1, 1)]
+    [InlineData(1, 12, 5, 2, 2, 0)]
+    [InlineData(1, 16, 7, 5, 1, 2)]
+    [InlineData(1, 11, 12, 3, 1, 1)]
+    [InlineData(1, 14, 16, 3, 2, 1)]     // Wo 7, two rows per vector, an odd row left
+    [InlineData(1, 31, 2, 17, 1, 0)]
+    [InlineData(8, 14, 16, 3, 2, 1)]
+    public void A_convolution_gives_the_bits_of_its_columns_multiplied(int cin, int h, int cout, int k, int s, int p)
     {
-        var layer = new Bottleneck.Layers.Conv2d(1, cout, k, s, p);
+        var layer = new Bottleneck.Layers.Conv2d(cin, cout, k, s, p);
         var rng = new RandomState(4);
         layer.ResetParameters(Bottleneck.Layers.InitScheme.KaimingUniform, rng);
-        var outShape = layer.OutputShape([1, h, h]);
-        var x = Bottleneck.Tests.Layers.GradientCheck.RandomTensor(rng, [18, 1, h, h], 1);
+        var outShape = layer.OutputShape([cin, h, h]);
+        var x = Bottleneck.Tests.Layers.GradientCheck.RandomTensor(rng, [18, cin, h, h], 1);
         var y = new Tensor([18, .. outShape]);
         layer.Forward(x, y);
 
-        var g = ConvGeometry.ForInput(1, h, h, k, s, p);
+        var g = ConvGeometry.ForInput(cin, h, h, k, s, p);
         var cols = new float[g.PatchSize * g.Positions];
         var expected = new float[cout * g.Positions];
         for (int b = 0; b < 18; b++)

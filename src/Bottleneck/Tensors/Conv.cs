@@ -20,8 +20,8 @@ namespace Bottleneck.Tensors;
 /// Weight and bias gradients are summed run by run, in run order, so they are the same bits on any number of threads.
 /// Where a layer has one input channel (forward), and where a fold of Wᵀ·z has vector rows (a transposed forward, a
 /// convolution's input gradient), the product is made in registers where it is used, in the GEMM's order, and no columns
-/// are written at all. An activation that follows a
-/// layer can run at the end of each run's forward job and the start of its backward job (<see cref="FusedActivation"/>).
+/// are written at all. An activation that follows a layer can run at the end of each run's forward job and the start of
+/// its backward job (<see cref="FusedActivation"/>).
 /// </summary>
 internal static class Conv
 {
@@ -484,10 +484,10 @@ internal static class Conv
     // without columns where Im2Col takes its window rows as vectors (and where that wins: ConvolvesInRegisters). For
     // each vector of output rows (two where they fit one, as PairedKernelRows makes them), each window row
     // j = (c·k + ki)·k + kj is picked from the image rows into a register as Im2Col picks it, and eight outputs take
-    // Σ_j W[m, j]·row j, j ascending, one fused multiply-add each from
-    // zero: the GEMM's order (so no deeper than one depth block), the same bits as unfolding, multiplying and copying out.
-    // The eight sums do not wait on each other and share each picked row. Outputs past a multiple of eight are made by
-    // eight sums too, from a copy of the last rows of W with zero rows after them, of which only the real ones are stored.
+    // Σ_j W[m, j]·row j, j ascending, one fused multiply-add each from zero: the GEMM's order (so no deeper than one depth
+    // block), the same bits as unfolding, multiplying and copying out. The eight sums do not wait on each other and share
+    // each picked row. Outputs past a multiple of eight are made by eight sums too, from a copy of the last rows of W with
+    // zero rows after them, of which only the real ones are stored.
     private static unsafe void ConvolveInRegisters(ReadOnlySpan<float> x, in ConvGeometry g, Tensor weight, Tensor? bias, Span<float> y)
     {
         int outputs = weight.Rows, patch = g.PatchSize, m = 0;

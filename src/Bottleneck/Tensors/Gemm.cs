@@ -72,7 +72,7 @@ internal static unsafe class Gemm
         {
             if (!a.Transposed && b.Transposed && k >= RowDotMinDepth && Path == SimdPath.Vector512)
             {
-                workers.For((m + 3) / 4, new RowDotJob(pa, a.Stride, pb, b.Stride, pc, c.Stride, m, n, k, accumulate));
+                workers.For((m + 7) / 8, new RowDotJob(pa, a.Stride, pb, b.Stride, pc, c.Stride, m, n, k, accumulate));
                 return;
             }
             var plan = new Plan(pa, a.Transposed, a.Stride, pb, b.Transposed, b.Stride, pc, c.Stride, m, n, k, accumulate, Path);
@@ -84,14 +84,14 @@ internal static unsafe class Gemm
         }
     }
 
-    // A·Bᵀ as row-by-row dot products: rows [4t, 4t+4) of C, four columns at a time.
+    // A·Bᵀ as row-by-row dot products: rows [8t, 8t+8) of C, three columns at a time.
     private readonly struct RowDotJob(float* a, int lda, float* b, int ldb, float* c, int ldc, int m, int n, int k, bool accumulate) : IParallelJob
     {
         public void Run(int t)
         {
-            int i = 4 * t, rows = Math.Min(4, m - i);
-            for (int j = 0; j < n; j += 4)
-                RowDots4x4(a + (long)i * lda, lda, rows, b + (long)j * ldb, ldb, Math.Min(4, n - j), k, c + (long)i * ldc + j, ldc, accumulate);
+            int i = 8 * t, rows = Math.Min(8, m - i);
+            for (int j = 0; j < n; j += 3)
+                RowDots8x3(a + (long)i * lda, lda, rows, b + (long)j * ldb, ldb, Math.Min(3, n - j), k, c + (long)i * ldc + j, ldc, accumulate);
         }
     }
 
@@ -259,58 +259,73 @@ internal static unsafe class Gemm
         hi.Store(c + 16);
     }
 
-    // C[r, q] (+)= Σ_k A[r, k]·B[q, k] for up to 4×4 outputs. Each of the 16 accumulators holds 16
-    // lanes of partial sums over k; per 16 values of k: 8 loads, 16 FMAs. Missing rows or columns
-    // (edges) repeat the last real one and are not stored. Lanes and the scalar tail are added in a
-    // fixed order, so the result does not depend on how tiles are shared among threads.
-    private static void RowDots4x4(float* a, int lda, int rows, float* b, int ldb, int cols, int k, float* c, int ldc, bool accumulate)
+    // C[r, q] (+)= Σ_k A[r, k]·B[q, k] for up to 8×3 outputs. Each of the 24 accumulators holds 16 lanes of partial
+    // sums over k; per 16 values of k: 11 loads, 24 FMAs. Eight rows of A against three of B, rather than four against
+    // four, read B's rows (the columns, from L2) half as often per multiply-add while A's rows stay in L1 from one
+    // tile to the next. Missing rows or columns (edges) repeat the last real one and are not stored. Lanes and the
+    // scalar tail are added in a fixed order, so the result does not depend on the tile shape or on how tiles are
+    // shared among threads.
+    private static void RowDots8x3(float* a, int lda, int rows, float* b, int ldb, int cols, int k, float* c, int ldc, bool accumulate)
     {
-        float* a0 = a, a1 = a + Math.Min(1, rows - 1) * lda, a2 = a + Math.Min(2, rows - 1) * lda, a3 = a + Math.Min(3, rows - 1) * lda;
-        float* b0 = b, b1 = b + Math.Min(1, cols - 1) * ldb, b2 = b + Math.Min(2, cols - 1) * ldb, b3 = b + Math.Min(3, cols - 1) * ldb;
-        Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default,
-                         c10 = default, c11 = default, c12 = default, c13 = default,
-                         c20 = default, c21 = default, c22 = default, c23 = default,
-                         c30 = default, c31 = default, c32 = default, c33 = default;
+        float* a0 = a, a1 = a + Math.Min(1, rows - 1) * lda, a2 = a + Math.Min(2, rows - 1) * lda, a3 = a + Math.Min(3, rows - 1) * lda,
+               a4 = a + Math.Min(4, rows - 1) * lda, a5 = a + Math.Min(5, rows - 1) * lda, a6 = a + Math.Min(6, rows - 1) * lda, a7 = a + Math.Min(7, rows - 1) * lda;
+        float* b0 = b, b1 = b + Math.Min(1, cols - 1) * ldb, b2 = b + Math.Min(2, cols - 1) * ldb;
+        Vector512<float> c00 = default, c01 = default, c02 = default, c10 = default, c11 = default, c12 = default,
+                         c20 = default, c21 = default, c22 = default, c30 = default, c31 = default, c32 = default,
+                         c40 = default, c41 = default, c42 = default, c50 = default, c51 = default, c52 = default,
+                         c60 = default, c61 = default, c62 = default, c70 = default, c71 = default, c72 = default;
         int kk = 0;
         for (; kk + 16 <= k; kk += 16)
         {
-            var x0 = Vector512.Load(a0 + kk); var x1 = Vector512.Load(a1 + kk);
-            var x2 = Vector512.Load(a2 + kk); var x3 = Vector512.Load(a3 + kk);
-            var y = Vector512.Load(b0 + kk);
-            c00 = Vector512.FusedMultiplyAdd(x0, y, c00); c10 = Vector512.FusedMultiplyAdd(x1, y, c10);
-            c20 = Vector512.FusedMultiplyAdd(x2, y, c20); c30 = Vector512.FusedMultiplyAdd(x3, y, c30);
-            y = Vector512.Load(b1 + kk);
-            c01 = Vector512.FusedMultiplyAdd(x0, y, c01); c11 = Vector512.FusedMultiplyAdd(x1, y, c11);
-            c21 = Vector512.FusedMultiplyAdd(x2, y, c21); c31 = Vector512.FusedMultiplyAdd(x3, y, c31);
-            y = Vector512.Load(b2 + kk);
-            c02 = Vector512.FusedMultiplyAdd(x0, y, c02); c12 = Vector512.FusedMultiplyAdd(x1, y, c12);
-            c22 = Vector512.FusedMultiplyAdd(x2, y, c22); c32 = Vector512.FusedMultiplyAdd(x3, y, c32);
-            y = Vector512.Load(b3 + kk);
-            c03 = Vector512.FusedMultiplyAdd(x0, y, c03); c13 = Vector512.FusedMultiplyAdd(x1, y, c13);
-            c23 = Vector512.FusedMultiplyAdd(x2, y, c23); c33 = Vector512.FusedMultiplyAdd(x3, y, c33);
+            var y0 = Vector512.Load(b0 + kk); var y1 = Vector512.Load(b1 + kk); var y2 = Vector512.Load(b2 + kk);
+            var x = Vector512.Load(a0 + kk);
+            c00 = Vector512.FusedMultiplyAdd(x, y0, c00); c01 = Vector512.FusedMultiplyAdd(x, y1, c01); c02 = Vector512.FusedMultiplyAdd(x, y2, c02);
+            x = Vector512.Load(a1 + kk);
+            c10 = Vector512.FusedMultiplyAdd(x, y0, c10); c11 = Vector512.FusedMultiplyAdd(x, y1, c11); c12 = Vector512.FusedMultiplyAdd(x, y2, c12);
+            x = Vector512.Load(a2 + kk);
+            c20 = Vector512.FusedMultiplyAdd(x, y0, c20); c21 = Vector512.FusedMultiplyAdd(x, y1, c21); c22 = Vector512.FusedMultiplyAdd(x, y2, c22);
+            x = Vector512.Load(a3 + kk);
+            c30 = Vector512.FusedMultiplyAdd(x, y0, c30); c31 = Vector512.FusedMultiplyAdd(x, y1, c31); c32 = Vector512.FusedMultiplyAdd(x, y2, c32);
+            x = Vector512.Load(a4 + kk);
+            c40 = Vector512.FusedMultiplyAdd(x, y0, c40); c41 = Vector512.FusedMultiplyAdd(x, y1, c41); c42 = Vector512.FusedMultiplyAdd(x, y2, c42);
+            x = Vector512.Load(a5 + kk);
+            c50 = Vector512.FusedMultiplyAdd(x, y0, c50); c51 = Vector512.FusedMultiplyAdd(x, y1, c51); c52 = Vector512.FusedMultiplyAdd(x, y2, c52);
+            x = Vector512.Load(a6 + kk);
+            c60 = Vector512.FusedMultiplyAdd(x, y0, c60); c61 = Vector512.FusedMultiplyAdd(x, y1, c61); c62 = Vector512.FusedMultiplyAdd(x, y2, c62);
+            x = Vector512.Load(a7 + kk);
+            c70 = Vector512.FusedMultiplyAdd(x, y0, c70); c71 = Vector512.FusedMultiplyAdd(x, y1, c71); c72 = Vector512.FusedMultiplyAdd(x, y2, c72);
         }
-        float* sums = stackalloc float[16];
+        // sums[3r + q] is output (r, q): the first sixteen in one four-level tree, the last eight in another.
+        float* sums = stackalloc float[32];
         var (even, odd) = (Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31));
-        PairSums(PairSums(PairSums(PairSums(c00, c01, even, odd), PairSums(c02, c03, even, odd), even, odd),
-                          PairSums(PairSums(c10, c11, even, odd), PairSums(c12, c13, even, odd), even, odd), even, odd),
-                 PairSums(PairSums(PairSums(c20, c21, even, odd), PairSums(c22, c23, even, odd), even, odd),
-                          PairSums(PairSums(c30, c31, even, odd), PairSums(c32, c33, even, odd), even, odd), even, odd), even, odd).Store(sums);
-        float** rowsA = stackalloc float*[4] { a0, a1, a2, a3 };
-        float** rowsB = stackalloc float*[4] { b0, b1, b2, b3 };
+        PairSums(PairSums(PairSums(PairSums(c00, c01, even, odd), PairSums(c02, c10, even, odd), even, odd),
+                          PairSums(PairSums(c11, c12, even, odd), PairSums(c20, c21, even, odd), even, odd), even, odd),
+                 PairSums(PairSums(PairSums(c22, c30, even, odd), PairSums(c31, c32, even, odd), even, odd),
+                          PairSums(PairSums(c40, c41, even, odd), PairSums(c42, c50, even, odd), even, odd), even, odd), even, odd).Store(sums);
+        var last = PairSums(PairSums(PairSums(c51, c52, even, odd), PairSums(c60, c61, even, odd), even, odd),
+                            PairSums(PairSums(c62, c70, even, odd), PairSums(c71, c72, even, odd), even, odd), even, odd);
+        PairSums(last, last, even, odd).Store(sums + 16);
+        if (kk < k) AddTails(a, lda, rows, b, ldb, cols, kk, k, sums);
+        for (int r = 0; r < rows; r++, c += ldc)
+            for (int q = 0; q < cols; q++) c[q] = accumulate ? c[q] + sums[r * 3 + q] : sums[r * 3 + q];
+    }
+
+    // sums[3r + q] += Σ A[r, t]·B[q, t] for t in [from, k): what is left of a depth that is not a multiple of 16.
+    private static void AddTails(float* a, int lda, int rows, float* b, int ldb, int cols, int from, int k, float* sums)
+    {
         for (int r = 0; r < rows; r++)
             for (int q = 0; q < cols; q++)
             {
-                float sum = sums[r * 4 + q];
-                for (int t = kk; t < k; t++) sum = MathF.FusedMultiplyAdd(rowsA[r][t], rowsB[q][t], sum);
-                float* target = c + (long)r * ldc + q;
-                *target = accumulate ? *target + sum : sum;
+                float sum = sums[r * 3 + q];
+                for (int t = from; t < k; t++) sum = MathF.FusedMultiplyAdd(a[(long)r * lda + t], b[(long)q * ldb + t], sum);
+                sums[r * 3 + q] = sum;
             }
     }
 
     // Lane i < 8 of the result is x[2i] + x[2i + 1] (even and odd pick those lanes), lane 8 + i is y[2i] + y[2i + 1]. Four levels of it sum sixteen
     // vectors at once, lane j of the last level being Σ of the j-th vector, and in the tree Vector512.Sum adds one vector's
     // lanes by (neighbours, then pairs of pairs, and so on), so each sum has the same bits as Sum's: 45 instructions in place
-    // of sixteen Sums' 400, which were most of a 4×4 tile's work at the lab model's depth of 144.
+    // of sixteen Sums' 400, which were most of a tile's work at the lab model's depth of 144.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> PairSums(Vector512<float> x, Vector512<float> y, Vector512<int> even, Vector512<int> odd) =>
         Avx512F.PermuteVar16x32x2(x, even, y) + Avx512F.PermuteVar16x32x2(x, odd, y);

@@ -136,6 +136,9 @@ public class GemmTests
     [Avx512Theory]
     [InlineData(32, 144, 144)]
     [InlineData(7, 5, 150)]
+    [InlineData(16, 72, 784)]
+    [InlineData(9, 10, 130)]
+    [InlineData(8, 9, 3136)]
     public void Deep_products_with_a_transposed_operand_sum_each_dot_as_sixteen_lanes_then_Vector512_Sum(int m, int n, int k)
     {
         var rng = new RandomState(9);

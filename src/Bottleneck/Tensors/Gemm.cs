@@ -298,12 +298,8 @@ internal static unsafe class Gemm
         // sums[3r + q] is output (r, q): the first sixteen in one four-level tree, the last eight in another.
         float* sums = stackalloc float[32];
         var (even, odd) = (Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31));
-        PairSums(PairSums(PairSums(PairSums(c00, c01, even, odd), PairSums(c02, c10, even, odd), even, odd),
-                          PairSums(PairSums(c11, c12, even, odd), PairSums(c20, c21, even, odd), even, odd), even, odd),
-                 PairSums(PairSums(PairSums(c22, c30, even, odd), PairSums(c31, c32, even, odd), even, odd),
-                          PairSums(PairSums(c40, c41, even, odd), PairSums(c42, c50, even, odd), even, odd), even, odd), even, odd).Store(sums);
-        var last = PairSums(PairSums(PairSums(c51, c52, even, odd), PairSums(c60, c61, even, odd), even, odd),
-                            PairSums(PairSums(c62, c70, even, odd), PairSums(c71, c72, even, odd), even, odd), even, odd);
+        PairSums(Tree8(c00, c01, c02, c10, c11, c12, c20, c21, even, odd), Tree8(c22, c30, c31, c32, c40, c41, c42, c50, even, odd), even, odd).Store(sums);
+        var last = Tree8(c51, c52, c60, c61, c62, c70, c71, c72, even, odd);
         PairSums(last, last, even, odd).Store(sums + 16);
         if (kk < k) AddTails(a, lda, rows, b, ldb, cols, kk, k, sums);
         for (int r = 0; r < rows; r++, c += ldc)
@@ -329,6 +325,15 @@ internal static unsafe class Gemm
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> PairSums(Vector512<float> x, Vector512<float> y, Vector512<int> even, Vector512<int> odd) =>
         Avx512F.PermuteVar16x32x2(x, even, y) + Avx512F.PermuteVar16x32x2(x, odd, y);
+
+    // Three levels of PairSums over eight vectors: lanes 2j and 2j + 1 hold the sums of vector j's lanes 0–7 and 8–15, which
+    // one more level adds.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Tree8(Vector512<float> v0, Vector512<float> v1, Vector512<float> v2, Vector512<float> v3,
+                                          Vector512<float> v4, Vector512<float> v5, Vector512<float> v6, Vector512<float> v7,
+                                          Vector512<int> even, Vector512<int> odd) =>
+        PairSums(PairSums(PairSums(v0, v1, even, odd), PairSums(v2, v3, even, odd), even, odd),
+                 PairSums(PairSums(v4, v5, even, odd), PairSums(v6, v7, even, odd), even, odd), even, odd);
 
     // 4 rows × 16 columns in 8 ymm accumulators, for machines without AVX-512.
     private static void Micro4x16(float* a, nint rs, nint ks, float* b, nint bs, int kc, float* c, int ldc, bool overwrite)

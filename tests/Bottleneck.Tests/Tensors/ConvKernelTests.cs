@@ -21,7 +21,8 @@ public class ConvKernelTests
         { 2, 9, 11, 3, 1, 1 },    // Wo 11, stride 1: vector rows
         { 3, 20, 33, 3, 1, 0 },   // Wo 31: too wide for one vector, gathers
         { 2, 10, 10, 4, 3, 2 },   // stride 3: gathers
-        { 1, 5, 5, 5, 1, 2 },     // Wo 5, a kernel as wide as the image
+        { 1, 5, 5, 5, 1, 2 },     // Wo 5, a kernel as wide as the image: two output rows per vector, k ≠ 3
+        { 2, 12, 12, 5, 1, 2 },   // Wo 12, a 5×5 kernel: vector rows, k ≠ 3
     };
 
     // The definition, one value at a time, in (channel, kernel row, kernel column, output row, output column) order: the index

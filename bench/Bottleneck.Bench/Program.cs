@@ -10,7 +10,7 @@ using Bottleneck.Training;
 
 // Side-by-side benchmarks against the PyTorch peers in ../shared/peers, ours and theirs in one run.
 //   dotnet run -c Release --project bench/Bottleneck.Bench -- study-a [threads] [repeats]
-//   dotnet run -c Release --project bench/Bottleneck.Bench -- lab-epoch [threads] [epochs]   (the published `bottleneck train`, against TorchSharp and PyTorch 1.13)
+//   dotnet run -c Release --project bench/Bottleneck.Bench -- lab-epoch [threads] [epochs] [rounds]   (the published `bottleneck train`, against TorchSharp and PyTorch 1.13)
 //   dotnet run -c Release --project bench/Bottleneck.Bench -- tsne [threads] [n,…] [auto|exact|barnes-hut|fft]
 //   dotnet run -c Release --project bench/Bottleneck.Bench -- npy      (60,000 × 784 uint8 as .npy/.npz, against np.load)
 //   dotnet run -c Release --project bench/Bottleneck.Bench -- images [threads] [n]   (an image folder of n 28×28 PNGs, against PIL)
@@ -25,7 +25,7 @@ int threads = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture)
 return which switch
 {
     "study-a" => StudyA(threads, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5),
-    "lab-epoch" => LabEpoch(threads, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3),
+    "lab-epoch" => LabEpoch(threads, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3, args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1),
     "tsne" => TsneBench(threads, args.Length > 2 ? Ints(args[2]) : [2000], args.Length > 3 ? EmbedSettings.ParseTsneMethod(args[3]) : TsneMethod.Auto),
     "npy" => NpyBench(),
     "images" => ImagesBench(args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10000),
@@ -34,7 +34,7 @@ return which switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Bottleneck.Bench study-a [threads] [repeats] | lab-epoch [threads] [epochs] | tsne [threads] [n,…] [method] | npy | images [threads] [n] " +
+    Console.Error.WriteLine("usage: Bottleneck.Bench study-a [threads] [repeats] | lab-epoch [threads] [epochs] [rounds] | tsne [threads] [n,…] [method] | npy | images [threads] [n] " +
                             "| store URL [workers,…] [trials,…]");
     return 2;
 }
@@ -83,8 +83,10 @@ static int StudyA(int threads, int repeats)
 // process, whose results.json gives each epoch's training time, at batch 32, 64 and 256 on 1 and 2 threads; the 2-thread,
 // batch-256 run again with --profile for the achieved GFLOP/s. Then the peers at batch 256 (their scripts fix it):
 // TorchSharp (libtorch 2.10) on 1 and 2 threads and PyTorch 1.13 on the thread count given. Peak memory (VmHWM) of
-// every process. "Steady" is the best epoch after the first.
-static int LabEpoch(int threads, int epochs)
+// every process. "Steady" is the best epoch after the first. With rounds > 1, ours and TorchSharp at the headline setting
+// (the threads given, batch 256) then run again, one after the other, rounds − 1 more times: on a shared machine a
+// neighbour's load can land on either side of one pair, so each round's ratio is printed and their median and range.
+static int LabEpoch(int threads, int epochs, int rounds)
 {
     string? exe = Published.Bottleneck();
     if (exe is null)
@@ -105,12 +107,8 @@ static int LabEpoch(int threads, int epochs)
         foreach (int t in new[] { 1, 2 })
             foreach (int batch in new[] { 32, 64, 256 })
             {
-                string output = Path.Combine(dir, $"t{t}-b{batch}");
-                var run = Measured.Run(exe, ["train", "--dataset", "fashion-mnist", "--model", "lab", "--epochs", epochs.ToString(CultureInfo.InvariantCulture),
-                                             "--threads", t.ToString(CultureInfo.InvariantCulture), "--batch-size", batch.ToString(CultureInfo.InvariantCulture),
-                                             "--weight-decay", "1e-5", "--out", output]);
+                var (run, first, steady, mse) = Ours(t, batch, Path.Combine(dir, $"t{t}-b{batch}"));
                 if (run.ExitCode != 0) { Console.WriteLine($"  threads {t} batch {batch}: failed (exit {run.ExitCode}): {run.LastError}"); return 1; }
-                var (first, steady, mse) = Epochs(output);
                 Console.WriteLine($"  threads {t} batch {batch,3}: first epoch {first,7:N0} images/s, steady {steady,7:N0} images/s, test MSE {mse:0.00000}, peak memory {run.PeakMb:0} MB");
                 if (t == threads && batch == 256) headline = (first, steady);
             }
@@ -125,15 +123,13 @@ static int LabEpoch(int threads, int epochs)
             Console.WriteLine($"  profile (threads {threads}, batch 256, 1 epoch): {gflop / seconds:0.0} GFLOP/s of a measured peak of {peak:0.0} ({gflop / seconds / peak:P1})");
         }
 
-        var torchsharp = Measured.Run("bash", [Peer.Find("torchsharp/run.sh"), "lab", "/usr/share/datasets/fashion-mnist", "1", epochs.ToString(CultureInfo.InvariantCulture)]);
         (double First, double Steady)? sharp = null;
         foreach (int t in new[] { 1, 2 })
         {
-            var peer = t == 1 ? torchsharp : Measured.Run("bash", [Peer.Find("torchsharp/run.sh"), "lab", "/usr/share/datasets/fashion-mnist", "2", epochs.ToString(CultureInfo.InvariantCulture)]);
+            var (peer, rates) = Sharp(t);
             if (peer.ExitCode != 0) { Console.WriteLine($"torchsharp: skipped (exit {peer.ExitCode}: {peer.LastError})"); break; }
-            var rates = PeerRates(peer.Output);
-            Console.WriteLine($"torchsharp (libtorch 2.10) threads {t} batch 256: first epoch {rates[0],7:N0} images/s, steady {rates.Skip(1).DefaultIfEmpty(rates[0]).Max(),7:N0} images/s, peak memory {peer.PeakMb:0} MB");
-            if (t == threads) sharp = (rates[0], rates.Skip(1).DefaultIfEmpty(rates[0]).Max());
+            Console.WriteLine($"torchsharp (libtorch 2.10) threads {t} batch 256: first epoch {rates.First,7:N0} images/s, steady {rates.Steady,7:N0} images/s, peak memory {peer.PeakMb:0} MB");
+            if (t == threads) sharp = rates;
         }
         var torch = Measured.Run("/usr/bin/python3", [Peer.Find("torch_study_b.py"), "/usr/share/datasets/fashion-mnist", threads.ToString(CultureInfo.InvariantCulture), epochs.ToString(CultureInfo.InvariantCulture)]);
         (double First, double Steady)? old = null;
@@ -148,12 +144,57 @@ static int LabEpoch(int threads, int epochs)
         {
             if (sharp is { } s) Console.WriteLine($"ratio ours / torchsharp, threads {threads}, batch 256: first epoch {ours.First / s.First:0.00}x, steady {ours.Steady / s.Steady:0.00}x");
             if (old is { } o) Console.WriteLine($"ratio ours / pytorch 1.13, threads {threads}, batch 256: first epoch {ours.First / o.First:0.00}x, steady {ours.Steady / o.Steady:0.00}x");
+            if (sharp is { } peerFirst && rounds > 1) Rounds(ours, peerFirst);
         }
         return 0;
     }
     finally
     {
         Directory.Delete(dir, recursive: true);
+    }
+
+    // Rounds 2 … rounds of the headline pair, ours then TorchSharp; round 1 is the grid's.
+    void Rounds((double First, double Steady) ours, (double First, double Steady) peer)
+    {
+        var ratios = new List<(double First, double Steady)> { (ours.First / peer.First, ours.Steady / peer.Steady) };
+        for (int r = 2; r <= rounds; r++)
+        {
+            var (run, first, steady, _) = Ours(threads, 256, Path.Combine(dir, $"round{r}"));
+            var (peerRun, rates) = Sharp(threads);
+            if (run.ExitCode != 0 || peerRun.ExitCode != 0) { Console.WriteLine($"round {r}: failed ({(run.ExitCode != 0 ? run.LastError : peerRun.LastError)})"); return; }
+            ratios.Add((first / rates.First, steady / rates.Steady));
+            Console.WriteLine($"round {r}, threads {threads}, batch 256: ours first {first,7:N0} steady {steady,7:N0} images/s; torchsharp first {rates.First,7:N0} steady {rates.Steady,7:N0}; " +
+                              $"ratio first {ratios[^1].First:0.00}x, steady {ratios[^1].Steady:0.00}x");
+        }
+        Console.WriteLine($"ratio ours / torchsharp over {ratios.Count} rounds: steady median {Median(ratios.Select(x => x.Steady), 3)}, first median {Median(ratios.Select(x => x.First), 2)}");
+    }
+
+    // The median, the range, and how many rounds reach the goal (3× steady, 2× in the first epoch).
+    static string Median(IEnumerable<double> values, double goal)
+    {
+        var sorted = values.Order().ToList();
+        double median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+        return $"{median:0.00}x ({sorted[0]:0.00}x–{sorted[^1]:0.00}x, {sorted.Count(x => x >= goal)} of {sorted.Count} at {goal}x or more)";
+    }
+
+    // The published command at t threads and this batch size, into output; each epoch's rate from its results.json.
+    (Measured.Result Run, double First, double Steady, double TestMse) Ours(int t, int batch, string output)
+    {
+        var run = Measured.Run(exe, ["train", "--dataset", "fashion-mnist", "--model", "lab", "--epochs", epochs.ToString(CultureInfo.InvariantCulture),
+                                     "--threads", t.ToString(CultureInfo.InvariantCulture), "--batch-size", batch.ToString(CultureInfo.InvariantCulture),
+                                     "--weight-decay", "1e-5", "--out", output]);
+        if (run.ExitCode != 0) return (run, 0, 0, 0);
+        var (first, steady, mse) = Epochs(output);
+        return (run, first, steady, mse);
+    }
+
+    // TorchSharp's lab run at t threads (batch 256): its first and best later epoch.
+    (Measured.Result Run, (double First, double Steady) Rates) Sharp(int t)
+    {
+        var peer = Measured.Run("bash", [Peer.Find("torchsharp/run.sh"), "lab", "/usr/share/datasets/fashion-mnist", t.ToString(CultureInfo.InvariantCulture), epochs.ToString(CultureInfo.InvariantCulture)]);
+        if (peer.ExitCode != 0) return (peer, (0, 0));
+        var rates = PeerRates(peer.Output);
+        return (peer, (rates[0], rates.Skip(1).DefaultIfEmpty(rates[0]).Max()));
     }
 
     static (double First, double Steady, double TestMse) Epochs(string output)

@@ -383,8 +383,8 @@ internal static class Conv
         2 * g.OutWidth <= Vector512<float>.Count && g.Kernel - 1 + g.Stride * (g.OutWidth - 1) < Vector512<float>.Count;
 
     // The k·k window rows of one channel (rows ld apart) when PairedRows: for each kernel row ki, image rows for output rows
-    // oh and oh + 1 are loaded once, and each window (ki, kj) takes its two output rows from them in one permute and one store. A window
-    // row at a time took two loads, a permute and a store of 7 useful lanes for each output row, for each kj.
+    // oh and oh + 1 are loaded once, and each window (ki, kj) takes its two output rows from them in one permute and one
+    // store. A window row at a time took two loads, a permute and a store of 7 useful lanes for each output row, for each kj.
     private static unsafe void PairedKernelRows(float* channel, in ConvGeometry g, float* rows, int ld)
     {
         int shift = -g.Padding, wo = g.OutWidth;

@@ -166,11 +166,11 @@ static int LabEpoch(int threads, int epochs, int rounds)
             Console.WriteLine($"round {r}, threads {threads}, batch 256: ours first {first,7:N0} steady {steady,7:N0} images/s; torchsharp first {rates.First,7:N0} steady {rates.Steady,7:N0}; " +
                               $"ratio first {ratios[^1].First:0.00}x, steady {ratios[^1].Steady:0.00}x");
         }
-        Console.WriteLine($"ratio ours / torchsharp over {ratios.Count} rounds: steady median {Median(ratios.Select(x => x.Steady), 3)}, first median {Median(ratios.Select(x => x.First), 2)}");
+        Console.WriteLine($"ratio ours / torchsharp over {ratios.Count} rounds: steady median {Summary(ratios.Select(x => x.Steady), 3)}, first median {Summary(ratios.Select(x => x.First), 2)}");
     }
 
     // The median, the range, and how many rounds reach the goal (3× steady, 2× in the first epoch).
-    static string Median(IEnumerable<double> values, double goal)
+    static string Summary(IEnumerable<double> values, double goal)
     {
         var sorted = values.Order().ToList();
         double median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
